@@ -1,0 +1,5 @@
+import sys
+
+from assurance.cli import main
+
+sys.exit(main())

@@ -1,0 +1,147 @@
+"""The command line: `python -m assurance COMMAND`. Thin, like the pages: parse, call assurance, print.
+
+Exit codes: 0 done, 1 the work failed (message printed, nothing half-done), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from assurance import config
+from assurance.config import ConfigError
+from assurance.db.engine import get_engine
+from assurance.periods import PeriodError
+
+
+class CommandError(Exception):
+    """A failure to report to the user in plain words (exit 1)."""
+
+
+def _engine():
+    return get_engine(config.database_url())
+
+
+def _print_table(rows: Sequence[dict], columns: Sequence[str]) -> None:
+    widths = {c: max(len(c), *(len(str(r.get(c, "") if r.get(c) is not None else "")) for r in rows)) for c in columns}
+    print("  ".join(c.ljust(widths[c]) for c in columns))
+    print("  ".join("-" * widths[c] for c in columns))
+    for r in rows:
+        print("  ".join(str(r.get(c) if r.get(c) is not None else "").ljust(widths[c]) for c in columns))
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+def cmd_init_db(args) -> int:
+    from assurance.db.bootstrap import init_database
+
+    result = init_database(_engine(), config.board())
+    print(f"Database ready at {_engine().url.render_as_string(hide_password=True)}")
+    print(
+        f"Partners: {result.partners_added} added, {result.partners_updated} updated. "
+        f"Periods {result.first_period} to {result.last_period} ({result.periods_added} added)."
+    )
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from assurance.demo import DemoSpec, build_demo, database_is_empty
+
+    engine = _engine()
+    if args.if_empty and not database_is_empty(engine):
+        print("The database already holds data; leaving it as it is (drop --if-empty to rebuild it).")
+        return 0
+    if args.quarters < 2 or args.concerns_per_quarter < 1:
+        raise CommandError("--quarters must be at least 2 and --concerns-per-quarter at least 1.")
+    spec = DemoSpec(seed=args.seed, quarters=args.quarters, concerns_per_quarter=args.concerns_per_quarter)
+
+    def progress(fraction: float, message: str) -> None:
+        if not args.quiet:
+            print(f"[{fraction:4.0%}] {message}", flush=True)
+
+    s = build_demo(engine, config.board(), spec, progress)
+    print(
+        f"Synthetic demo Board built in {s.seconds:.1f}s: {s.partners} partners, {s.first_period} to {s.last_period}, "
+        f"{s.concerns:,} concerns, {s.enquiries:,} concluded enquiries, {s.risk_items:,} risk details, "
+        f"{s.assurance_rows:,} assurance figures, {s.audit_rows:,} audit results, {s.submissions:,} submissions."
+    )
+    return 0
+
+
+def cmd_partners(args) -> int:
+    from assurance.directory import list_partners
+
+    partners = list_partners(_engine())
+    if not partners:
+        raise CommandError("No partners in the database yet: run `python -m assurance init-db` first.")
+    rows = [{"code": p.code, "name": p.name, "type": p.type} for p in partners]
+    if args.format == "json":
+        print(json.dumps(rows, indent=2))
+    else:
+        _print_table(rows, ["code", "name", "type"])
+    return 0
+
+
+# --- wiring -----------------------------------------------------------------------------------
+
+def _setup_demo(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data; default 2026)")
+    p.add_argument("--quarters", type=int, default=12, help="quarters of data, ending with the last complete quarter (default 12)")
+    p.add_argument(
+        "--concerns-per-quarter", type=int, default=600,
+        help="average concerns a quarter (default 600, a Luton-sized authority; 83334 gives about a million in 12 quarters)",
+    )
+    p.add_argument("--if-empty", action="store_true", help="only build when the database holds no data yet")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+
+
+def _setup_partners(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=["table", "json"], default="table")
+
+
+def _no_options(p: argparse.ArgumentParser) -> None:
+    return None
+
+
+# (name, help, add options, handler): one line per command.
+COMMANDS: list[tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable]] = [
+    ("demo", "rebuild the database as a synthetic demo Board (drops existing data)", _setup_demo, cmd_demo),
+    ("init-db", "create or upgrade the schema and the configured Board, partners and periods (no facts)", _no_options, cmd_init_db),
+    ("partners", "list the configured partners (code, name, type)", _setup_partners, cmd_partners),
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m assurance",
+        description="Safeguarding Adults Board performance and assurance: load returns, compute the framework, build the demo.",
+        epilog="The database is chosen by ASSURANCE_DATABASE_URL (default: SQLite file data/assurance.db).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, help_text, setup, handler in COMMANDS:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        setup(p)
+        p.set_defaults(handler=handler)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except (CommandError, ConfigError, PeriodError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:
+        print(f"Error: the database could not be used ({type(exc).__name__}: {str(exc).splitlines()[0]}).", file=sys.stderr)
+        print("Check ASSURANCE_DATABASE_URL and run `python -m assurance init-db`.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Stopped.", file=sys.stderr)
+        return 1

@@ -1,0 +1,121 @@
+"""Settings from the environment and data/: database URL, the Board and its partners."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_DB_PATH = DATA_DIR / "assurance.db"
+
+RETURN_TYPES = {
+    "activity": "Safeguarding activity return",
+    "assurance": "Partner assurance return",
+    "audit": "Multi-agency audit return",
+}
+
+
+class ConfigError(Exception):
+    """The Board configuration cannot be used; the message says what to fix."""
+
+
+def database_url() -> str:
+    """The database in use: ASSURANCE_DATABASE_URL, or the SQLite file under data/."""
+    return os.environ.get("ASSURANCE_DATABASE_URL") or f"sqlite:///{DEFAULT_DB_PATH}"
+
+
+def board_config_path() -> Path:
+    return Path(os.environ.get("ASSURANCE_BOARD_CONFIG") or DATA_DIR / "board.toml")
+
+
+@dataclass(frozen=True)
+class PartnerConfig:
+    code: str
+    name: str
+    type: str
+    returns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BoardConfig:
+    name: str
+    area: str
+    population_area: str
+    population_note: str
+    first_period: str
+    return_due_days: int
+    publication_mode: bool
+    demo: bool
+    partners: tuple[PartnerConfig, ...] = field(default_factory=tuple)
+
+    def partner(self, code: str) -> PartnerConfig:
+        for p in self.partners:
+            if p.code == code:
+                return p
+        raise ConfigError(f"No partner with code {code!r} in the Board configuration.")
+
+
+def load_board_config(path: Path | None = None) -> BoardConfig:
+    path = path or board_config_path()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"Board configuration not found at {path}.") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Board configuration {path} is not valid TOML: {exc}") from exc
+    from assurance.reference.codelists import codelist
+
+    board = raw.get("board", {})
+    partner_types = codelist("partner_type")
+    partners = []
+    seen = set()
+    for i, p in enumerate(raw.get("partners", []), start=1):
+        missing = [k for k in ("code", "name", "type") if not p.get(k)]
+        if missing:
+            raise ConfigError(f"Partner {i} in {path.name} is missing {', '.join(missing)}.")
+        ptype = partner_types.match(p["type"])
+        if ptype is None:
+            raise ConfigError(
+                f"Partner {p['code']} in {path.name} has type {p['type']!r}; "
+                f"use one of: {', '.join(partner_types.values)}."
+            )
+        code = str(p["code"]).strip().upper()
+        if code in seen:
+            raise ConfigError(f"Partner code {code} appears twice in {path.name}.")
+        seen.add(code)
+        unknown = [r for r in p.get("returns", []) if r not in RETURN_TYPES]
+        if unknown:
+            raise ConfigError(
+                f"Partner {code} in {path.name} lists unknown return types {unknown}; "
+                f"use {', '.join(RETURN_TYPES)}."
+            )
+        partners.append(PartnerConfig(code, str(p["name"]).strip(), ptype, tuple(p.get("returns", []))))
+    if not partners:
+        raise ConfigError(f"{path.name} defines no partners.")
+    return BoardConfig(
+        name=board.get("name", "Safeguarding Adults Board"),
+        area=board.get("area", ""),
+        population_area=board.get("population_area", "England"),
+        population_note=board.get("population_note", ""),
+        first_period=board.get("first_period", "2023-24 Q1"),
+        return_due_days=int(board.get("return_due_days", 30)),
+        publication_mode=bool(board.get("publication_mode", False)),
+        demo=bool(board.get("demo", False)),
+        partners=tuple(partners),
+    )
+
+
+@lru_cache(maxsize=4)
+def _cached_board(path: str, mtime: float) -> BoardConfig:
+    return load_board_config(Path(path))
+
+
+def board() -> BoardConfig:
+    """The Board configuration, re-read when the file changes."""
+    path = board_config_path()
+    mtime = path.stat().st_mtime if path.exists() else 0.0
+    return _cached_board(str(path), mtime)

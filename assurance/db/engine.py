@@ -1,0 +1,154 @@
+"""Engine and sessions, schema upgrade (Alembic) and fast bulk inserts shared by loaders and the demo."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import Engine, Table, create_engine, event, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from assurance import config
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = url or config.database_url()
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@lru_cache(maxsize=8)
+def get_engine(url: str | None = None) -> Engine:
+    """One engine per database URL for the life of the process."""
+    return make_engine(url or config.database_url())
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error."""
+    session = sessionmaker(engine, expire_on_commit=False)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def alembic_config(engine: Engine):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Create or upgrade the schema to `revision` (Alembic)."""
+    from alembic import command
+
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision(engine: Engine) -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+def schema_ready(engine: Engine) -> bool:
+    """True when the database exists and its schema is at the latest migration."""
+    try:
+        if not inspect(engine).has_table("partners"):
+            return False
+        return current_revision(engine) == head_revision(engine)
+    except Exception:  # unreachable server, unreadable file
+        return False
+
+
+def _sqlite_value(v):
+    if isinstance(v, datetime):
+        return v.isoformat(sep=" ")
+    if isinstance(v, date):
+        return v.isoformat()
+    return v
+
+
+def bulk_insert(conn, table: Table, columns: Sequence[str], rows: Iterable[Sequence], chunk: int = 50_000) -> int:
+    """Insert many rows fast inside the caller's transaction: executemany on SQLite, COPY on PostgreSQL.
+
+    `rows` are tuples in `columns` order; dates may be `date` objects. Returns the row count.
+    """
+    dialect = conn.dialect.name
+    raw = conn.connection.driver_connection
+    count = 0
+    if dialect == "postgresql":
+        cols = ", ".join(f'"{c}"' for c in columns)
+        with raw.cursor() as cur:
+            with cur.copy(f'COPY "{table.name}" ({cols}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+        return count
+    placeholders = ", ".join("?" for _ in columns)
+    cols = ", ".join(f'"{c}"' for c in columns)
+    sql = f'INSERT INTO "{table.name}" ({cols}) VALUES ({placeholders})'
+    cur = raw.cursor()
+    try:
+        batch: list[tuple] = []
+        for row in rows:
+            batch.append(tuple(_sqlite_value(v) for v in row))
+            if len(batch) >= chunk:
+                cur.executemany(sql, batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            cur.executemany(sql, batch)
+            count += len(batch)
+    finally:
+        cur.close()
+    return count
+
+
+def reset_sequences(conn, tables: Iterable[Table]) -> None:
+    """After inserting explicit ids on PostgreSQL, move each id sequence past the largest id."""
+    if conn.dialect.name != "postgresql":
+        return
+    for t in tables:
+        conn.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM \"{t.name}\"), 0) + 1, false)"
+        )

@@ -1,0 +1,493 @@
+"""Synthetic demo Board: a seeded, deterministic generator calibrated to the national figures.
+
+Everything it makes is synthetic and is labelled so on every screen. Volumes default to a
+Luton-sized local authority (about 600 concerns a quarter) and scale to millions of rows.
+Drift and gaps built in, so the dashboards have something true to find:
+- the Ambulance Service's staff training falls below target over the last five quarters;
+- the council's concern decisions slow down over the last four quarters;
+- one quarter has many concerns with ethnicity not recorded;
+- felt-safer was not recorded for one quarter; two partners miss assurance returns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import numpy as np
+from sqlalchemy import Engine, MetaData, func, select
+
+from assurance.config import BoardConfig
+from assurance.db.bootstrap import init_database
+from assurance.db.engine import bulk_insert, reset_sequences, session_scope
+from assurance.db.models import (
+    AssuranceMeasure,
+    AuditResult,
+    Concern,
+    Enquiry,
+    EnquiryRisk,
+    Partner,
+    ReportingPeriod,
+    Submission,
+)
+from assurance.periods import Period, period_range
+from assurance.reference.calendar import add_working_days
+from assurance.reference.codelists import codelist, ethnicity_broad_map
+from assurance.reference.population import population_by_ethnicity
+
+DEMO_USER = "demo analyst (synthetic)"
+PARTNER_MEASURES = ("staff_trained", "mca_training", "supervision", "concerns_raised", "dols_applications")
+
+# Calibration targets (domain brief, national figures); tests check the generator hits them.
+TARGETS = {
+    "conversion": 0.30,
+    "s42_share_of_concerns": 0.282,
+    "female": 0.58,
+    "age_18_64": 0.39,
+    "age_85_plus": 0.27,
+    "risk_identified": 0.68,
+    "reduced_or_removed": 0.89,
+    "own_home": 0.46,
+    "msp_asked": 0.80,
+    "msp_achieved": 0.94,
+    "lacked_capacity": 0.30,
+    "capacity_supported": 0.83,
+    "repeat_within_12_months": 0.20,
+    "decision_within_2_days": 0.83,
+    "enquiry_within_60_days": 0.76,
+    "felt_safer": 0.775,
+}
+
+AGE_BANDS = ("18-64", "65-74", "75-84", "85-94", "95+", "Not known")
+AGE_P = (0.385, 0.135, 0.205, 0.225, 0.045, 0.005)
+GENDER = ("Female", "Male", "Not Known")
+GENDER_P = (0.58, 0.41, 0.01)
+PSR = codelist("primary_support_reason").values
+PSR_P = (0.40, 0.04, 0.12, 0.09, 0.17, 0.05, 0.09, 0.04)
+REFERRAL = codelist("referral_source").values
+_REFERRAL_W = {
+    "Police": 0.17, "Ambulance": 0.07, "Acute hospital": 0.12, "Mental health trust": 0.06,
+    "Community health": 0.06, "GP / primary care": 0.05, "Care home provider": 0.12,
+    "Home care provider": 0.07, "Housing": 0.04, "Local authority": 0.07,
+    "Family / friend / neighbour": 0.06, "Self": 0.02, "CQC": 0.01, "Other local authority": 0.01,
+    "Voluntary sector": 0.02, "Fire": 0.01, "Probation": 0.005, "Other": 0.015,
+}
+REFERRAL_P = tuple(_REFERRAL_W[r] for r in REFERRAL)
+RISK_TYPES = codelist("type_of_risk").values
+RISK_TYPE_P = (0.19, 0.03, 0.14, 0.14, 0.005, 0.045, 0.32, 0.075, 0.005, 0.005, 0.08)
+LOCATIONS = codelist("location_of_risk").values
+LOCATION_P = (0.46, 0.06, 0.04, 0.07, 0.20, 0.05, 0.03, 0.01, 0.08)
+SOURCES = codelist("source_of_risk").values
+SOURCE_P = (0.30, 0.60, 0.10)
+RAO = codelist("risk_assessment_outcome").values
+RAO_P = (0.62, 0.06, 0.09, 0.03, 0.08, 0.08, 0.04)
+CAPACITY = codelist("mental_capacity").values
+CAPACITY_P = (0.30, 0.60, 0.05, 0.05)
+MSP_ASKED = codelist("msp_asked").values
+MSP_ASKED_P = (0.66, 0.14, 0.12, 0.04, 0.04)
+MSP_ACHIEVED = codelist("msp_achieved").values
+MSP_ACHIEVED_P = (0.66, 0.28, 0.06)
+THEMES = (
+    "Self-neglect", "Domestic abuse", "Transitions to adult services", "Mental Capacity Act",
+    "Hospital discharge", "Financial abuse", "Homelessness", "Substance misuse",
+)
+GRADES = ("Outstanding", "Good", "Requires improvement", "Inadequate")
+AUDIT_DOMAINS = ("grade_msp", "grade_risk", "grade_capacity", "grade_partnership", "grade_recording", "grade_outcome")
+STAFF = {  # typical workforce sizes by partner type
+    "Local authority": 1400, "Police": 1900, "Acute trust": 6200, "Mental health trust": 2600,
+    "Community health": 1500, "Ambulance": 2300, "ICB": 380, "Fire": 520, "Probation": 310,
+    "Housing": 260, "Care provider": 2100, "Voluntary": 140,
+}
+DOLS_TYPES = {"Local authority", "Acute trust", "Mental health trust", "Community health", "Care provider"}
+
+
+@dataclass(frozen=True)
+class DemoSpec:
+    seed: int = 2026
+    quarters: int = 12
+    concerns_per_quarter: int = 600
+    today: date | None = None
+
+
+@dataclass
+class DemoSummary:
+    first_period: str
+    last_period: str
+    partners: int
+    submissions: int
+    concerns: int
+    enquiries: int
+    risk_items: int
+    assurance_rows: int
+    audit_rows: int
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+Progress = Callable[[float, str], None]
+
+
+def reset_database(engine: Engine) -> None:
+    """Drop every table (including Alembic's version table) so the schema can be built anew."""
+    meta = MetaData()
+    meta.reflect(engine)
+    meta.drop_all(engine)
+
+
+def _dates_iso(days: np.ndarray) -> list[str]:
+    return np.datetime_as_string(days.astype("datetime64[D]")).tolist()
+
+
+def _choice(rng: np.random.Generator, labels, p, size) -> np.ndarray:
+    p = np.asarray(p, dtype=float)
+    return rng.choice(np.asarray(labels, dtype=object), size=size, p=p / p.sum())
+
+
+def _person_ethnicities(rng, n_people: int, area: str) -> tuple[np.ndarray, np.ndarray]:
+    """Detailed ethnicity per person: the area's mix tilted towards White (older adults), with gaps."""
+    pop = population_by_ethnicity(area)
+    broad_map = ethnicity_broad_map()
+    labels = [k for k in pop]
+    weights = np.array([pop[k] * (1.6 if broad_map[k] == "White" else 1.0) for k in labels], dtype=float)
+    weights = weights / weights.sum() * 0.93
+    labels += ["Refused", "Undeclared / Not known"]
+    weights = np.append(weights, [0.02, 0.05])
+    detailed = _choice(rng, labels, weights, n_people)
+    return detailed, np.array([broad_map[d] for d in detailed], dtype=object)
+
+
+def _quarter_counts(rng, periods: list[Period], per_quarter: int) -> np.ndarray:
+    seasonal = {1: 1.0, 2: 1.03, 3: 0.97, 4: 1.0}
+    counts = [
+        per_quarter * (1 + 0.035 * i / 4) * seasonal[p.quarter] * rng.normal(1.0, 0.03)
+        for i, p in enumerate(periods)
+    ]
+    return np.maximum(np.round(counts).astype(int), 1)
+
+
+def _random_days(rng, period: Period, n: int) -> np.ndarray:
+    """Days within the quarter, weekdays three times as likely as weekend days."""
+    days = np.arange(np.datetime64(period.start), np.datetime64(period.end) + 1)
+    weekday = (days.astype("datetime64[D]").view("int64") - 4) % 7  # 0 = Monday
+    w = np.where(weekday < 5, 3.0, 1.0)
+    return rng.choice(days, size=n, p=w / w.sum())
+
+
+def build_demo(engine: Engine, board: BoardConfig, spec: DemoSpec = DemoSpec(), progress: Progress | None = None) -> DemoSummary:
+    """Rebuild the database as a synthetic demo Board (drops what was there)."""
+    started = datetime.now()
+    report = progress or (lambda _f, _m: None)
+    rng = np.random.default_rng(spec.seed)
+    last = Period.last_complete(spec.today)
+    first = last.shift(-(spec.quarters - 1))
+    periods = period_range(first, last)
+
+    report(0.02, "Creating the schema, partners and periods")
+    reset_database(engine)
+    init_database(engine, board, today=spec.today, first=first)
+
+    with session_scope(engine) as s:
+        partners = {p.code: p for p in s.scalars(select(Partner).where(Partner.active))}
+        period_rows = {p.label: p for p in s.scalars(select(ReportingPeriod))}
+    la = next((p for p in partners.values() if "activity" in p.returns.split(",")), None)
+    audit_group = next((p for p in partners.values() if "audit" in p.returns.split(",")), None)
+
+    report(0.05, "Recording submissions")
+    submissions = _make_submissions(engine, rng, spec, partners, period_rows, periods)
+
+    summary = DemoSummary(first.label, last.label, len(partners), len(submissions), 0, 0, 0, 0, 0)
+    if la is not None:
+        report(0.10, "Generating concerns and enquiries")
+        c, e, r = _generate_activity(engine, rng, spec, board, la, period_rows, periods, submissions, report)
+        summary.concerns, summary.enquiries, summary.risk_items = c, e, r
+    report(0.90, "Generating partner assurance returns")
+    summary.assurance_rows = _generate_assurance(engine, rng, partners, period_rows, periods, submissions)
+    if audit_group is not None:
+        report(0.95, "Generating multi-agency audits")
+        summary.audit_rows = _generate_audits(engine, rng, audit_group, partners, period_rows, periods, submissions)
+    with session_scope(engine) as s:
+        for sub in s.scalars(select(Submission)):
+            key = (sub.partner_id, sub.period_id, sub.return_type)
+            sub.row_count = submissions[key][1]
+    summary.seconds = (datetime.now() - started).total_seconds()
+    report(1.0, "Demo database ready")
+    return summary
+
+
+def _make_submissions(engine, rng, spec, partners, period_rows, periods) -> dict[tuple[int, int, str], list]:
+    """One accepted submission per partner, period and return type, with a few gaps and late returns.
+
+    Returns {(partner_id, period_id, return_type): [submission_id, row_count]}.
+    """
+    missing = set()
+    if len(periods) >= 6 and "FIRE" in partners:
+        missing |= {("FIRE", periods[-6].label), ("FIRE", periods[-5].label)}
+    if "HSG" in partners:
+        missing.add(("HSG", periods[-1].label))
+    out = {}
+    with session_scope(engine) as s:
+        for period in periods:
+            pr = period_rows[period.label]
+            for code, partner in sorted(partners.items()):
+                for rtype in partner.returns.split(","):
+                    if not rtype or (code, period.label) in missing and rtype == "assurance":
+                        continue
+                    late = rng.random() < 0.12
+                    offset = int(rng.integers(1, 12)) if late else -int(rng.integers(0, 20))
+                    when = datetime.combine(pr.due_date + timedelta(days=offset), time(9 + int(rng.integers(0, 8)), int(rng.integers(0, 60))))
+                    name = f"{code} {period.label} {rtype}.xlsx"
+                    sub = Submission(
+                        partner_id=partner.id, period_id=pr.id, return_type=rtype, file_name=name,
+                        sha256=hashlib.sha256(f"demo|{spec.seed}|{name}".encode()).hexdigest(),
+                        submitted_by=DEMO_USER, submitted_at=when, status="accepted", source="demo",
+                        template_version="demo", row_count=0, error_count=0, query_count=0,
+                    )
+                    s.add(sub)
+                    s.flush()
+                    out[(partner.id, pr.id, rtype)] = [sub.id, 0]
+    return out
+
+
+def _generate_activity(engine, rng, spec, board, la, period_rows, periods, submissions, report) -> tuple[int, int, int]:
+    # One warm-up quarter before the first gives the first quarter its enquiries concluded from earlier concerns.
+    all_periods = [periods[0].previous()] + periods
+    counts = _quarter_counts(rng, all_periods, spec.concerns_per_quarter)
+    n = int(counts.sum())
+    quarter_idx = np.repeat(np.arange(len(all_periods)), counts)
+    received = np.concatenate([_random_days(rng, p, c) for p, c in zip(all_periods, counts)])
+    order = np.argsort(received, kind="stable")
+    received, quarter_idx = received[order], quarter_idx[order]
+
+    # People: a share of concerns are about someone with another concern in the previous 365 days.
+    repeat = rng.random(n) < 0.17
+    window_start = np.searchsorted(received, received - np.timedelta64(365, "D"), side="left")
+    person = np.arange(n)
+    for i in np.flatnonzero(repeat):
+        lo = window_start[i]
+        if lo < i:
+            person[i] = person[rng.integers(lo, i)]
+    uniq, person_idx = np.unique(person, return_inverse=True)
+    n_people = len(uniq)
+    p_age = _choice(rng, AGE_BANDS, AGE_P, n_people)
+    p_gender = _choice(rng, GENDER, GENDER_P, n_people)
+    p_psr = _choice(rng, PSR, PSR_P, n_people)
+    p_eth, p_broad = _person_ethnicities(rng, n_people, board.population_area)
+    age = p_age[person_idx]
+    eth, broad = p_eth[person_idx].copy(), p_broad[person_idx].copy()
+    # Recording gap: in one quarter a third of concerns have ethnicity not recorded.
+    gap_q = len(all_periods) - 5 if len(all_periods) >= 6 else None
+    if gap_q is not None:
+        hit = (quarter_idx == gap_q) & (rng.random(n) < 0.33)
+        eth[hit], broad[hit] = "Undeclared / Not known", "Undeclared / Not Known"
+    # A handful of concerns give only the broad group.
+    broad_only = rng.random(n) < 0.01
+    eth[broad_only] = None
+
+    # Concern outcome: S42 likelier with age.
+    s42_p = np.select([age == "18-64", age == "65-74", age == "75-84"], [0.24, 0.28, 0.30], 0.32)
+    u = rng.random(n)
+    outcome = np.where(u < s42_p, "Section 42 enquiry", np.where(u < s42_p + 0.018, "Other enquiry", "No enquiry"))
+
+    # Decisions: working days after receipt; the council slows down over the last four quarters.
+    drift = np.clip(quarter_idx - (len(all_periods) - 5), 0, 4) * 0.045
+    within = rng.random(n) < (TARGETS["decision_within_2_days"] - drift)
+    wd = np.where(within, rng.choice(3, size=n, p=[0.43, 0.41, 0.16]), rng.integers(3, 11, n))
+    decision = add_working_days(received, wd)
+    no_decision = rng.random(n) < 0.008
+    decision_iso = _dates_iso(decision)
+
+    # Concerns are stored from the first real quarter on.
+    concern_ref = [f"C{i + 100001:07d}" for i in range(n)]
+    person_ref = [f"P{p + 500001:07d}" for p in person.tolist()]
+    referral = _choice(rng, REFERRAL, REFERRAL_P, n).tolist()
+    received_iso = _dates_iso(received)
+    sub_by_q = [submissions[(la.id, period_rows[p.label].id, "activity")][0] if i else None for i, p in enumerate(all_periods)]
+    period_id_by_q = [period_rows[p.label].id if i else None for i, p in enumerate(all_periods)]
+    age_l, gender_l, psr_l = age.tolist(), p_gender[person_idx].tolist(), p_psr[person_idx].tolist()
+    eth_l, broad_l, outcome_l, q_l = eth.tolist(), broad.tolist(), outcome.tolist(), quarter_idx.tolist()
+    nd = no_decision.tolist()
+    cols = [
+        "submission_id", "partner_id", "period_id", "concern_ref", "person_id", "date_received", "decision_date",
+        "referral_source", "age_band", "gender", "ethnicity_detailed", "ethnicity_broad", "primary_support_reason", "outcome",
+    ]
+    rows = (
+        (sub_by_q[q_l[i]], la.id, period_id_by_q[q_l[i]], concern_ref[i], person_ref[i], received_iso[i],
+         None if nd[i] else decision_iso[i], referral[i], age_l[i], gender_l[i], eth_l[i], broad_l[i], psr_l[i], outcome_l[i])
+        for i in range(n) if q_l[i] >= 1
+    )
+    report(0.35, f"Writing {int((quarter_idx >= 1).sum()):,} concerns")
+    with engine.begin() as conn:
+        n_concerns = bulk_insert(conn, Concern.__table__, cols, rows)
+    for q, c in zip(range(1, len(all_periods)), np.bincount(quarter_idx, minlength=len(all_periods))[1:]):
+        submissions[(la.id, period_id_by_q[q], "activity")][1] += int(c)
+
+    # Enquiries: start a few days after the decision, conclude after a skewed duration.
+    enq = np.flatnonzero((outcome != "No enquiry") & ~no_decision)
+    m = len(enq)
+    start = decision[enq] + rng.geometric(0.35, m).astype("timedelta64[D]") - np.timedelta64(1, "D")
+    duration = np.maximum(np.round(rng.lognormal(np.log(36), 0.7, m)), 1).astype("timedelta64[D]")
+    concluded = start + duration
+    last_day = np.datetime64(periods[-1].end)
+    done = (concluded <= last_day) & (concluded >= np.datetime64(periods[0].start))
+    enq, start, concluded = enq[done], start[done], concluded[done]
+    m = len(enq)
+    conc_period = [Period.containing(d) for d in concluded.astype("datetime64[D]").astype(object)]
+    conc_label = [p.label for p in conc_period]
+    etype = np.where(outcome[enq] == "Section 42 enquiry", "Section 42", "Other").tolist()
+    rao = _choice(rng, RAO, RAO_P, m)
+    identified = np.char.startswith(rao.astype(str), "Risk identified")
+    action = rao == RAO[0]
+    ro_action = _choice(rng, ("Risk removed", "Risk reduced", "Risk remained"), (0.26, 0.67, 0.07), m)
+    ro_noaction = _choice(rng, ("Risk removed", "Risk reduced", "Risk remained"), (0.10, 0.40, 0.50), m)
+    risk_outcome = np.where(identified, np.where(action, ro_action, ro_noaction), None)
+    capacity = _choice(rng, CAPACITY, CAPACITY_P, m)
+    lacked = capacity == CAPACITY[0]
+    support = np.where(lacked, np.where(rng.random(m) < 0.83, "Yes", "No"), None)
+    asked = _choice(rng, MSP_ASKED, MSP_ASKED_P, m)
+    achieved = np.where(asked == MSP_ASKED[0], _choice(rng, MSP_ACHIEVED, MSP_ACHIEVED_P, m), None)
+    felt = _choice(rng, ("Yes", "No", "Not asked", None), (0.62, 0.18, 0.15, 0.05), m)
+    # Recording gap: felt safer not collected in one quarter.
+    if len(periods) >= 4:
+        felt[np.array(conc_label) == periods[len(periods) // 3].label] = None
+    start_iso, concl_iso = _dates_iso(start), _dates_iso(concluded)
+    enq_l = enq.tolist()
+    rao_l, ro_l, cap_l, sup_l = rao.tolist(), risk_outcome.tolist(), capacity.tolist(), support.tolist()
+    asked_l, ach_l, felt_l = asked.tolist(), achieved.tolist(), felt.tolist()
+    ecols = [
+        "id", "submission_id", "partner_id", "period_id", "enquiry_ref", "concern_ref", "person_id", "enquiry_type",
+        "date_started", "date_concluded", "risk_assessment_outcome", "risk_outcome", "lacked_capacity",
+        "capacity_support", "msp_asked", "msp_achieved", "felt_safer",
+    ]
+    erows = (
+        (k + 1, submissions[(la.id, period_rows[conc_label[k]].id, "activity")][0], la.id,
+         period_rows[conc_label[k]].id, f"E{enq_l[k] + 100001:07d}", concern_ref[enq_l[k]], person_ref[enq_l[k]], etype[k],
+         start_iso[k], concl_iso[k], rao_l[k], ro_l[k], cap_l[k], sup_l[k], asked_l[k], ach_l[k], felt_l[k])
+        for k in range(m)
+    )
+    report(0.60, f"Writing {m:,} concluded enquiries")
+
+    # Risk details: one or more types, locations and sources per enquiry.
+    def multi(labels, p, extra_p):
+        first_ = _choice(rng, labels, p, m)
+        second = _choice(rng, labels, p, m)
+        take2 = (rng.random(m) < extra_p) & (second != first_)
+        return first_, np.where(take2, second, None)
+
+    t1, t2 = multi(RISK_TYPES, RISK_TYPE_P, 0.22)
+    l1, l2 = multi(LOCATIONS, LOCATION_P, 0.06)
+    s1, s2 = multi(SOURCES, SOURCE_P, 0.05)
+    risk_rows = []
+    ids = list(range(1, m + 1))
+    for dim, a, b in (("type", t1, t2), ("location", l1, l2), ("source", s1, s2)):
+        risk_rows.extend(zip(ids, [dim] * m, a.tolist()))
+        b_l = b.tolist()
+        risk_rows.extend((ids[k], dim, b_l[k]) for k in range(m) if b_l[k] is not None)
+    with engine.begin() as conn:
+        n_enq = bulk_insert(conn, Enquiry.__table__, ecols, erows)
+        report(0.80, f"Writing {len(risk_rows):,} risk details")
+        n_risk = bulk_insert(conn, EnquiryRisk.__table__, ["enquiry_id", "dimension", "category"], risk_rows)
+        reset_sequences(conn, [Enquiry.__table__])
+    for label in conc_label:
+        submissions[(la.id, period_rows[label].id, "activity")][1] += 1
+    return n_concerns, n_enq, n_risk
+
+
+def _generate_assurance(engine, rng, partners, period_rows, periods, submissions) -> int:
+    rows = []
+    drift_partner = "AMB"
+    for code, partner in sorted(partners.items()):
+        if "assurance" not in partner.returns.split(","):
+            continue
+        staff = STAFF.get(partner.type, 500)
+        base = {m: float(np.clip(rng.normal(0.92, 0.025), 0.85, 0.98)) for m in ("staff_trained", "mca_training", "supervision")}
+        for i, period in enumerate(periods):
+            key = (partner.id, period_rows[period.label].id, "assurance")
+            if key not in submissions:
+                continue
+            denominator = int(staff * rng.normal(1.0, 0.02))
+            since_drift = i - (len(periods) - 5)
+            for measure in PARTNER_MEASURES:
+                commentary = None
+                if measure in base:
+                    rate = base[measure] + rng.normal(0, 0.012)
+                    if code == drift_partner and since_drift >= 0 and measure != "mca_training":
+                        rate -= 0.035 * (since_drift + 1)
+                        if since_drift >= 1:
+                            commentary = (
+                                "Compliance has fallen while staff were redeployed to meet winter demand; "
+                                "a recovery plan with weekly e-learning sessions is in place."
+                            )
+                    den = denominator if measure != "supervision" else int(denominator * 0.35)
+                    num = int(round(min(rate, 1.0) * den))
+                    rows.append((submissions[key][0], partner.id, key[1], measure, num, den, commentary))
+                elif measure == "concerns_raised":
+                    num = int(rng.poisson(max(staff / 60, 3)))
+                    rows.append((submissions[key][0], partner.id, key[1], measure, num, None, None))
+                elif measure == "dols_applications" and partner.type in DOLS_TYPES:
+                    num = int(rng.poisson(max(staff / 90, 2)))
+                    rows.append((submissions[key][0], partner.id, key[1], measure, num, None, None))
+                else:
+                    continue
+                submissions[key][1] += 1
+    cols = ["submission_id", "partner_id", "period_id", "measure_code", "numerator", "denominator", "commentary"]
+    with engine.begin() as conn:
+        return bulk_insert(conn, AssuranceMeasure.__table__, cols, rows)
+
+
+_FINDINGS = {
+    "Outstanding": "Exemplary multi-agency working; the adult's wishes were central throughout.",
+    "Good": "Clear risk assessment and timely information sharing; the adult's views were recorded.",
+    "Requires improvement": "Risk was identified but the plan was not shared with all agencies; limited evidence of the adult's views.",
+    "Inadequate": "No mental capacity assessment despite indicators; escalation was delayed and the adult was not involved.",
+}
+_ACTIONS = {
+    "Requires improvement": "Share safeguarding plans with every agency involved within 5 working days.",
+    "Inadequate": "Refresher training on the Mental Capacity Act and escalation; re-audit in two quarters.",
+}
+
+
+def _generate_audits(engine, rng, audit_group, partners, period_rows, periods, submissions) -> int:
+    agencies = [p for p in partners.values() if p.type not in ("Board",)]
+    quality = {p.code: float(rng.normal(0, 0.4)) for p in agencies}
+    rows = []
+    for i, period in enumerate(periods):
+        key = (audit_group.id, period_rows[period.label].id, "audit")
+        theme = THEMES[i % len(THEMES)]
+        days = np.arange(np.datetime64(period.start), np.datetime64(period.end) + 1)
+        for case in range(4):
+            audit_day = str(rng.choice(days))
+            chosen = rng.choice(len(agencies), size=3, replace=False)
+            for j in chosen:
+                agency = agencies[int(j)]
+                score = 1.2 + quality[agency.code] + rng.normal(0, 0.7)  # 0 Outstanding .. 3 Inadequate
+                overall = GRADES[int(np.clip(round(score), 0, 3))]
+                grades = []
+                for d in AUDIT_DOMAINS:
+                    if d == "grade_capacity" and rng.random() < 0.15:
+                        grades.append("Not applicable")
+                    else:
+                        grades.append(GRADES[int(np.clip(round(score + rng.normal(0, 0.6)), 0, 3))])
+                rows.append((
+                    submissions[key][0], audit_group.id, key[1], f"AUD-{period.label[:7]}-Q{period.quarter}-{case + 1:02d}",
+                    f"CASE-{i + 1:02d}{case + 1:02d}", audit_day, theme, agency.name, agency.id, *grades, overall,
+                    _FINDINGS[overall], _ACTIONS.get(overall),
+                ))
+                submissions[key][1] += 1
+    cols = [
+        "submission_id", "partner_id", "period_id", "audit_ref", "case_ref", "audit_date", "theme", "agency",
+        "agency_partner_id", *AUDIT_DOMAINS, "overall_grade", "findings", "action_required",
+    ]
+    with engine.begin() as conn:
+        return bulk_insert(conn, AuditResult.__table__, cols, rows)
+
+
+def database_is_empty(engine: Engine) -> bool:
+    """True when there is no schema yet or no facts have been loaded."""
+    from sqlalchemy import inspect
+
+    if not inspect(engine).has_table("submissions"):
+        return True
+    with engine.connect() as conn:
+        return not conn.scalar(select(func.count()).select_from(Submission.__table__))

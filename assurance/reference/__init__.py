@@ -1,0 +1,1 @@
+"""Reference data loaded from data/: national codelists, ethnicity map, population baselines."""

@@ -1,0 +1,120 @@
+"""National codelists with tolerant matching of the variants partners actually type."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from assurance.config import DATA_DIR
+
+_NON_ALNUM = re.compile(r"[^a-z0-9+]+")
+
+
+def normalise(text: object) -> str:
+    """Case, spacing, punctuation and '&' folded away: 'Neglect & Acts of Omission' ~ 'neglect and acts of omission'."""
+    s = str(text).strip().lower().replace("&", " and ").replace("\u2019", "'")
+    s = s.replace("'", "")
+    return _NON_ALNUM.sub(" ", s).strip()
+
+
+@dataclass(frozen=True)
+class Codelist:
+    key: str
+    name: str
+    values: tuple[str, ...]
+    synonyms: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def _lookup(self) -> dict[str, str]:
+        return _lookup_for(self)
+
+    def match(self, value: object) -> str | None:
+        """The national label for `value`, or None if it is not recognised."""
+        if value is None:
+            return None
+        return self._lookup.get(normalise(value))
+
+    def suggest(self, value: object) -> str | None:
+        """The closest label to an unrecognised value ("did you mean ...?")."""
+        key = normalise(value)
+        if not key:
+            return None
+        lookup = self._lookup
+        close = difflib.get_close_matches(key, list(lookup), n=1, cutoff=0.6)
+        if close:
+            return lookup[close[0]]
+        for k, label in lookup.items():
+            if len(key) >= 4 and (key in k or k in key):
+                return label
+        return None
+
+
+@lru_cache(maxsize=64)
+def _lookup_for(cl: Codelist) -> dict[str, str]:
+    lookup = {normalise(v): v for v in cl.values}
+    for variant, label in cl.synonyms.items():
+        lookup.setdefault(normalise(variant), label)
+    return lookup
+
+
+@lru_cache(maxsize=1)
+def _all() -> dict[str, Codelist]:
+    raw = tomllib.loads((DATA_DIR / "codelists.toml").read_text(encoding="utf-8"))
+    out = {}
+    for key, spec in raw.items():
+        values = tuple(spec["values"])
+        synonyms = dict(spec.get("synonyms", {}))
+        bad = {v: label for v, label in synonyms.items() if label not in values}
+        if bad:
+            raise ValueError(f"codelists.toml [{key}] synonyms point at unknown labels: {bad}")
+        out[key] = Codelist(key, spec.get("name", key), values, synonyms)
+    return out
+
+
+def codelist(key: str) -> Codelist:
+    try:
+        return _all()[key]
+    except KeyError:
+        raise KeyError(f"No codelist {key!r}; known: {', '.join(sorted(_all()))}") from None
+
+
+def codelists() -> dict[str, Codelist]:
+    return dict(_all())
+
+
+@lru_cache(maxsize=1)
+def ethnicity_broad_map() -> dict[str, str]:
+    """Detailed ethnic group label -> broad group label."""
+    with open(DATA_DIR / "ethnicity_map.csv", newline="", encoding="utf-8") as f:
+        return {row["detailed"]: row["broad"] for row in csv.DictReader(f)}
+
+
+def broad_ethnicity(value: object) -> tuple[str | None, str | None]:
+    """(detailed, broad) for a detailed or broad ethnicity value; detailed is None for a broad-only value."""
+    detailed = codelist("ethnicity_detailed").match(value)
+    if detailed:
+        return detailed, ethnicity_broad_map()[detailed]
+    broad = codelist("ethnicity_broad").match(value)
+    return None, broad
+
+
+AGE_BANDS = ("18-64", "65-74", "75-84", "85-94", "95+")
+
+
+def age_band_for(age: int) -> str | None:
+    """SAC age band for an age in whole years; None under 18 (not an adult)."""
+    if age < 18:
+        return None
+    if age <= 64:
+        return "18-64"
+    if age <= 74:
+        return "65-74"
+    if age <= 84:
+        return "75-84"
+    if age <= 94:
+        return "85-94"
+    return "95+"
