@@ -1,0 +1,36 @@
+# The two commands a user needs: `make run` (install, build the demo on first start, serve)
+# and `make test` (install test tools, run the whole suite).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= localhost
+PORT ?= 8501
+
+.PHONY: run test demo init-db benchmark clean-db
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) -m assurance init-db
+	$(PY) -m assurance demo --if-empty
+	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
+
+test: $(VENV)/.dev-installed
+	$(PY) -m pytest
+
+demo: $(VENV)/.installed
+	$(PY) -m assurance demo
+
+init-db: $(VENV)/.installed
+	$(PY) -m assurance init-db
+
+clean-db:
+	rm -f data/assurance.db data/assurance.db-wal data/assurance.db-shm

@@ -1,0 +1,26 @@
+"""Entry point: navigation grouped by user, the shared sidebar filters and the demo banner."""
+
+import streamlit as st
+
+from assurance import config
+
+st.set_page_config(page_title="Safeguarding Adults Board assurance", page_icon=":material/shield_person:", layout="wide")
+
+PAGES = {
+    "Review": [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    ],
+    "Board": [
+        st.Page("pages/partner_view.py", title="Partner view", icon=":material/handshake:"),
+    ],
+    "Returns": [
+        st.Page("pages/submissions.py", title="Submissions", icon=":material/inbox:"),
+    ],
+    "Admin": [
+        st.Page("pages/admin_board.py", title="Board setup", icon=":material/settings:"),
+    ],
+}
+
+navigation = st.navigation(PAGES)
+st.sidebar.caption(config.board().name)
+navigation.run()

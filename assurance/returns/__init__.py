@@ -1,0 +1,1 @@
+"""Quarterly returns: specs, reading, cleaning, rules, loading, templates and submission history."""

@@ -1,0 +1,18 @@
+from tests.browser.conftest import wait_until_idle
+
+
+def test_banner_and_navigation_in_chromium(app_server, browser_page):
+    page = browser_page
+    page.goto(app_server)
+    wait_until_idle(page)
+    page.get_by_text("Synthetic demo data.").wait_for()
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    for group in ("Review", "Board", "Returns", "Admin"):
+        assert nav.get_by_text(group, exact=True).count() == 1, group
+    assert nav.get_by_text("Overview").count() == 1
+    page.get_by_text("Concerns received", exact=True).wait_for()
+    nav.get_by_text("Board setup").click()
+    wait_until_idle(page)
+    page.get_by_role("heading", name="Board setup").wait_for()
+    page.get_by_text("Population baseline: Luton").wait_for()
+    assert page.get_by_text("Synthetic demo data.").is_visible()  # the banner stays on every page

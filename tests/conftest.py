@@ -1,0 +1,131 @@
+"""Shared fixtures. The suite runs against SQLite by default and against PostgreSQL when
+ASSURANCE_TEST_DATABASE_URL names a server (an admin URL such as
+postgresql+psycopg://postgres@127.0.0.1:5433/postgres): each test database is created there.
+In CI (CI=true) nothing is skipped: a missing browser or database server fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from assurance import config
+from assurance.db.bootstrap import init_database
+from assurance.db.engine import get_engine
+from assurance.demo import DemoSpec, build_demo
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+PG_ADMIN_URL = os.environ.get("ASSURANCE_TEST_DATABASE_URL", "")
+BACKEND = "postgresql" if PG_ADMIN_URL else "sqlite"
+TODAY = date(2026, 11, 23)  # fixed so figures do not move with the calendar
+DEMO_SPEC = DemoSpec(seed=11, quarters=12, concerns_per_quarter=400, today=TODAY)
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip when something optional is missing on a developer's machine; fail in CI."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: nothing may be skipped)")
+    pytest.skip(reason)
+
+
+class Databases:
+    """Creates throwaway databases on the backend under test."""
+
+    def __init__(self, tmp: Path):
+        self.tmp = tmp
+        self.created: list[str] = []
+        if PG_ADMIN_URL:
+            self.admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+            try:
+                with self.admin.connect() as c:
+                    c.execute(text("SELECT 1"))
+            except Exception as exc:  # noqa: BLE001
+                pytest.fail(f"PostgreSQL at {PG_ADMIN_URL} is not reachable: {exc}")
+
+    def new(self, template: str | None = None) -> str:
+        """A new empty database (or a copy of `template`), as a URL."""
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        if PG_ADMIN_URL:
+            tmpl = f" TEMPLATE {make_url(template).database}" if template else ""
+            with self.admin.connect() as c:
+                c.execute(text(f'CREATE DATABASE "{name}"{tmpl}'))
+            self.created.append(name)
+            return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+        path = self.tmp / f"{name}.db"
+        if template:
+            shutil.copyfile(make_url(template).database, path)
+        return f"sqlite:///{path}"
+
+    def release(self, url: str) -> None:
+        """Close pooled connections (PostgreSQL will not copy or drop a database in use)."""
+        get_engine(url).dispose()
+
+    def drop_all(self) -> None:
+        if PG_ADMIN_URL:
+            get_engine.cache_clear()
+            with self.admin.connect() as c:
+                for name in self.created:
+                    c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory):
+    dbs = Databases(tmp_path_factory.mktemp("db"))
+    yield dbs
+    dbs.drop_all()
+
+
+@pytest.fixture(scope="session")
+def board():
+    return config.load_board_config(config.DATA_DIR / "board.toml")
+
+
+@pytest.fixture(scope="session")
+def _initialised_template(databases, board):
+    url = databases.new()
+    init_database(get_engine(url), board, today=TODAY)
+    databases.release(url)
+    return url
+
+
+@pytest.fixture
+def db_url(databases, _initialised_template, monkeypatch):
+    """A fresh database with the schema, partners and periods, and no facts; set as the app's database."""
+    url = databases.new(template=_initialised_template)
+    monkeypatch.setenv("ASSURANCE_DATABASE_URL", url)
+    return url
+
+
+@pytest.fixture
+def engine(db_url):
+    return get_engine(db_url)
+
+
+@pytest.fixture(scope="session")
+def demo_db(databases, board):
+    """A small synthetic demo Board built once per run. Read-only: tests must not change it."""
+    url = databases.new()
+    summary = build_demo(get_engine(url), board, DEMO_SPEC)
+    return url, summary
+
+
+@pytest.fixture
+def demo_url(demo_db, monkeypatch):
+    url, _ = demo_db
+    monkeypatch.setenv("ASSURANCE_DATABASE_URL", url)
+    return url
+
+
+@pytest.fixture
+def demo_engine(demo_url):
+    return get_engine(demo_url)

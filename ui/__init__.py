@@ -1,0 +1,96 @@
+"""Streamlit helpers shared by app.py and the pages: the cached engine, the shared filters, downloads.
+
+Only presentation lives here; every figure comes from the assurance package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from assurance import config
+from assurance.db.engine import get_engine, schema_ready
+from assurance.directory import PartnerInfo, PeriodInfo, list_partners, periods_with_data
+
+ALL_PARTNERS = "All partners"
+
+
+@st.cache_resource
+def engine():
+    return get_engine(config.database_url())
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: PeriodInfo | None
+    partner: PartnerInfo | None  # None = the whole Board
+    periods: tuple[PeriodInfo, ...]
+    partners: tuple[PartnerInfo, ...]
+
+
+@st.cache_data(ttl=60, max_entries=8)
+def _choices(url: str) -> tuple[tuple[PeriodInfo, ...], tuple[PartnerInfo, ...]]:
+    eng = get_engine(url)
+    return tuple(periods_with_data(eng)), tuple(list_partners(eng))
+
+
+def sidebar_filters() -> Filters:
+    """The reporting period and partner every page shares (same widget keys on every page, so the choice carries)."""
+    periods, partners = _choices(config.database_url())
+    with st.sidebar:
+        st.markdown("**Filters**")
+        labels = [p.label for p in reversed(periods)]
+        if labels and st.session_state.get("period") not in labels:
+            st.session_state["period"] = labels[0]
+        label = st.selectbox("Reporting period", labels, key="period", help="UK financial-year quarter")
+        codes = [ALL_PARTNERS] + [p.code for p in partners]
+        names = {p.code: f"{p.name} ({p.code})" for p in partners}
+        if st.session_state.get("partner") not in codes:
+            st.session_state["partner"] = ALL_PARTNERS
+        code = st.selectbox("Partner", codes, key="partner", format_func=lambda c: names.get(c, c))
+    period = next((p for p in periods if p.label == label), None)
+    partner = next((p for p in partners if p.code == code), None)
+    return Filters(period, partner, periods, partners)
+
+
+def page(title: str, caption: str | None = None) -> Filters:
+    """Start a page: the demo banner, the shared sidebar filters, then the title. Every page calls this first."""
+    demo_banner()
+    if not database_ready():
+        st.error(
+            "The database has no schema yet. Run `python -m assurance init-db` (or `make run`, which also "
+            "builds the synthetic demo), then reload this page."
+        )
+        st.stop()
+    f = sidebar_filters()
+    st.title(title)
+    if caption:
+        st.caption(caption)
+    return f
+
+
+def demo_banner() -> None:
+    board = config.board()
+    if board.demo:
+        st.warning(
+            "**Synthetic demo data.** Every person, case and figure here is made up by the demo "
+            "generator; none of it describes real people or real agencies.",
+            icon=":material/science:",
+        )
+
+
+def database_ready() -> bool:
+    return schema_ready(engine())
+
+
+def download_csv(df: pd.DataFrame, file_stem: str, label: str = "Download data (CSV)", key: str | None = None) -> None:
+    st.download_button(
+        label, df.to_csv(index=False).encode("utf-8-sig"), file_name=f"{file_stem}.csv", mime="text/csv",
+        key=key or f"dl-{file_stem}",
+    )
+
+
+def no_data(message: str = "No data for this period yet.") -> None:
+    st.info(message, icon=":material/info:")
