@@ -12,6 +12,8 @@ PAGES = {
     ],
     "Board": [
         st.Page("pages/partner_view.py", title="Partner view", icon=":material/handshake:"),
+        st.Page("pages/challenges.py", title="Challenge log", icon=":material/gavel:"),
+        st.Page("pages/actions.py", title="SAR and audit actions", icon=":material/checklist:"),
     ],
     "Returns": [
         st.Page("pages/submissions.py", title="Submissions", icon=":material/inbox:"),

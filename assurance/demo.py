@@ -207,6 +207,8 @@ def build_demo(engine: Engine, board: BoardConfig, spec: DemoSpec = DemoSpec(), 
     if audit_group is not None:
         report(0.95, "Generating multi-agency audits")
         summary.audit_rows = _generate_audits(engine, rng, audit_group, partners, period_rows, periods, submissions)
+    report(0.97, "Adding SAR action plans")
+    _generate_board_actions(engine, rng, partners, periods, spec)
     with session_scope(engine) as s:
         for sub in s.scalars(select(Submission)):
             key = (sub.partner_id, sub.period_id, sub.return_type)
@@ -491,3 +493,77 @@ def database_is_empty(engine: Engine) -> bool:
         return True
     with engine.connect() as conn:
         return not conn.scalar(select(func.count()).select_from(Submission.__table__))
+
+
+_SARS = (
+    ("SAR-A", "Adult A: self-neglect and hoarding", [
+        ("1", "Agencies use the self-neglect protocol and escalate when engagement fails.",
+         [("LA", "Relaunch the self-neglect protocol with briefings for all teams."),
+          ("HSG", "Add self-neglect prompts to tenancy visits and refer concerns.")]),
+        ("2", "Mental capacity assessments are specific to the decision and recorded.",
+         [("ACU", "Audit capacity assessments on discharge planning quarterly."),
+          ("CHS", "Deliver decision-specific capacity training to district nurses.")]),
+        ("3", "Multi-agency risk meetings are convened for high-risk self-neglect.",
+         [("LA", "Set up a monthly multi-agency risk management meeting."),
+          ("FIRE", "Offer home fire safety visits for every self-neglect referral.")]),
+    ]),
+    ("SAR-B", "Adult B: domestic abuse and an older carer", [
+        ("1", "Practitioners recognise domestic abuse of older adults.",
+         [("POL", "Include older victims in domestic abuse risk training."),
+          ("AMB", "Add domestic abuse prompts to crews' safeguarding referral form.")]),
+        ("2", "Carers' needs are assessed when risk is identified.",
+         [("LA", "Offer a carer's assessment at every safeguarding enquiry with a carer."),
+          ("ICB", "Brief GP practices on carers' assessments and referral routes.")]),
+    ]),
+)
+
+
+def _generate_board_actions(engine, rng, partners, periods, spec) -> None:
+    """Two SAR action plans with a mix of completed, late and overdue actions, plus the audits' actions."""
+    from assurance.board.actions import sync_audit_actions
+    from assurance.db.models import BoardAction, SarReview
+
+    today = spec.today or date.today()
+    published = {"SAR-A": periods[max(len(periods) - 6, 0)].start + timedelta(days=20),
+                 "SAR-B": periods[max(len(periods) - 2, 0)].start + timedelta(days=10)}
+    now = datetime.combine(today, time(9, 0))
+    with session_scope(engine) as s:
+        for ref, title, recs in _SARS:
+            review = SarReview(reference=ref, title=title, published=published[ref])
+            s.add(review)
+            s.flush()
+            for k, (no, rec, actions) in enumerate(recs):
+                for j, (code, text) in enumerate(actions):
+                    partner = partners.get(code)
+                    due = published[ref] + timedelta(days=int(90 + 60 * k + 30 * j))
+                    status, completed, progress = "Not started", None, None
+                    if due < today:
+                        roll = rng.random()
+                        if roll < 0.6:
+                            status, completed = "Completed", due - timedelta(days=int(rng.integers(0, 20)))
+                        elif roll < 0.8:
+                            status, completed = "Completed", due + timedelta(days=int(rng.integers(5, 40)))
+                        else:
+                            status, progress = "In progress", "Delayed: waiting for the new case recording system."
+                        if completed and completed > today:
+                            completed = today
+                    elif due < today + timedelta(days=120):
+                        status, progress = "In progress", "Work under way; on track for the due date."
+                    s.add(BoardAction(
+                        source="SAR", review_id=review.id, recommendation_no=no, recommendation=rec, action=text,
+                        owner_partner_id=partner.id if partner else None, owner=partner.name if partner else code,
+                        due_date=due, status=status, completed_date=completed, progress=progress,
+                        evidence="Briefing notes and attendance lists" if status == "Completed" else None,
+                        updated_by=DEMO_USER, updated_at=now,
+                    ))
+    sync_audit_actions(engine, actor=DEMO_USER)
+    with session_scope(engine) as s:
+        for a in s.scalars(select(BoardAction).where(BoardAction.source == "Audit").order_by(BoardAction.id)):
+            roll = rng.random()
+            if a.due_date < today and roll < 0.85:
+                late = roll > 0.7
+                a.status = "Completed"
+                a.completed_date = min(a.due_date + timedelta(days=int(rng.integers(-30, 0) if not late else rng.integers(1, 30))), today)
+                a.evidence = "Re-audit sample and team briefing record"
+            elif a.due_date < today + timedelta(days=60) and roll < 0.9:
+                a.status, a.progress = "In progress", "Briefings booked; re-audit planned."

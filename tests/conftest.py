@@ -129,3 +129,12 @@ def demo_url(demo_db, monkeypatch):
 @pytest.fixture
 def demo_engine(demo_url):
     return get_engine(demo_url)
+
+
+@pytest.fixture
+def demo_copy_url(databases, demo_db, monkeypatch):
+    """A private copy of the demo Board that a test may change."""
+    databases.release(demo_db[0])
+    url = databases.new(template=demo_db[0])
+    monkeypatch.setenv("ASSURANCE_DATABASE_URL", url)
+    return url

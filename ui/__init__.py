@@ -94,3 +94,10 @@ def download_csv(df: pd.DataFrame, file_stem: str, label: str = "Download data (
 
 def no_data(message: str = "No data for this period yet.") -> None:
     st.info(message, icon=":material/info:")
+
+
+def current_user_name() -> str:
+    """Who is using the app, for the record (until sign-in arrives: the operating-system user)."""
+    import getpass
+
+    return st.session_state.get("user_name") or getpass.getuser()

@@ -250,3 +250,101 @@ class CalendarDay(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     is_working_day: Mapped[bool]
     working_day_index: Mapped[int] = mapped_column(Integer)
+
+
+class Challenge(Base):
+    """A question the Board puts to a partner, with the evidence as it stood when raised."""
+
+    __tablename__ = "challenges"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(20))  # measure / partner view / audit finding
+    measure: Mapped[str | None] = mapped_column(String(60))
+    period_label: Mapped[str | None] = mapped_column(String(12))
+    evidence_value: Mapped[float | None]
+    evidence_numerator: Mapped[int | None] = mapped_column(BigInteger)
+    evidence_denominator: Mapped[int | None] = mapped_column(BigInteger)
+    evidence_unit: Mapped[str | None] = mapped_column(String(20))
+    evidence_rag: Mapped[str | None] = mapped_column(String(8))
+    evidence_note: Mapped[str | None] = mapped_column(Text)
+    raised_by: Mapped[str] = mapped_column(String(120))
+    raised_at: Mapped[datetime] = mapped_column(DateTime)
+    meeting_date: Mapped[date | None] = mapped_column(Date)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12))  # open / responded / closed
+    outcome: Mapped[str | None] = mapped_column(String(12))  # assured / escalated (when closed)
+    response: Mapped[str | None] = mapped_column(Text)
+    responded_by: Mapped[str | None] = mapped_column(String(120))
+    responded_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_by: Mapped[str | None] = mapped_column(String(120))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (Index("ix_challenges_status", "status", "due_date"),)
+
+
+class ChallengeEvent(Base):
+    """Every change to a challenge, in order (never edited)."""
+
+    __tablename__ = "challenge_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(20))  # raised / responded / closed / reopened / due date changed
+    from_status: Mapped[str | None] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class SarReview(Base):
+    """A Safeguarding Adults Review whose recommendations the Board tracks."""
+
+    __tablename__ = "sar_reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(60), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    published: Mapped[date | None] = mapped_column(Date)
+
+
+class BoardAction(Base):
+    """An action the Board tracks: from a SAR recommendation or from a multi-agency audit."""
+
+    __tablename__ = "board_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(8))  # SAR / Audit
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("sar_reviews.id"), index=True)
+    recommendation_no: Mapped[str | None] = mapped_column(String(20))
+    recommendation: Mapped[str | None] = mapped_column(Text)
+    audit_ref: Mapped[str | None] = mapped_column(String(60))
+    audit_result_id: Mapped[int | None] = mapped_column(ForeignKey("audit_results.id"), unique=True)
+    action: Mapped[str] = mapped_column(Text)
+    owner_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
+    owner: Mapped[str] = mapped_column(String(200))
+    due_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))  # Not started / In progress / Completed
+    completed_date: Mapped[date | None] = mapped_column(Date)
+    progress: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Commentary(Base):
+    """The QA subgroup's note on a measure for a period ("why this changed")."""
+
+    __tablename__ = "commentary"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    measure: Mapped[str] = mapped_column(String(60))
+    period_label: Mapped[str] = mapped_column(String(12))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(120))
+    written_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (Index("ix_commentary_lookup", "period_label", "measure"),)

@@ -1,0 +1,348 @@
+"""SAR and audit action tracker: recommendations, actions, owners, due dates, progress and RAG.
+
+RAG is worked out when read, so an action turns red by itself once it is overdue:
+Blue = completed, Red = overdue, Amber = due within 30 days, Green = on track.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy import Engine, and_, case, func, select
+
+from assurance.db.engine import session_scope
+from assurance.db.models import AuditResult, BoardAction, Partner, SarReview, Submission
+
+STATUSES = ("Not started", "In progress", "Completed")
+SOURCES = ("SAR", "Audit")
+DUE_SOON_DAYS = 30
+AUDIT_ACTION_DAYS = 90
+RAG_LABELS = {"blue": "Completed", "red": "Overdue", "amber": "Due within 30 days", "green": "On track"}
+RAG_FILLS = {"blue": "9CC3E6", "red": "F4B6B6", "amber": "FFE08A", "green": "B7E1B0"}
+
+TRACKER_COLUMNS = [
+    "Action ID", "Source", "SAR reference", "SAR title", "Recommendation no.", "Recommendation", "Audit reference",
+    "Action", "Owner agency", "Due date", "Status", "Completed date", "Progress notes", "Evidence", "RAG",
+]
+
+
+class TrackerError(ValueError):
+    """The tracker cannot make this change; the message says why."""
+
+
+def action_rag(status: str, due: date | None, today: date) -> str:
+    if status == "Completed":
+        return "blue"
+    if due is not None and due < today:
+        return "red"
+    if due is not None and due <= today + timedelta(days=DUE_SOON_DAYS):
+        return "amber"
+    return "green"
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def add_review(engine: Engine, reference: str, title: str, published: date | None = None) -> int:
+    reference, title = reference.strip(), title.strip()
+    if not reference or not title:
+        raise TrackerError("A review needs a reference and a title.")
+    with session_scope(engine) as s:
+        if s.scalar(select(SarReview.id).where(SarReview.reference == reference)):
+            raise TrackerError(f"There is already a review with reference {reference}.")
+        review = SarReview(reference=reference, title=title, published=published)
+        s.add(review)
+        s.flush()
+        return review.id
+
+
+def _partner_for(session, owner: str) -> Partner | None:
+    key = owner.strip().lower()
+    for p in session.scalars(select(Partner)):
+        if key in (p.code.lower(), p.name.lower()):
+            return p
+    return None
+
+
+def add_action(
+    engine: Engine, *, review_reference: str, action: str, owner: str, due_date: date | None, actor: str,
+    recommendation_no: str | None = None, recommendation: str | None = None, status: str = "Not started",
+    progress: str | None = None, evidence: str | None = None, completed_date: date | None = None,
+) -> int:
+    with session_scope(engine) as s:
+        return _add_action(s, review_reference, action, owner, due_date, actor, recommendation_no, recommendation,
+                           status, progress, evidence, completed_date)
+
+
+def _add_action(s, review_reference, action, owner, due_date, actor, recommendation_no, recommendation, status,
+                progress, evidence, completed_date) -> int:
+    review = s.scalar(select(SarReview).where(SarReview.reference == review_reference))
+    if review is None:
+        raise TrackerError(f"There is no review with reference {review_reference!r}; add the review first.")
+    _check(action, owner, status, completed_date)
+    partner = _partner_for(s, owner)
+    row = BoardAction(
+        source="SAR", review_id=review.id, recommendation_no=recommendation_no, recommendation=recommendation,
+        action=action.strip(), owner_partner_id=partner.id if partner else None, owner=partner.name if partner else owner.strip(),
+        due_date=due_date, status=status, completed_date=completed_date, progress=progress, evidence=evidence,
+        updated_by=actor, updated_at=_now(),
+    )
+    s.add(row)
+    s.flush()
+    return row.id
+
+
+def _check(action: str | None, owner: str | None, status: str, completed_date: date | None) -> None:
+    if not (action or "").strip():
+        raise TrackerError("Describe the action.")
+    if not (owner or "").strip():
+        raise TrackerError("Name the agency that owns the action.")
+    if status not in STATUSES:
+        raise TrackerError(f"Status must be one of {', '.join(STATUSES)}, not {status!r}.")
+    if status == "Completed" and completed_date is None:
+        raise TrackerError("Give the date the action was completed.")
+    if status != "Completed" and completed_date is not None:
+        raise TrackerError("Only a completed action has a completed date: set the status to Completed or clear the date.")
+
+
+def update_action(
+    engine: Engine, action_id: int, actor: str, *, status: str | None = None, progress: str | None = None,
+    evidence: str | None = None, due_date: date | None = None, completed_date: date | None = None,
+) -> None:
+    with session_scope(engine) as s:
+        row = s.get(BoardAction, action_id)
+        if row is None:
+            raise TrackerError(f"There is no action number {action_id}.")
+        new_status = status or row.status
+        new_completed = completed_date if completed_date is not None else (row.completed_date if new_status == "Completed" else None)
+        _check(row.action, row.owner, new_status, new_completed)
+        row.status, row.completed_date = new_status, new_completed
+        if progress is not None:
+            row.progress = progress
+        if evidence is not None:
+            row.evidence = evidence
+        if due_date is not None:
+            row.due_date = due_date
+        row.updated_by, row.updated_at = actor, _now()
+
+
+def sync_audit_actions(engine: Engine, actor: str = "audit return") -> int:
+    """Add an action for each 'Action required' in accepted audit returns not yet tracked. Returns how many were added."""
+    tracked = select(BoardAction.id).where(
+        BoardAction.source == "Audit", BoardAction.audit_ref == AuditResult.audit_ref, BoardAction.owner == AuditResult.agency
+    )
+    stmt = (
+        select(AuditResult)
+        .join(Submission, Submission.id == AuditResult.submission_id)
+        .where(Submission.status == "accepted", AuditResult.action_required.is_not(None), AuditResult.action_required != "")
+        .where(~tracked.exists())
+        .order_by(AuditResult.audit_date, AuditResult.id)
+    )
+    added = 0
+    with session_scope(engine) as s:
+        for r in s.scalars(stmt).all():
+            s.add(BoardAction(
+                source="Audit", audit_ref=r.audit_ref, audit_result_id=r.id, action=r.action_required,
+                recommendation=r.findings, owner_partner_id=r.agency_partner_id, owner=r.agency,
+                due_date=r.audit_date + timedelta(days=AUDIT_ACTION_DAYS), status="Not started",
+                updated_by=actor, updated_at=_now(),
+            ))
+            added += 1
+    return added
+
+
+def tracker_frame(
+    engine: Engine, today: date, source: str | None = None, owner_partner_id: int | None = None, rag: str | None = None,
+) -> pd.DataFrame:
+    stmt = select(BoardAction, SarReview.reference, SarReview.title).outerjoin(SarReview, SarReview.id == BoardAction.review_id)
+    if source:
+        stmt = stmt.where(BoardAction.source == source)
+    if owner_partner_id is not None:
+        stmt = stmt.where(BoardAction.owner_partner_id == owner_partner_id)
+    stmt = stmt.order_by(BoardAction.source.desc(), SarReview.reference, BoardAction.recommendation_no, BoardAction.id)
+    rows = []
+    with session_scope(engine) as s:
+        for a, ref, title in s.execute(stmt):
+            r = action_rag(a.status, a.due_date, today)
+            if rag and r != rag:
+                continue
+            rows.append([
+                a.id, a.source, ref, title, a.recommendation_no, a.recommendation, a.audit_ref, a.action, a.owner,
+                a.due_date, a.status, a.completed_date, a.progress, a.evidence, RAG_LABELS[r],
+            ])
+    return pd.DataFrame(rows, columns=TRACKER_COLUMNS)
+
+
+def export_tracker(frame: pd.DataFrame) -> bytes:
+    """The tracker as an Excel workbook with the same columns the import reads, RAG coloured."""
+    widths = [9, 8, 14, 28, 10, 40, 18, 48, 30, 12, 13, 14, 40, 30, 18]
+    wb = frame_workbook(frame[TRACKER_COLUMNS], "Actions", dict(zip(TRACKER_COLUMNS, widths)))
+    ws = wb.active
+    fills = {label: PatternFill("solid", fgColor=RAG_FILLS[key]) for key, label in RAG_LABELS.items()}
+    rag_col = len(TRACKER_COLUMNS)
+    for row in range(2, ws.max_row + 1):
+        ws.cell(row, rag_col).fill = fills.get(ws.cell(row, rag_col).value, PatternFill())
+    status_list = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=False)
+    ws.add_data_validation(status_list)
+    status_list.add(f"K2:K{max(ws.max_row, 2) + 500}")
+    ws.freeze_panes = "B2"
+    return _save(wb)
+
+
+def frame_workbook(frame: pd.DataFrame, sheet: str, widths: dict[str, int] | None = None) -> Workbook:
+    """Any table as a tidy workbook: bold frozen header, dates as dates, text kept as text (never a formula)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws.append(list(frame.columns))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for record in frame.itertuples(index=False):
+        ws.append([_cell(v) for v in record])
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+            elif isinstance(cell.value, (date, datetime)):
+                cell.number_format = "DD/MM/YYYY"
+    ws.freeze_panes = "A2"
+    for i, name in enumerate(frame.columns, start=1):
+        ws.column_dimensions[ws.cell(1, i).column_letter].width = (widths or {}).get(name, max(10, min(len(str(name)) + 4, 30)))
+    return wb
+
+
+def frame_to_workbook(frame: pd.DataFrame, sheet: str, widths: dict[str, int] | None = None) -> bytes:
+    return _save(frame_workbook(frame, sheet, widths))
+
+
+def _save(wb: Workbook) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _cell(v):
+    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NaT:
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.date()
+    return v
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def _date(v, where: str, problems: list[str]) -> date | None:
+    if v in (None, ""):
+        return None
+    if isinstance(v, datetime):
+        return v.date()
+    if isinstance(v, date):
+        return v
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d %b %Y", "%d %B %Y"):
+        try:
+            return datetime.strptime(str(v).strip(), fmt).date()
+        except ValueError:
+            continue
+    problems.append(f"{where}: {v!r} is not a date; write it as DD/MM/YYYY.")
+    return None
+
+
+def _text(v) -> str | None:
+    if v is None:
+        return None
+    s = str(v).strip()
+    return s or None
+
+
+def import_tracker(engine: Engine, content: bytes, actor: str, file_name: str = "tracker.xlsx") -> ImportResult:
+    """Create or update actions from a tracker workbook, all or nothing. Rows with an Action ID update that action."""
+    result = ImportResult()
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any unreadable file gets one clear message
+        result.problems.append(f"{file_name} is not an Excel workbook this product can read (.xlsx).")
+        return result
+    ws = wb["Actions"] if "Actions" in wb.sheetnames else wb.worksheets[0]
+    rows = list(ws.iter_rows(values_only=True))
+    wb.close()
+    if not rows:
+        result.problems.append(f"{file_name}: the sheet {ws.title!r} is empty.")
+        return result
+    header = [str(h).strip() if h is not None else "" for h in rows[0]]
+    missing = [c for c in TRACKER_COLUMNS if c not in header and c != "RAG"]
+    if missing:
+        result.problems.append(f"{file_name}, sheet {ws.title}: missing column(s) {', '.join(missing)} in row 1.")
+        return result
+    idx = {c: header.index(c) for c in TRACKER_COLUMNS if c in header}
+    try:
+        with session_scope(engine) as s:
+            for n, raw in enumerate(rows[1:], start=2):
+                if raw is None or all(v in (None, "") for v in raw):
+                    continue
+                get = lambda c: raw[idx[c]] if idx[c] < len(raw) else None  # noqa: E731
+                where = f"{file_name}, sheet {ws.title}, row {n}"
+                status = _text(get("Status")) or "Not started"
+                match = next((x for x in STATUSES if x.lower() == status.lower()), None)
+                if match is None:
+                    result.problems.append(f"{where}: status {status!r} is not one of {', '.join(STATUSES)}.")
+                    continue
+                due = _date(get("Due date"), where, result.problems)
+                completed = _date(get("Completed date"), where, result.problems)
+                action_id = get("Action ID")
+                try:
+                    if action_id not in (None, ""):
+                        row = s.get(BoardAction, int(action_id))
+                        if row is None:
+                            result.problems.append(f"{where}: there is no action {action_id}; clear the Action ID to add it as new.")
+                            continue
+                        _check(row.action, row.owner, match, completed)
+                        new = (match, completed, _text(get("Progress notes")), _text(get("Evidence")), due)
+                        old = (row.status, row.completed_date, row.progress, row.evidence, row.due_date)
+                        if new == old:
+                            result.unchanged += 1
+                            continue
+                        row.status, row.completed_date, row.progress, row.evidence, row.due_date = new
+                        row.updated_by, row.updated_at = actor, _now()
+                        result.updated += 1
+                    else:
+                        ref = _text(get("SAR reference"))
+                        if ref is None:
+                            result.problems.append(f"{where}: a new action needs a SAR reference.")
+                            continue
+                        if not s.scalar(select(SarReview.id).where(SarReview.reference == ref)):
+                            s.add(SarReview(reference=ref, title=_text(get("SAR title")) or ref))
+                            s.flush()
+                        _add_action(s, ref, _text(get("Action")) or "", _text(get("Owner agency")) or "", due, actor,
+                                    _text(get("Recommendation no.")), _text(get("Recommendation")), match,
+                                    _text(get("Progress notes")), _text(get("Evidence")), completed)
+                        result.created += 1
+                except (TrackerError, ValueError) as exc:
+                    result.problems.append(f"{where}: {exc}")
+            if result.problems:
+                raise TrackerError("rollback")
+    except TrackerError:
+        result.created = result.updated = result.unchanged = 0
+    return result
+
+
+def sar_actions_on_time(engine: Engine, start: date, end: date) -> tuple[int, int]:
+    """SAR actions due in [start, end]: (completed by their due date, all due), counted in SQL."""
+    on_time = case((and_(BoardAction.status == "Completed", BoardAction.completed_date <= BoardAction.due_date), 1), else_=0)
+    stmt = select(func.coalesce(func.sum(on_time), 0), func.count()).where(
+        BoardAction.source == "SAR", BoardAction.due_date >= start, BoardAction.due_date <= end
+    )
+    with engine.connect() as c:
+        done, due = c.execute(stmt).one()
+    return int(done), int(due)

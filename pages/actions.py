@@ -1,0 +1,60 @@
+from datetime import date
+
+import streamlit as st
+
+import ui
+from assurance.board import actions as act
+
+f = ui.page("SAR and audit actions", "Safeguarding Adults Review recommendations and audit actions, with owner, due date, progress and RAG.")
+engine = ui.engine()
+actor = ui.current_user_name()
+today = date.today()
+act.sync_audit_actions(engine)
+
+c1, c2 = st.columns(2)
+source = c1.selectbox("Source", ["All", *act.SOURCES], key="act-source")
+rag = c2.selectbox("RAG", ["All", *act.RAG_LABELS.values()], key="act-rag")
+rag_key = next((k for k, v in act.RAG_LABELS.items() if v == rag), None)
+frame = act.tracker_frame(engine, today, None if source == "All" else source, f.partner.id if f.partner else None, rag_key)
+counts = frame["RAG"].value_counts()
+st.markdown(" · ".join(f"**{counts.get(label, 0)}** {label.lower()}" for label in act.RAG_LABELS.values()))
+st.caption("RAG is worked out from today's date: an action past its due date and not completed turns red by itself.")
+if frame.empty:
+    ui.no_data("No actions match these filters.")
+else:
+    st.dataframe(frame, hide_index=True, width="stretch", column_config={"Action ID": st.column_config.NumberColumn(format="%d")})
+d1, d2 = st.columns(2)
+with d1:
+    ui.download_csv(frame, "actions")
+with d2:
+    st.download_button("Download tracker (Excel)", act.export_tracker(frame), file_name="SAR and audit actions.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+if not frame.empty:
+    st.markdown("#### Update an action")
+    number = st.selectbox("Action", frame["Action ID"].tolist(), key="act-pick",
+                          format_func=lambda n: f"{n}: {frame.loc[frame['Action ID'] == n, 'Action'].iloc[0][:80]}")
+    row = frame.loc[frame["Action ID"] == number].iloc[0]
+    with st.form("update-action"):
+        status = st.selectbox("Status", act.STATUSES, index=act.STATUSES.index(row["Status"]))
+        completed = st.date_input("Completed on (for a completed action)", value=None, format="DD/MM/YYYY")
+        progress = st.text_area("Progress notes", value=row["Progress notes"] or "")
+        evidence = st.text_area("Evidence", value=row["Evidence"] or "")
+        if st.form_submit_button("Save"):
+            try:
+                act.update_action(engine, int(number), actor, status=status, progress=progress, evidence=evidence,
+                                  completed_date=completed)
+                st.success(f"Action {number} saved.")
+                st.rerun()
+            except act.TrackerError as exc:
+                st.error(str(exc))
+
+st.markdown("#### Import a tracker")
+st.caption("Use the Excel tracker downloaded above: rows with an Action ID update that action; rows without one add a new SAR action.")
+upload = st.file_uploader("Tracker workbook (.xlsx)", type=["xlsx"], key="act-upload")
+if upload is not None and st.button("Import tracker", type="primary"):
+    result = act.import_tracker(engine, upload.getvalue(), actor, upload.name)
+    if result.problems:
+        st.error("Nothing was imported. Fix these and try again:\n\n" + "\n".join(f"- {p}" for p in result.problems))
+    else:
+        st.success(f"Imported: {result.created} new, {result.updated} updated, {result.unchanged} unchanged.")

@@ -1,0 +1,33 @@
+"""The 'raise a challenge' form, offered beside a measure, on the partner view and beside audit findings."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from assurance.board.challenges import ChallengeError, Evidence, raise_challenge
+
+
+def raise_challenge_form(engine, partner_code: str, partner_name: str, evidence: Evidence, source: str, actor: str, key: str) -> int | None:
+    """Draw the form; returns the new challenge number once raised."""
+    with st.form(key=f"challenge-{key}", clear_on_submit=True):
+        st.markdown(f"**Challenge {partner_name}**")
+        if evidence.describe():
+            st.caption(f"Evidence captured with the challenge: {evidence.describe()}")
+        question = st.text_area("Question for the partner", key=f"q-{key}", placeholder="What is the partner doing about ...?")
+        c1, c2 = st.columns(2)
+        meeting = c1.date_input("Meeting date", value=date.today(), key=f"m-{key}", format="DD/MM/YYYY")
+        due = c2.date_input("Response due", value=date.today() + timedelta(days=28), key=f"d-{key}", format="DD/MM/YYYY")
+        if st.form_submit_button("Raise challenge", type="primary"):
+            try:
+                number = raise_challenge(
+                    engine, partner_code=partner_code, question=question, raised_by=actor, evidence=evidence,
+                    source=source, meeting_date=meeting, due_date=due,
+                )
+            except ChallengeError as exc:
+                st.error(str(exc))
+                return None
+            st.success(f"Challenge {number} raised with {partner_name}. It is in the challenge log.")
+            return number
+    return None
