@@ -7,7 +7,6 @@ In CI (CI=true) nothing is skipped: a missing browser or database server fails t
 from __future__ import annotations
 
 import os
-import shutil
 import uuid
 from datetime import date
 from pathlib import Path
@@ -62,7 +61,10 @@ class Databases:
             return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
         path = self.tmp / f"{name}.db"
         if template:
-            shutil.copyfile(make_url(template).database, path)
+            import sqlite3
+
+            with sqlite3.connect(make_url(template).database) as src, sqlite3.connect(path) as dst:
+                src.backup(dst)  # includes pages still in the write-ahead log
         return f"sqlite:///{path}"
 
     def release(self, url: str) -> None:
