@@ -87,6 +87,29 @@ def cmd_partners(args) -> int:
     return 0
 
 
+def cmd_measures(args) -> int:
+    import csv
+
+    from assurance.measures.compute import period_figures
+
+    figures = period_figures(_engine(), args.period, args.partner)
+    rows = [f.as_json() for f in figures]
+    if args.format == "json":
+        print(json.dumps(rows, indent=2))
+    elif args.format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["measure"])
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        shown = [
+            {**r, "value": "" if r["value"] is None else f"{r['value']:,.1f}", "rag": (r["rag"] or "").upper()
+             or ("small number" if f.small else "")}
+            for r, f in zip(rows, figures)
+        ]
+        _print_table(shown, ["measure", "name", "numerator", "denominator", "value", "unit", "target", "rag"])
+    return 0
+
+
 # --- wiring -----------------------------------------------------------------------------------
 
 def _setup_demo(p: argparse.ArgumentParser) -> None:
@@ -104,6 +127,12 @@ def _setup_partners(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=["table", "json"], default="table")
 
 
+def _setup_measures(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--period", required=True, help='reporting period, e.g. "2025-26 Q1"')
+    p.add_argument("--partner", help="partner code (default: the whole Board)")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+
+
 def _no_options(p: argparse.ArgumentParser) -> None:
     return None
 
@@ -113,6 +142,7 @@ COMMANDS: list[tuple[str, str, Callable[[argparse.ArgumentParser], None], Callab
     ("demo", "rebuild the database as a synthetic demo Board (drops existing data)", _setup_demo, cmd_demo),
     ("init-db", "create or upgrade the schema and the configured Board, partners and periods (no facts)", _no_options, cmd_init_db),
     ("partners", "list the configured partners (code, name, type)", _setup_partners, cmd_partners),
+    ("measures", "print the framework's figures for a period, with RAG", _setup_measures, cmd_measures),
 ]
 
 
@@ -142,6 +172,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Error: the database could not be used ({type(exc).__name__}: {str(exc).splitlines()[0]}).", file=sys.stderr)
         print("Check ASSURANCE_DATABASE_URL and run `python -m assurance init-db`.", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped to a command that stopped reading (e.g. head)
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)
         return 1

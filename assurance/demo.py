@@ -22,6 +22,7 @@ from sqlalchemy import Engine, MetaData, func, select
 from assurance.config import BoardConfig
 from assurance.db.bootstrap import init_database
 from assurance.db.engine import bulk_insert, reset_sequences, session_scope
+from assurance.measures.figures import refresh_figures
 from assurance.db.models import (
     AssuranceMeasure,
     AuditResult,
@@ -207,6 +208,9 @@ def build_demo(engine: Engine, board: BoardConfig, spec: DemoSpec = DemoSpec(), 
     if audit_group is not None:
         report(0.95, "Generating multi-agency audits")
         summary.audit_rows = _generate_audits(engine, rng, audit_group, partners, period_rows, periods, submissions)
+    report(0.96, "Working out the quarterly figures")
+    with engine.begin() as conn:
+        refresh_figures(conn)
     report(0.97, "Adding SAR action plans")
     _generate_board_actions(engine, rng, partners, periods, spec)
     with session_scope(engine) as s:
@@ -463,7 +467,7 @@ def _generate_audits(engine, rng, audit_group, partners, period_rows, periods, s
             chosen = rng.choice(len(agencies), size=3, replace=False)
             for j in chosen:
                 agency = agencies[int(j)]
-                score = 1.2 + quality[agency.code] + rng.normal(0, 0.7)  # 0 Outstanding .. 3 Inadequate
+                score = 0.85 + quality[agency.code] + rng.normal(0, 0.6)  # 0 Outstanding .. 3 Inadequate
                 overall = GRADES[int(np.clip(round(score), 0, 3))]
                 grades = []
                 for d in AUDIT_DOMAINS:

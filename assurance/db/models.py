@@ -348,3 +348,22 @@ class Commentary(Base):
     written_at: Mapped[datetime] = mapped_column(DateTime)
 
     __table_args__ = (Index("ix_commentary_lookup", "period_label", "measure"),)
+
+
+class QuarterlyFigure(Base):
+    """Quarter-by-partner numerator and denominator of each measure over the large fact tables.
+
+    Derived data, rebuilt in the same transaction as every load that changes the facts
+    (assurance.measures.figures.refresh_figures), so dashboards never scan a million rows.
+    """
+
+    __tablename__ = "quarterly_figures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id"))
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    definition: Mapped[str] = mapped_column(String(60))
+    numerator: Mapped[int] = mapped_column(BigInteger)
+    denominator: Mapped[int | None] = mapped_column(BigInteger)
+
+    __table_args__ = (UniqueConstraint("period_id", "partner_id", "definition", name="uq_quarterly_figures_key"),)

@@ -1,0 +1,1 @@
+"""The Performance Assurance Framework: measure definitions (SQL), the framework file, figures and RAG."""

@@ -1,0 +1,179 @@
+"""The framework's figures: every measure for every period, for the Board or one partner, with RAG."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import Engine
+
+from assurance import config
+from assurance.directory import PartnerInfo, list_partners, list_periods
+from assurance.measures.figures import all_quarter_figures
+from assurance.measures.framework import Framework, MeasureDef, framework
+from assurance.measures.rag import rag
+from assurance.periods import Period
+from assurance.reference import population
+
+
+@dataclass(frozen=True)
+class Figure:
+    measure: str
+    name: str
+    strand: str
+    period: str
+    partner: str | None
+    numerator: int | None
+    denominator: int | None
+    value: float | None
+    unit: str
+    target: float | None
+    polarity: str
+    rag: str | None
+    small: bool
+    basis: str
+
+    def as_json(self) -> dict:
+        keys = ("measure", "name", "period", "partner", "numerator", "denominator", "value", "unit", "target", "polarity", "rag")
+        d = asdict(self)
+        return {k: d[k] for k in keys}
+
+    @property
+    def has_data(self) -> bool:
+        return self.numerator is not None
+
+
+def applies(m: MeasureDef, partner: PartnerInfo | None) -> bool:
+    if partner is None:
+        return True
+    if m.applies_to in ("audit", "sar"):
+        return partner.type != "Board"
+    return m.applies_to in partner.returns
+
+
+def window(period: Period, basis: str) -> list[Period]:
+    if basis == "rolling4":
+        return [period.shift(-k) for k in range(3, -1, -1)]
+    if basis == "ytd":
+        return [Period(period.year, q) for q in range(1, period.quarter + 1)]
+    return [period]
+
+
+def _value(m: MeasureDef, num: int, den: int | None) -> float | None:
+    if m.unit == "count":
+        return num
+    if not den:
+        return None
+    scale = 100_000 if m.unit == "per 100,000" else 100
+    return round(scale * num / den, 1)
+
+
+@dataclass
+class FigureSet:
+    """All figures for a scope (the Board, or one partner), every period."""
+
+    figures: dict[tuple[str, str], Figure]
+    periods: list[str]
+    framework: Framework
+
+    def get(self, measure: str, period: str) -> Figure | None:
+        return self.figures.get((measure, period))
+
+    def for_period(self, period: str) -> list[Figure]:
+        return [f for (m, p), f in self.figures.items() if p == period]
+
+    def series(self, measure: str, upto: str, n: int = 8) -> list[Figure]:
+        """The last n periods to `upto` that have a figure, oldest first."""
+        labels = self.periods[: self.periods.index(upto) + 1][-n:] if upto in self.periods else []
+        return [f for p in labels if (f := self.get(measure, p)) is not None]
+
+
+def compute_figures(engine: Engine, partner_code: str | None = None, fw: Framework | None = None) -> FigureSet:
+    fw = fw or framework()
+    periods = list_periods(engine)
+    partners = {p.code: p for p in list_partners(engine, include_inactive=True)}
+    partner = None
+    if partner_code is not None:
+        partner = partners.get(partner_code)
+        if partner is None:
+            raise config.ConfigError(f"There is no partner with code {partner_code!r}.")
+    with engine.connect() as conn:
+        quarter = all_quarter_figures(conn, partner.id if partner else None)
+    label_of = {p.id: p.label for p in periods}
+    sums: dict[tuple[str, str], list[int | None]] = defaultdict(lambda: [0, None])
+    for q in quarter:
+        key = (q.definition, label_of.get(q.period_id))
+        s = sums[key]
+        s[0] += q.numerator
+        if q.denominator is not None:
+            s[1] = (s[1] or 0) + q.denominator
+    adults = population.adults(config.board().population_area)
+    labels = [p.label for p in periods]
+    out: dict[tuple[str, str], Figure] = {}
+    for m in fw.measures:
+        if not applies(m, partner):
+            continue
+        for label in labels:
+            num = den = None
+            for q in window(Period.parse(label), m.basis):
+                s = sums.get((m.definition, q.label))
+                if s is None:
+                    continue
+                num = (num or 0) + s[0]
+                if s[1] is not None:
+                    den = (den or 0) + s[1]
+            if m.unit == "per 100,000" and num is not None:
+                den = adults
+            value = None if num is None else _value(m, num, den)
+            small = m.unit == "%" and den is not None and den < fw.min_denominator
+            out[(m.id, label)] = Figure(
+                measure=m.id, name=m.name, strand=m.strand, period=label, partner=partner_code, numerator=num,
+                denominator=den if m.unit != "count" else None, value=value, unit=m.unit, target=m.target,
+                polarity=m.polarity, rag=None if small else rag(value, m.polarity, m.target, m.tolerance), small=small,
+                basis=m.basis,
+            )
+    return FigureSet(out, labels, fw)
+
+
+def period_figures(engine: Engine, period: str, partner_code: str | None = None) -> list[Figure]:
+    """The framework's figures for one period, in framework order (what the `measures` command prints)."""
+    label = Period.parse(period).label
+    fs = compute_figures(engine, partner_code)
+    if label not in fs.periods:
+        raise config.ConfigError(f"There is no reporting period {label} in the database.")
+    return [f for m in fs.framework.measures if (f := fs.get(m.id, label)) is not None]
+
+
+@dataclass(frozen=True)
+class ScorecardRow:
+    figure: Figure
+    measure: MeasureDef
+    previous: Figure | None
+    last_year: Figure | None
+    trend: list[Figure]
+
+    @staticmethod
+    def change(now: Figure, before: Figure | None) -> float | None:
+        if before is None or now.value is None or before.value is None:
+            return None
+        return round(now.value - before.value, 1)
+
+    @property
+    def change_quarter(self) -> float | None:
+        return self.change(self.figure, self.previous)
+
+    @property
+    def change_year(self) -> float | None:
+        return self.change(self.figure, self.last_year)
+
+
+def scorecard(fs: FigureSet, period: str) -> list[ScorecardRow]:
+    p = Period.parse(period)
+    rows = []
+    for m in fs.framework.measures:
+        f = fs.get(m.id, p.label)
+        if f is None:
+            continue
+        rows.append(ScorecardRow(f, m, fs.get(m.id, p.previous().label), fs.get(m.id, p.shift(-4).label),
+                                 fs.series(m.id, p.label, 8)))
+    return rows

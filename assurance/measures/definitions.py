@@ -1,0 +1,147 @@
+"""One SQL definition per measure: a numerator and a denominator per row of a source, summed by quarter and partner.
+
+A source is a fact table restricted to accepted submissions, with the period and partner each row counts for.
+Adding a measure means adding a Definition here and an entry in data/framework.toml; nothing else changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, case, exists, literal
+from sqlalchemy.sql import FromClause
+
+from assurance.db.models import AssuranceMeasure, AuditResult, BoardAction, CalendarDay, Concern, Enquiry, ReportingPeriod, Submission
+from assurance.measures.sql import days_before, days_between
+
+c, e, a, au, b = (t.__table__ for t in (Concern, Enquiry, AssuranceMeasure, AuditResult, BoardAction))
+sub, cal, per = Submission.__table__, CalendarDay.__table__, ReportingPeriod.__table__
+received_day, decided_day = cal.alias("received_day"), cal.alias("decided_day")
+prior, prior_sub = c.alias("prior"), sub.alias("prior_sub")
+
+
+def accepted(table) -> ColumnElement[bool]:
+    return and_(sub.c.id == table.c.submission_id, sub.c.status == "accepted")
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    from_: FromClause
+    period: ColumnElement
+    partner: ColumnElement
+    where: ColumnElement[bool] | None = None
+    stored: bool = False  # large fact tables: quarter figures are kept in quarterly_figures
+
+
+SOURCES = {
+    "concerns": Source(
+        "concerns",
+        c.join(sub, accepted(c))
+        .outerjoin(received_day, received_day.c.day == c.c.date_received)
+        .outerjoin(decided_day, decided_day.c.day == c.c.decision_date),
+        c.c.period_id, c.c.partner_id, stored=True,
+    ),
+    "enquiries": Source("enquiries", e.join(sub, accepted(e)), e.c.period_id, e.c.partner_id, stored=True),
+    "assurance": Source("assurance", a.join(sub, accepted(a)), a.c.period_id, a.c.partner_id),
+    "audits": Source("audits", au.join(sub, accepted(au)), au.c.period_id, au.c.agency_partner_id),
+    "sar_actions": Source(
+        "sar_actions", b.join(per, and_(b.c.due_date >= per.c.start_date, b.c.due_date <= per.c.end_date)),
+        per.c.id, b.c.owner_partner_id, where=b.c.source == "SAR",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Definition:
+    source: str
+    numerator: ColumnElement
+    denominator: ColumnElement | None = None  # None: a count, or a rate over the population baseline
+
+
+def flag(condition) -> ColumnElement:
+    return case((condition, 1), else_=0)
+
+
+ONE = literal(1)
+S42 = e.c.enquiry_type == "Section 42"
+GOOD = ("Good", "Outstanding")
+GRADED = ("Outstanding", "Good", "Requires improvement", "Inadequate")
+RISK_IDENTIFIED = e.c.risk_assessment_outcome.like("Risk identified%")
+RISK_OUTCOMES = ("Risk removed", "Risk reduced", "Risk remained")
+LACKED = e.c.lacked_capacity == "Yes, they lacked capacity"
+EXPRESSED = e.c.msp_asked == "Yes they were asked and outcomes were expressed"
+
+repeat = exists().where(
+    prior.c.partner_id == c.c.partner_id,
+    prior.c.person_id == c.c.person_id,
+    prior.c.date_received < c.c.date_received,
+    prior.c.date_received >= days_before(c.c.date_received, 365),
+    prior_sub.c.id == prior.c.submission_id,
+    prior_sub.c.status == "accepted",
+)
+
+
+def assurance_figure(code: str) -> Definition:
+    return Definition(
+        "assurance",
+        case((a.c.measure_code == code, a.c.numerator), else_=0),
+        case((a.c.measure_code == code, a.c.denominator), else_=0),
+    )
+
+
+def audit_domain(column) -> Definition:
+    return Definition("audits", flag(column.in_(GOOD)), flag(column.in_(GRADED)))
+
+
+DEFINITIONS: dict[str, Definition] = {
+    "concerns": Definition("concerns", ONE),
+    "concern_rate": Definition("concerns", ONE),
+    "conversion": Definition("concerns", flag(c.c.outcome.in_(("Section 42 enquiry", "Other enquiry"))), ONE),
+    "decision_timeliness": Definition(
+        "concerns",
+        flag(and_(c.c.decision_date.is_not(None),
+                  decided_day.c.working_day_index - received_day.c.working_day_index <= 2)),
+        ONE,
+    ),
+    "repeat_concerns": Definition("concerns", flag(repeat), ONE),
+    "ethnicity_recorded": Definition(
+        "concerns", flag(c.c.ethnicity_broad.not_in(("Refused", "Undeclared / Not Known"))), ONE
+    ),
+    "enquiry_timeliness": Definition(
+        "enquiries", flag(and_(S42, days_between(e.c.date_concluded, e.c.date_started) <= 60)), flag(S42)
+    ),
+    "msp_asked": Definition("enquiries", flag(and_(S42, e.c.msp_asked.like("Yes%"))), flag(S42)),
+    "msp_achieved": Definition(
+        "enquiries",
+        flag(and_(S42, EXPRESSED, e.c.msp_achieved.in_(("Fully achieved", "Partially achieved")))),
+        flag(and_(S42, EXPRESSED, e.c.msp_achieved.in_(("Fully achieved", "Partially achieved", "Not achieved")))),
+    ),
+    "risk_reduced_removed": Definition(
+        "enquiries",
+        flag(and_(S42, RISK_IDENTIFIED, e.c.risk_outcome.in_(("Risk reduced", "Risk removed")))),
+        flag(and_(S42, RISK_IDENTIFIED, e.c.risk_outcome.in_(RISK_OUTCOMES))),
+    ),
+    "capacity_supported": Definition(
+        "enquiries", flag(and_(S42, LACKED, e.c.capacity_support == "Yes")), flag(and_(S42, LACKED))
+    ),
+    "felt_safer": Definition(
+        "enquiries", flag(and_(S42, e.c.felt_safer == "Yes")), flag(and_(S42, e.c.felt_safer.in_(("Yes", "No"))))
+    ),
+    "staff_trained": assurance_figure("staff_trained"),
+    "mca_training": assurance_figure("mca_training"),
+    "supervision": assurance_figure("supervision"),
+    "audit_good": audit_domain(au.c.overall_grade),
+    "audit_good_msp": audit_domain(au.c.grade_msp),
+    "audit_good_risk": audit_domain(au.c.grade_risk),
+    "audit_good_capacity": audit_domain(au.c.grade_capacity),
+    "audit_good_partnership": audit_domain(au.c.grade_partnership),
+    "audit_good_recording": audit_domain(au.c.grade_recording),
+    "audit_good_outcome": audit_domain(au.c.grade_outcome),
+    "audit_actions": Definition("audits", flag(and_(au.c.action_required.is_not(None), au.c.action_required != ""))),
+    "sar_actions_on_time": Definition(
+        "sar_actions",
+        flag(and_(b.c.status == "Completed", b.c.completed_date.is_not(None), b.c.completed_date <= b.c.due_date)),
+        ONE,
+    ),
+}

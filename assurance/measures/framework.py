@@ -1,0 +1,108 @@
+"""Read the framework file (data/framework.toml): what each measure is, its target and how it is rated."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from assurance.config import DATA_DIR, ConfigError
+
+STRANDS = ("data", "quality", "experience")
+STRAND_NAMES = {"data": "Data", "quality": "Quality", "experience": "Lived experience"}
+POLARITIES = ("higher", "lower", "information")
+UNITS = ("%", "count", "per 100,000")
+APPLIES = ("activity", "assurance", "audit", "sar")
+BASES = ("quarter", "rolling4", "ytd")
+BASIS_NAMES = {"quarter": "the quarter", "rolling4": "four quarters to the period", "ytd": "the financial year to date"}
+
+
+@dataclass(frozen=True)
+class MeasureDef:
+    id: str
+    name: str
+    strand: str
+    numerator: str
+    denominator: str | None
+    polarity: str
+    unit: str
+    applies_to: str
+    basis: str
+    definition: str
+    target: float | None = None
+    tolerance: float = 0.0
+    comparator: float | None = None
+    comparator_note: str | None = None
+
+
+@dataclass(frozen=True)
+class Framework:
+    measures: tuple[MeasureDef, ...]
+    min_denominator: int
+
+    def get(self, measure_id: str) -> MeasureDef:
+        for m in self.measures:
+            if m.id == measure_id:
+                return m
+        raise ConfigError(f"The framework has no measure {measure_id!r}.")
+
+    @property
+    def ids(self) -> list[str]:
+        return [m.id for m in self.measures]
+
+
+def framework_path() -> Path:
+    return Path(os.environ.get("ASSURANCE_FRAMEWORK") or DATA_DIR / "framework.toml")
+
+
+def load_framework(path: Path | None = None) -> Framework:
+    from assurance.measures.definitions import DEFINITIONS
+
+    path = path or framework_path()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"Framework file not found at {path}.") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path.name} is not valid TOML: {exc}") from exc
+    measures, seen = [], set()
+    for i, m in enumerate(raw.get("measure", []), start=1):
+        where = f"{path.name}, measure {i} ({m.get('id', 'no id')})"
+        for key in ("id", "name", "strand", "numerator", "polarity", "unit", "applies_to"):
+            if not m.get(key):
+                raise ConfigError(f"{where}: {key} is missing.")
+        checks = (("strand", STRANDS), ("polarity", POLARITIES), ("unit", UNITS), ("applies_to", APPLIES),
+                  ("basis", BASES))
+        for key, allowed in checks:
+            value = m.get(key, "quarter" if key == "basis" else None)
+            if value not in allowed:
+                raise ConfigError(f"{where}: {key} must be one of {', '.join(allowed)}, not {value!r}.")
+        definition = m.get("definition", m["id"])
+        if definition not in DEFINITIONS:
+            raise ConfigError(f"{where}: no SQL definition called {definition!r}.")
+        if m["id"] in seen:
+            raise ConfigError(f"{where}: the id {m['id']!r} is used twice.")
+        if m["polarity"] != "information" and m.get("target") is None:
+            raise ConfigError(f"{where}: a {m['polarity']}-is-better measure needs a target.")
+        seen.add(m["id"])
+        measures.append(MeasureDef(
+            id=m["id"], name=m["name"], strand=m["strand"], numerator=m["numerator"], denominator=m.get("denominator"),
+            polarity=m["polarity"], unit=m["unit"], applies_to=m["applies_to"], basis=m.get("basis", "quarter"),
+            definition=definition, target=m.get("target"), tolerance=float(m.get("tolerance", 0.0)),
+            comparator=m.get("comparator"), comparator_note=m.get("comparator_note"),
+        ))
+    settings = raw.get("settings", {})
+    return Framework(tuple(measures), int(settings.get("min_denominator", 10)))
+
+
+@lru_cache(maxsize=4)
+def _cached(path: str, mtime: float) -> Framework:
+    return load_framework(Path(path))
+
+
+def framework() -> Framework:
+    """The framework in force, re-read when the file changes."""
+    path = framework_path()
+    return _cached(str(path), path.stat().st_mtime if path.exists() else 0.0)
