@@ -159,7 +159,7 @@ def clean_sheet(raw: RawSheet, s: SheetSpec, spec: ReturnSpec, ctx: Context, par
     arr = np.empty((len(data), width), dtype=object)
     if data:
         arr[:] = data
-    blank_cells = (arr == "") | _none_mask(arr)
+    blank_cells = arr == ""  # readers give '' for an empty cell
     keep = ~np.all(blank_cells, axis=1) if len(arr) else np.zeros(0, bool)
     # Trailing Total rows (and blank rows between them) are summaries, not data.
     last = len(arr) - 1
@@ -207,12 +207,6 @@ def clean_sheet(raw: RawSheet, s: SheetSpec, spec: ReturnSpec, ctx: Context, par
         sheet.letters[col.field] = letter(j)
         convert_column(sheet, col, arr[:, j] if len(arr) else np.empty(0, dtype=object), spec, ctx, partners)
     return sheet
-
-
-def _none_mask(arr: np.ndarray) -> np.ndarray:
-    if not arr.size:
-        return np.zeros(arr.shape, bool)
-    return np.frompyfunc(lambda v: v is None, 1, 1)(arr).astype(bool)
 
 
 def _absent(sheet: CleanSheet, col: ColumnSpec) -> None:
@@ -324,10 +318,14 @@ def _converter(col: ColumnSpec, cl: Codelist | None, partners):
     header = col.header
     if col.type == "id":
         def conv(u):
-            if is_blank(u):
+            if type(u) is str:  # the usual case, kept fast: IDs are nearly all distinct
+                s = u.strip().upper()
+                if " " in s or "\t" in s or "\n" in s or "\xa0" in s:
+                    s = " ".join(s.split())
+            elif is_blank(u):
                 return _BLANK
-            s = str(int(u)) if isinstance(u, float) and u.is_integer() else display(u)
-            s = " ".join(s.split()).upper()
+            else:
+                s = str(int(u)) if isinstance(u, float) and u.is_integer() else display(u).strip().upper()
             if len(s) > MAX_ID_LENGTH:
                 return Problem("TOO_LONG", f"{header} `{s[:40]}...` is {len(s)} characters long; IDs can be at most "
                                f"{MAX_ID_LENGTH}.", "Use the short reference from your system, not a description.")

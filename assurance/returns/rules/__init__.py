@@ -136,6 +136,13 @@ def sheet_rules(ctx: Context, sheet, db: bool) -> None:
         r.check(ctx, sheet, **params)
 
 
+def isin(values: np.ndarray, collection) -> np.ndarray:
+    """Hash-based membership for object arrays (numpy's isin sorts objects, which is very slow)."""
+    import pandas as pd
+
+    return pd.Series(values, dtype=object).isin(set(collection)).to_numpy(bool) if len(values) else np.zeros(0, bool)
+
+
 def plain_list(values: Iterable[str], limit: int = 12) -> str:
     values = list(values)
     shown = ", ".join(f"`{v}`" for v in values[:limit])

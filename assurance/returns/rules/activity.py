@@ -7,7 +7,7 @@ import pandas as pd
 
 from assurance.periods import Period
 from assurance.returns.issues import ERROR, QUERY
-from assurance.returns.rules import display, rule
+from assurance.returns.rules import display, isin, rule
 
 RISK_IDENTIFIED_PREFIX = "Risk identified"
 LACKED = "Yes, they lacked capacity"
@@ -143,7 +143,7 @@ def unknown_concern(ctx, sheet, **_):
     if concerns is not None and "concern_ref" in concerns.present:
         here = set(concerns.values["concern_ref"][~concerns.blank["concern_ref"]].tolist())
     valid = sheet.ok("concern_ref")
-    candidates = valid & ~np.isin(refs, list(here)) if here else valid
+    candidates = valid & ~isin(refs, here) if here else valid
     if not candidates.any():
         return
     loaded_starts = ctx.conn.execute(
@@ -164,7 +164,7 @@ def unknown_concern(ctx, sheet, **_):
                 Concern.partner_id == ctx.partner.id, Concern.concern_ref.in_(chunk),
                 Submission.status == "accepted", Submission.period_id != ctx.period_id)
         ).scalars())
-    missing = candidates & ~np.isin(refs, list(found))
+    missing = candidates & ~isin(refs, found)
     ctx.add_cells("UNKNOWN_CONCERN", sheet, "concern_ref", missing,
                   lambda v, i: f"Concern ID `{refs[i]}` is not on this return's Concerns sheet, nor in any "
                                f"return already loaded for {ctx.partner.code}.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from assurance.returns.issues import ERROR, QUERY
-from assurance.returns.rules import rule
+from assurance.returns.rules import isin, rule
 
 
 @rule("NUMERATOR_ABOVE_DENOMINATOR", ERROR, "Numerator above the denominator",
@@ -30,7 +30,7 @@ def denominator_needed(ctx, sheet, **_):
         return
     codes, den = sheet.values["measure_code"], sheet.values["denominator"]
     rates = {m.code for m in ctx.spec.measures if m.kind == "rate"}
-    is_rate = np.isin(codes, list(rates)) & sheet.ok("measure_code")
+    is_rate = isin(codes, rates) & sheet.ok("measure_code")
     missing = is_rate & sheet.blank["denominator"]
     zero = is_rate & sheet.ok("denominator") & (den == 0)
     ctx.add_cells("DENOMINATOR_NEEDED", sheet, "denominator", missing | zero,
