@@ -14,6 +14,7 @@ PAGES = {
         st.Page("pages/partner_view.py", title="Partner view", icon=":material/handshake:"),
     ],
     "Returns": [
+        st.Page("pages/upload.py", title="Upload a return", icon=":material/upload_file:"),
         st.Page("pages/submissions.py", title="Submissions", icon=":material/inbox:"),
     ],
     "Admin": [
