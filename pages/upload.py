@@ -71,11 +71,13 @@ if result is not None:
         st.success(f"Loaded as submission {result.submission_id}: {result.rows_loaded:,} rows.{extra}",
                    icon=":material/check_circle:")
     elif result.submission_id:
-        st.error(f"This return cannot be loaded: it has {result.report.error_count:,} errors. Nothing has been changed; "
+        n = result.report.error_count
+        st.error(f"This return cannot be loaded: it has {n:,} error{'s' if n != 1 else ''}. Nothing has been changed; "
                  f"the attempt is recorded as rejected submission {result.submission_id}. Fix the errors and upload "
                  "the file again.", icon=":material/block:")
     else:
-        st.error(f"This return cannot be loaded: it has {report.error_count:,} errors. Nothing has been changed.",
+        n = report.error_count
+        st.error(f"This return cannot be loaded: it has {n:,} error{'s' if n != 1 else ''}. Nothing has been changed.",
                  icon=":material/block:")
 elif report.error_count:
     st.session_state["upload_result"] = result = record_rejection(prepared, engine, user or "upload page")
