@@ -36,7 +36,7 @@ def test_headers_but_no_data(check):
 def test_header_not_found(check):
     sheets = activity_sheets(3)
     sheets["Concerns"] = [["a", "b"], [1, 2]]
-    report = check(sheets, type="activity") if False else check(sheets, return_type="activity")
+    report = check(sheets, return_type="activity")
     assert where(report, "HEADER_NOT_FOUND") == [("HEADER_NOT_FOUND", "Concerns", None, None)]
 
 
