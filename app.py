@@ -16,6 +16,7 @@ PAGES = {
         st.Page("pages/actions.py", title="SAR and audit actions", icon=":material/checklist:"),
     ],
     "Returns": [
+        st.Page("pages/upload.py", title="Upload a return", icon=":material/upload_file:"),
         st.Page("pages/submissions.py", title="Submissions", icon=":material/inbox:"),
     ],
     "Admin": [

@@ -16,6 +16,7 @@ from assurance import config
 from assurance.config import ConfigError
 from assurance.db.engine import get_engine
 from assurance.periods import PeriodError
+from assurance.returns import commands as returns_cli
 
 
 class CommandError(Exception):
@@ -143,6 +144,12 @@ COMMANDS: list[tuple[str, str, Callable[[argparse.ArgumentParser], None], Callab
     ("init-db", "create or upgrade the schema and the configured Board, partners and periods (no facts)", _no_options, cmd_init_db),
     ("partners", "list the configured partners (code, name, type)", _setup_partners, cmd_partners),
     ("measures", "print the framework's figures for a period, with RAG", _setup_measures, cmd_measures),
+    ("load", "validate and load a return (or a folder of returns): exit 0 loaded, 1 rejected, 2 usage error",
+     returns_cli.setup_load, returns_cli.cmd_load),
+    ("submissions", "the submissions tracker for a period (or --history: every submission)",
+     returns_cli.setup_submissions, returns_cli.cmd_submissions),
+    ("template", "write a blank return template: template activity|assurance|audit --out FILE.xlsx",
+     returns_cli.setup_template, returns_cli.cmd_template),
 ]
 
 

@@ -1,16 +1,55 @@
 import streamlit as st
 
 import ui
-from assurance.returns.history import submissions_frame
+from assurance.config import RETURN_TYPES
+from assurance.directory import list_periods
+from assurance.returns.tracker import (LATE, MISSING, NOT_DUE, SUBMITTED, history_frame, set_due_date, state_counts,
+                                       submission_issues, tracker_frame)
 
-f = ui.page("Submissions")
-if f.period is None:
-    ui.no_data("No returns have been loaded yet.")
+f = ui.page("Submissions", "Which returns are in, late or missing for a quarter, and every upload behind them.")
+engine = ui.engine()
+periods = list(reversed(list_periods(engine)))
+if not periods:
+    ui.no_data("No reporting periods yet.")
     st.stop()
-st.caption(f"Every upload for {f.period.label}, newest first. Returns were due by {f.period.due:%d %B %Y}.")
-df = submissions_frame(ui.engine(), f.period.id, f.partner.id if f.partner else None)
-if df.empty:
-    ui.no_data("No submissions for this period and partner.")
+labels = [p.label for p in periods]
+default = labels.index(f.period.label) if f.period and f.period.label in labels else 0
+label = st.selectbox("Quarter", labels, index=default, key=f"tracker_period_{labels[default]}")
+period = periods[labels.index(label)]
+
+df = tracker_frame(engine, label)
+counts = state_counts(df)
+st.caption(f"Returns for {label} were due by {period.due:%d %B %Y}.")
+cols = st.columns(4)
+for col, state in zip(cols, (SUBMITTED, LATE, MISSING, NOT_DUE)):
+    col.metric(state, counts[state])
+st.dataframe(df.drop(columns=["Due"]), hide_index=True, width="stretch",
+             column_config={"Submitted at": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")})
+ui.download_csv(df, f"submissions tracker {label}", key="dl-tracker")
+
+st.markdown("#### History")
+pairs = [f"{r.Partner} · {r.Return}" for r in df.itertuples()]
+chosen = st.selectbox("Partner and return", pairs, key="tracker_pair")
+partner_code, return_title = chosen.split(" · ", 1)
+rtype = next(k for k, v in RETURN_TYPES.items() if v == return_title)
+hist = history_frame(engine, label, partner_code, rtype)
+if hist.empty:
+    ui.no_data(f"No uploads from {partner_code} for this return in {label}.")
 else:
-    st.dataframe(df, hide_index=True, width="stretch")
-    ui.download_csv(df, f"submissions {f.period.label}")
+    st.dataframe(hist, hide_index=True, width="stretch")
+    ui.download_csv(hist, f"history {partner_code} {label}", key="dl-history")
+    sub_id = st.selectbox("Issues of submission", hist["Submission"].tolist(), key="tracker_sub")
+    issues = submission_issues(engine, int(sub_id))
+    if issues.empty:
+        st.caption("No issues were recorded for this submission.")
+    else:
+        st.dataframe(issues, hide_index=True, width="stretch")
+        ui.download_csv(issues, f"issues submission {sub_id}", key="dl-sub-issues")
+
+with st.expander("Change the due date", icon=":material/event:"):
+    with st.form("due_date"):
+        due = st.date_input("Returns due by", value=period.due, min_value=period.end, format="DD/MM/YYYY")
+        if st.form_submit_button("Save the due date"):
+            set_due_date(engine, label, due)
+            st.success(f"Returns for {label} are now due by {due:%d %B %Y}.")
+            st.rerun()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 from sqlalchemy import Engine, Table, create_engine, event, inspect
@@ -127,20 +129,18 @@ def bulk_insert(conn, table: Table, columns: Sequence[str], rows: Iterable[Seque
     cols = ", ".join(f'"{c}"' for c in columns)
     sql = f'INSERT INTO "{table.name}" ({cols}) VALUES ({placeholders})'
     cur = raw.cursor()
-    try:
-        batch: list[tuple] = []
-        for row in rows:
-            batch.append(tuple(_sqlite_value(v) for v in row))
-            if len(batch) >= chunk:
-                cur.executemany(sql, batch)
-                count += len(batch)
-                batch = []
-        if batch:
+    rows = iter(rows)
+    try:  # dates are turned into ISO text by the adapters registered below, not value by value here
+        while batch := list(islice(rows, chunk)):
             cur.executemany(sql, batch)
             count += len(batch)
     finally:
         cur.close()
     return count
+
+
+sqlite3.register_adapter(date, _sqlite_value)
+sqlite3.register_adapter(datetime, _sqlite_value)
 
 
 def reset_sequences(conn, tables: Iterable[Table]) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -97,6 +98,8 @@ class Submission(Base):
 
     __table_args__ = (
         Index("ix_submissions_lookup", "period_id", "partner_id", "return_type", "status"),
+        Index("uq_submissions_one_accepted", "partner_id", "period_id", "return_type", unique=True,
+              sqlite_where=text("status = 'accepted'"), postgresql_where=text("status = 'accepted'")),
     )
 
 

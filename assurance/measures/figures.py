@@ -86,16 +86,12 @@ def all_quarter_figures(conn: Connection, partner_id: int | None = None) -> list
     return out
 
 
-def periods_affected_by(period_id_labels: dict[int, str], loaded: Iterable[int]) -> list[int]:
-    """A load changes its own quarters and, through repeat concerns, the four quarters after each."""
+def refresh_after_load(conn: Connection, period_id: int) -> int:
+    """Rebuild the figures a load for `period_id` changes: its quarter and, through repeat concerns, the next four."""
+    from assurance.db.models import ReportingPeriod
     from assurance.periods import Period
 
-    by_label = {label: pid for pid, label in period_id_labels.items()}
-    out = set()
-    for pid in loaded:
-        p = Period.parse(period_id_labels[pid])
-        for k in range(5):
-            q = by_label.get(p.shift(k).label)
-            if q is not None:
-                out.add(q)
-    return sorted(out)
+    labels = dict(conn.execute(select(ReportingPeriod.label, ReportingPeriod.id)).all())
+    loaded = Period.parse(next(label for label, pid in labels.items() if pid == period_id))
+    affected = [labels[p.label] for k in range(5) if (p := loaded.shift(k)).label in labels]
+    return refresh_figures(conn, affected)

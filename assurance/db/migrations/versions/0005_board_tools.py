@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0005_board_tools'
-down_revision = '0001'
+down_revision = '0002_returns'
 branch_labels = None
 depends_on = None
 

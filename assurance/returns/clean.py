@@ -1,0 +1,502 @@
+"""Spec-driven cleaning: find sheets and header rows, match headings, convert types and codes.
+
+Real-world mess is cleaned, not rejected: title rows above the header, blank rows, a trailing Total
+row, numbers with commas or '.0', IDs with stray spaces or lower case, UK dates written as text.
+Conversion is vectorised: each column is factorised and only its distinct values are examined in
+Python, so a 100,000-row sheet with 90 distinct dates parses 90 dates, not 100,000.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+from openpyxl.utils import get_column_letter
+
+from assurance.reference.codelists import Codelist, broad_ethnicity, codelist, normalise
+from assurance.returns.read import TEMPLATE_INFO_SHEET, RawSheet, RawWorkbook
+from assurance.returns.rules import Context, display, plain_list
+from assurance.returns.specs import ColumnSpec, ReturnSpec, SheetSpec
+
+HEADER_SCAN_ROWS = 30
+MAX_ID_LENGTH = 60
+_PAREN = re.compile(r"\([^)]*\)")
+_ORDINAL = re.compile(r"(\d)(st|nd|rd|th)\b", re.IGNORECASE)
+_SPLIT_CODES = re.compile(r"[;|\n]+|,(?!\s*they)")  # 'Yes, they lacked capacity' keeps its comma
+_TOTAL = re.compile(r"^(grand )?totals?\b")
+EXCEL_EPOCH = date(1899, 12, 30)
+DATE_FORMATS = (
+    "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d-%m-%y", "%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d", "%Y/%m/%d",
+    "%d %B %Y", "%d %b %Y", "%d %B %y", "%d %b %y", "%d-%b-%Y", "%d-%b-%y", "%d-%B-%Y", "%B %d %Y",
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y%m%d",
+)
+# Extra outputs for column types that fill two database columns.
+TWIN_FIELDS = {"ethnicity": ("ethnicity_detailed", "ethnicity_broad"), "partner": (None, "_partner_id")}
+
+
+@dataclass
+class CleanSheet:
+    name: str  # as the user sees it in the workbook
+    spec: SheetSpec
+    rows: np.ndarray  # Excel row number of each data row
+    values: dict[str, np.ndarray] = field(default_factory=dict)
+    raw: dict[str, np.ndarray] = field(default_factory=dict)
+    blank: dict[str, np.ndarray] = field(default_factory=dict)
+    bad: dict[str, np.ndarray] = field(default_factory=dict)  # blank-but-needed, wrong type or unknown code
+    letters: dict[str, str] = field(default_factory=dict)
+    present: set[str] = field(default_factory=set)
+    header_row: int = 0
+
+    @property
+    def n(self) -> int:
+        return len(self.rows)
+
+    def ok(self, *fields: str) -> np.ndarray:
+        """Rows where every named field is present, filled and valid."""
+        mask = np.ones(self.n, dtype=bool)
+        for f in fields:
+            if f not in self.present:
+                return np.zeros(self.n, dtype=bool)
+            mask &= ~self.blank[f] & ~self.bad[f]
+        return mask
+
+
+def header_key(text: object) -> str:
+    s = _PAREN.sub(" ", str(text)).replace("*", " ")
+    return normalise(s)
+
+
+def is_blank(v: object) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and np.isnan(v))
+
+
+# --- sheets and headers ----------------------------------------------------------------------------
+
+def match_sheets(wb: RawWorkbook, spec: ReturnSpec) -> dict[str, str]:
+    """Spec sheet name -> workbook sheet name, by name (or synonym), else by recognisable headings."""
+    candidates = [n for n in wb.sheet_names if n != TEMPLATE_INFO_SHEET and n not in wb.hidden]
+    by_key = {header_key(n): n for n in candidates}
+    out: dict[str, str] = {}
+    for s in spec.sheets:
+        for name in (s.name, *s.synonyms):
+            hit = by_key.get(header_key(name))
+            if hit and hit not in out.values():
+                out[s.name] = hit
+                break
+    for s in spec.sheets:
+        if s.name in out:
+            continue
+        best, best_score = None, 1
+        for n in candidates:
+            if n in out.values():
+                continue
+            _, _, score = find_header(wb.sheet(n).rows, s)
+            if score > best_score:
+                best, best_score = n, score
+        if best:
+            out[s.name] = best
+    return out
+
+
+def _lookup(sheet: SheetSpec) -> dict[str, ColumnSpec]:
+    lookup: dict[str, ColumnSpec] = {}
+    for c in sheet.columns:
+        lookup.setdefault(header_key(c.header), c)
+    for c in sheet.columns:
+        for syn in c.synonyms:
+            lookup.setdefault(header_key(syn), c)
+    return lookup
+
+
+def find_header(rows: list[list], sheet: SheetSpec) -> tuple[int | None, dict[int, ColumnSpec], int]:
+    """(index of the header row, {column index: column}, how many distinct columns it names)."""
+    lookup = _lookup(sheet)
+    best_i, best_map, best_score = None, {}, 0
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        mapping = {j: lookup[k] for j, v in enumerate(row) if isinstance(v, str) and (k := header_key(v)) in lookup}
+        score = len({c.field for c in mapping.values()})
+        if score > best_score:
+            best_i, best_map, best_score = i, mapping, score
+    needed = min(2, len(sheet.columns))
+    return (best_i, best_map, best_score) if best_score >= needed else (None, {}, best_score)
+
+
+# --- the whole workbook ----------------------------------------------------------------------------
+
+def clean_workbook(wb: RawWorkbook, spec: ReturnSpec, ctx: Context, partners=(), progress=None) -> dict[str, CleanSheet]:
+    sheet_map = match_sheets(wb, spec)
+    out = {}
+    for k, s in enumerate(spec.sheets):
+        if progress:
+            progress(0.25 + 0.45 * k / len(spec.sheets), f"Checking sheet {s.name}")
+        if s.name not in sheet_map:
+            found = ", ".join(n for n in wb.sheet_names if n != TEMPLATE_INFO_SHEET) or "none"
+            ctx.add("MISSING_SHEET", f"The return needs a sheet called {s.name} ({s.description.lower()}); "
+                    f"the workbook has: {found}.", f"Add a sheet called {s.name}, or rename the sheet that holds "
+                    f"the {s.name.lower()}, or use the latest template.", sheet=s.name)
+            continue
+        sheet = clean_sheet(wb.sheet(sheet_map[s.name]), s, spec, ctx, partners)
+        if sheet is not None:
+            out[s.name] = sheet
+    ctx.sheets = out
+    return out
+
+
+def clean_sheet(raw: RawSheet, s: SheetSpec, spec: ReturnSpec, ctx: Context, partners=()) -> CleanSheet | None:
+    header_i, mapping, _ = find_header(raw.rows, s)
+    if header_i is None:
+        ctx.add("HEADER_NOT_FOUND", f"Sheet {raw.name} has no row of column headings we recognise in its first "
+                f"{HEADER_SCAN_ROWS} rows (we look for {plain_list(c.header for c in s.columns if c.mandatory)}).",
+                sheet=raw.name)
+        return None
+    header_row = raw.row_offset + header_i + 1
+    letter = lambda j: get_column_letter(raw.col_offset + j + 1)  # noqa: E731
+    data = raw.rows[header_i + 1:]
+    width = len(raw.rows[header_i])
+    arr = np.empty((len(data), width), dtype=object)
+    if data:
+        arr[:] = data
+    blank_cells = arr == ""  # readers give '' for an empty cell
+    keep = ~np.all(blank_cells, axis=1) if len(arr) else np.zeros(0, bool)
+    # Trailing Total rows (and blank rows between them) are summaries, not data.
+    last = len(arr) - 1
+    while last >= 0:
+        if not keep[last]:
+            last -= 1
+            continue
+        first_text = next((v for v in arr[last] if not is_blank(v)), "")
+        if isinstance(first_text, str) and _TOTAL.match(normalise(first_text)):
+            keep[last] = False
+            last -= 1
+            continue
+        break
+    idx = np.flatnonzero(keep)
+    arr = arr[idx]
+    rows = header_row + 1 + idx
+    sheet = CleanSheet(raw.name, s, rows.astype(np.int64), header_row=header_row)
+
+    seen: dict[str, int] = {}
+    for j, col in sorted(mapping.items()):
+        if col.field in seen:
+            ctx.add("DUPLICATE_COLUMN", f"The heading {col.header} appears twice on sheet {raw.name}: in column "
+                    f"{letter(seen[col.field])} and column {letter(j)}.", sheet=raw.name, row=header_row,
+                    column=letter(j), field_name=col.header, value=raw.rows[header_i][j])
+            continue
+        seen[col.field] = j
+    for j, v in enumerate(raw.rows[header_i]):
+        if is_blank(v) and j not in mapping and len(arr) and not np.all(blank_cells[idx, j]):
+            ctx.add("EMPTY_HEADER", f"Column {letter(j)} on sheet {raw.name} holds data but has no heading, so it was "
+                    "ignored.", sheet=raw.name, row=header_row, column=letter(j))
+    for col in s.columns:
+        if col.field not in seen and col.mandatory:
+            ctx.add("MISSING_COLUMN", f"Sheet {raw.name} has no {col.header} column (headings are in row {header_row}).",
+                    f"Add a column headed {col.header}" + (f" ({col.help})" if col.help else "") + ".",
+                    sheet=raw.name, row=header_row, field_name=col.header)
+    if not len(arr):
+        ctx.add("NO_DATA", f"Sheet {raw.name} has its headings (row {header_row}) but no rows of data.",
+                sheet=raw.name, row=header_row)
+    for col in s.columns:
+        j = seen.get(col.field)
+        if j is None:
+            _absent(sheet, col)
+            continue
+        sheet.present.add(col.field)
+        sheet.letters[col.field] = letter(j)
+        convert_column(sheet, col, arr[:, j] if len(arr) else np.empty(0, dtype=object), spec, ctx, partners)
+    return sheet
+
+
+def _absent(sheet: CleanSheet, col: ColumnSpec) -> None:
+    n = sheet.n
+    empty = np.full(n, None, dtype=object)
+    sheet.values[col.field] = empty
+    sheet.raw[col.field] = empty
+    sheet.blank[col.field] = np.ones(n, bool)
+    sheet.bad[col.field] = np.zeros(n, bool)
+    if col.type == "date":
+        sheet.values[col.field] = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    for twin in _twins(col):
+        sheet.values[twin] = empty
+
+
+def _twins(col: ColumnSpec) -> list[str]:
+    if col.type == "ethnicity":
+        return list(TWIN_FIELDS["ethnicity"])
+    if col.type == "partner":
+        return [col.field + "_partner_id"]
+    return []
+
+
+# --- converting one column -------------------------------------------------------------------------
+
+def convert_column(sheet: CleanSheet, col: ColumnSpec, raw: np.ndarray, spec: ReturnSpec, ctx: Context, partners=()) -> None:
+    cl = spec.codelist(col.codelist) if col.codelist else None
+    fn = _converter(col, cl, partners)
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    results = [fn(u) for u in uniques]
+    n_u = len(uniques)
+    blank_u = np.array([r is _BLANK for r in results] + [True], dtype=bool)  # last slot: NA sentinel -1
+    problem_u = [None if r is _BLANK or not isinstance(r, Problem) else r for r in results] + [None]
+    codes = np.where(codes < 0, n_u, codes)
+    blank = blank_u[codes]
+    sheet.raw[col.field] = raw
+    sheet.blank[col.field] = blank
+    bad = np.zeros(len(raw), bool)
+
+    def value_of(r):
+        return None if r is _BLANK or isinstance(r, Problem) else r
+
+    if col.type == "date":
+        vals_u = np.array([r if isinstance(r, np.datetime64) else np.datetime64("NaT") for r in results]
+                          + [np.datetime64("NaT")], dtype="datetime64[D]")
+        sheet.values[col.field] = vals_u[codes]
+    elif col.type in ("ethnicity", "partner"):
+        pairs = [value_of(r) or (None, None) for r in results] + [(None, None)]
+        first = np.array([p[0] for p in pairs] + [None], dtype=object)[:-1]
+        second = np.array([p[1] for p in pairs] + [None], dtype=object)[:-1]
+        names = _twins(col)
+        if col.type == "ethnicity":
+            sheet.values[col.field] = first[codes]
+            sheet.values[names[0]], sheet.values[names[1]] = first[codes], second[codes]
+        else:
+            sheet.values[col.field] = first[codes]
+            sheet.values[names[0]] = second[codes]
+    else:
+        vals_u = np.empty(n_u + 1, dtype=object)
+        if col.type == "codes":  # tuples: assign one by one so numpy does not unpack them
+            for k, r in enumerate(results):
+                vals_u[k] = value_of(r)
+        else:
+            vals_u[:n_u] = [value_of(r) for r in results]
+        vals_u[n_u] = None
+        sheet.values[col.field] = vals_u[codes]
+
+    if col.required_cells and blank.any():
+        bad |= blank
+        ctx.add_cells("MANDATORY_BLANK", sheet, col.field, blank, lambda v, i: f"{col.header} is blank.",
+                      lambda v, i: _blank_fix(col, cl))
+    kinds = {}
+    for k, p in enumerate(problem_u[:-1]):
+        if p is not None:
+            kinds.setdefault(p.code, []).append(k)
+    by_value = {uniques[k]: problem_u[k] for ks in kinds.values() for k in ks}
+    for code, ks in kinds.items():
+        mask = np.isin(codes, ks)
+        bad |= mask
+        ctx.add_cells(code, sheet, col.field, mask, lambda v, i: by_value[v].message, lambda v, i: by_value[v].fix)
+    sheet.bad[col.field] = bad
+
+
+class Problem:
+    __slots__ = ("code", "message", "fix")
+
+    def __init__(self, code: str, message: str, fix: str | None = None):
+        self.code, self.message, self.fix = code, message, fix
+
+
+_BLANK = object()
+
+
+def _blank_fix(col: ColumnSpec, cl: Codelist | None) -> str:
+    if col.type == "ethnicity":
+        return "Enter the ethnic group, or `Undeclared / Not known` if it was not recorded."
+    if col.type == "age":
+        return "Enter the age in whole years, or `Not known`."
+    if col.type == "date":
+        return f"Enter the {col.header.lower()} as dd/mm/yyyy."
+    if col.type == "integer":
+        return "Enter a whole number (0 if there were none)."
+    if cl is not None:
+        return f"Choose one of {plain_list(cl.values)}."
+    return f"Enter the {col.header.lower()}."
+
+
+def _converter(col: ColumnSpec, cl: Codelist | None, partners):
+    header = col.header
+    if col.type == "id":
+        def conv(u):
+            if type(u) is str:  # the usual case, kept fast: IDs are nearly all distinct
+                s = u.strip().upper()
+                if " " in s or "\t" in s or "\n" in s or "\xa0" in s:
+                    s = " ".join(s.split())
+            elif is_blank(u):
+                return _BLANK
+            else:
+                s = str(int(u)) if isinstance(u, float) and u.is_integer() else display(u).strip().upper()
+            if len(s) > MAX_ID_LENGTH:
+                return Problem("TOO_LONG", f"{header} `{s[:40]}...` is {len(s)} characters long; IDs can be at most "
+                               f"{MAX_ID_LENGTH}.", "Use the short reference from your system, not a description.")
+            return s or _BLANK
+        return conv
+    if col.type == "text":
+        def text(u):
+            if is_blank(u):
+                return _BLANK
+            s = display(u).strip()
+            if col.max_length and len(s) > col.max_length:
+                return Problem("TOO_LONG", f"{header} is {len(s)} characters long; at most {col.max_length} fit.",
+                               "Shorten the text.")
+            return s
+        return text
+    if col.type == "date":
+        return lambda u: _BLANK if is_blank(u) else parse_date(u, header)
+    if col.type == "integer":
+        return lambda u: _BLANK if is_blank(u) else parse_whole(u, header)
+    if col.type == "age":
+        bands = codelist("age_band")
+        return lambda u: _BLANK if is_blank(u) else parse_age(u, bands)
+    if col.type == "code":
+        return lambda u: _BLANK if is_blank(u) else _code(u, cl, header)
+    if col.type == "codes":
+        return lambda u: _BLANK if is_blank(u) else _codes(u, cl, header)
+    if col.type == "ethnicity":
+        return lambda u: _BLANK if is_blank(u) else _ethnicity(u, header)
+    if col.type == "partner":
+        index = _partner_index(partners)
+        return lambda u: _BLANK if is_blank(u) else _partner(u, index, partners)
+    raise ValueError(col.type)
+
+
+def parse_date(u: object, header: str = "Date") -> date | Problem:
+    d = None
+    if isinstance(u, datetime):
+        d = u.date()
+    elif isinstance(u, date):
+        d = u
+    elif isinstance(u, (int, float)) and not isinstance(u, bool):
+        if 20000 <= u <= 80000:  # an Excel serial day number that lost its date format
+            d = EXCEL_EPOCH + timedelta(days=int(u))
+    elif isinstance(u, str):
+        text = _ORDINAL.sub(r"\1", " ".join(u.replace(",", " ").split()))
+        text = re.sub(r"(?i)\bsept\b", "Sep", text)
+        for fmt in DATE_FORMATS:
+            try:
+                d = datetime.strptime(text, fmt).date()
+                break
+            except ValueError:
+                continue
+        if d is None and re.fullmatch(r"\d{5}(\.0+)?", text):
+            d = EXCEL_EPOCH + timedelta(days=int(float(text)))
+    if d is None:
+        return Problem("BAD_DATE", f"{header} `{display(u)}` is not a date we can read.",
+                       "Write the date as dd/mm/yyyy, for example 03/07/2025 (day first).")
+    if not 1990 <= d.year <= 2100:
+        return Problem("BAD_DATE", f"{header} `{display(u)}` gives the year {d.year}, which cannot be right.",
+                       "Check the year and write the date as dd/mm/yyyy.")
+    return np.datetime64(d, "D")
+
+
+def parse_whole(u: object, header: str = "Number") -> int | Problem:
+    v: float | None = None
+    if isinstance(u, bool):
+        v = None
+    elif isinstance(u, (int, float)):
+        v = float(u)
+    elif isinstance(u, str):
+        text = u.strip().replace(",", "").replace(" ", "").replace("\u00a0", "")
+        try:
+            v = float(text)
+        except ValueError:
+            v = None
+    if v is None or np.isnan(v):
+        return Problem("BAD_NUMBER", f"{header} `{display(u)}` is not a number.",
+                       "Enter a whole number such as 1234 (no words or symbols).")
+    if not v.is_integer():
+        return Problem("BAD_NUMBER", f"{header} `{display(u)}` is not a whole number.",
+                       f"Enter a whole number (a count of people), e.g. {round(v)}.")
+    if v < 0:
+        return Problem("BAD_NUMBER", f"{header} `{display(u)}` is negative.", "Enter a count of 0 or more.")
+    return int(v)
+
+
+def parse_age(u: object, bands: Codelist) -> str | Problem:
+    from assurance.reference.codelists import age_band_for
+
+    years = None
+    if isinstance(u, (int, float)) and not isinstance(u, bool):
+        years = float(u)
+    elif isinstance(u, str):
+        text = re.sub(r"(?i)\s*(years?|yrs?|y\.?o\.?)$", "", u.strip())
+        try:
+            years = float(text)
+        except ValueError:
+            label = bands.match(u)
+            if label:
+                return label
+            s = bands.suggest(u)
+            return Problem("BAD_AGE", f"Age `{display(u)}` is neither an age in years nor an age band.",
+                           f"Did you mean `{s}`?" if s else f"Enter whole years (e.g. 82) or a band: {plain_list(bands.values)}.")
+    if years is None:
+        return Problem("BAD_AGE", f"Age `{display(u)}` is not an age.", "Enter the age in whole years, e.g. 82.")
+    if not years.is_integer() or years < 0 or years > 125:
+        return Problem("BAD_AGE", f"Age `{display(u)}` is not a believable age in whole years.",
+                       "Enter the age in whole years, e.g. 82.")
+    band = age_band_for(int(years))
+    if band is None:
+        return Problem("AGE_UNDER_18", f"Age {int(years)} is under 18; this return covers adults (18 and over) only.")
+    return band
+
+
+def _code(u: object, cl: Codelist, header: str) -> str | Problem:
+    label = cl.match(display(u))
+    if label is not None:
+        return label
+    return _unknown(u, cl, header)
+
+
+def _unknown(u: object, cl: Codelist, header: str) -> Problem:
+    s = cl.suggest(display(u))
+    fix = f"Did you mean `{s}`?" if s else f"Use one of {plain_list(cl.values)}."
+    return Problem("UNKNOWN_CODE", f"{header} `{display(u)}` is not in the {cl.name.lower()} list.", fix)
+
+
+def _codes(u: object, cl: Codelist, header: str) -> tuple | Problem:
+    labels = []
+    for part in _SPLIT_CODES.split(display(u)):
+        if not part.strip():
+            continue
+        label = cl.match(part)
+        if label is None:
+            p = _unknown(part.strip(), cl, header)
+            p.message = f"{header} `{display(u)}`: `{part.strip()}` is not in the {cl.name.lower()} list."
+            return p
+        if label not in labels:
+            labels.append(label)
+    return tuple(labels) if labels else _BLANK
+
+
+def _ethnicity(u: object, header: str) -> tuple | Problem:
+    detailed, broad = broad_ethnicity(display(u))
+    if broad is not None:
+        return detailed, broad
+    s = codelist("ethnicity_detailed").suggest(display(u)) or codelist("ethnicity_broad").suggest(display(u))
+    fix = f"Did you mean `{s}`?" if s else "Use a detailed ethnic group from the template's list (or the broad group)."
+    return Problem("UNKNOWN_CODE", f"{header} `{display(u)}` is not an ethnic group we recognise.", fix)
+
+
+def _partner_index(partners) -> dict[str, object]:
+    index: dict[str, object] = {}
+    types: dict[str, list] = {}
+    for p in partners:
+        index[normalise(p.code)] = p
+        index[normalise(p.name)] = p
+        types.setdefault(normalise(p.type), []).append(p)
+    for t, ps in types.items():
+        if len(ps) == 1:
+            index.setdefault(t, ps[0])
+    return index
+
+
+def _partner(u: object, index: dict, partners) -> tuple | Problem:
+    p = index.get(normalise(display(u)))
+    if p is not None:
+        return p.name, p.id
+    import difflib
+
+    close = difflib.get_close_matches(normalise(display(u)), list(index), n=1, cutoff=0.6)
+    fix = f"Did you mean `{index[close[0]].name}` ({index[close[0]].code})?" if close else \
+        f"Use a partner code: {plain_list(p.code for p in partners)}."
+    return Problem("UNKNOWN_CODE", f"Agency `{display(u)}` is not one of the Board's partners.", fix)

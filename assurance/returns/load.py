@@ -1,0 +1,160 @@
+"""Validate and load a return in ONE transaction; keep the original file; record the submission.
+
+A resubmission for the same partner, period and return type supersedes the earlier one: its facts stay
+in the database, but measures only use facts whose submission is `accepted`. Loads for the same partner
+are serialised (a row lock on PostgreSQL, an immediate write lock on SQLite) and a partial unique index
+guarantees at most one accepted submission per partner, period and return type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from assurance.db.engine import bulk_insert
+from assurance.measures.figures import refresh_after_load
+from assurance.db.models import Enquiry, EnquiryRisk, Partner, StoredFile, Submission, ValidationIssue
+from assurance.returns.clean import CleanSheet
+from assurance.returns.validate import Prepared, Progress, Report, check, prepare
+
+ISSUE_COLUMNS = ["submission_id", "severity", "rule", "sheet", "row", "column", "field", "value", "message", "suggestion"]
+EXTRA = {"concerns": ("ethnicity_detailed", "ethnicity_broad"), "audit_results": ("agency_partner_id",)}
+SKIP = {"ethnicity", "risk_type", "risk_location", "risk_source"}  # stored through their twins / enquiry_risks
+
+
+@dataclass
+class LoadResult:
+    status: str  # accepted / rejected
+    submission_id: int | None
+    superseded: list[int]
+    report: Report
+    rows_loaded: int = 0
+
+    @property
+    def loaded(self) -> bool:
+        return self.status == "accepted"
+
+
+def load_bytes(data: bytes, file_name: str, engine: Engine, user: str, partner: str | None = None,
+               period: str | None = None, return_type: str | None = None, source: str = "cli",
+               progress: Progress | None = None) -> LoadResult:
+    """prepare + load_prepared. Raises ReadError (unreadable/hostile file) or UsageError (bad choices)."""
+    prepared = prepare(data, file_name, engine, partner, period, return_type, progress)
+    return load_prepared(prepared, engine, user, source, progress)
+
+
+def load_file(path: str | Path, engine: Engine, user: str, **kwargs) -> LoadResult:
+    path = Path(path)
+    return load_bytes(path.read_bytes(), path.name, engine, user, **kwargs)
+
+
+def load_prepared(prepared: Prepared, engine: Engine, user: str, source: str = "upload",
+                  progress: Progress | None = None) -> LoadResult:
+    """Check again inside the transaction and load if there are no errors; otherwise record the rejection."""
+    report_progress = progress or (lambda _f, _m: None)
+    if not prepared.can_record:  # no partner/period to record against: nothing is written
+        with engine.connect() as conn:
+            return LoadResult("rejected", None, [], check(prepared, conn))
+    now = datetime.now().replace(microsecond=0)
+    with engine.connect() as conn:
+        _lock(conn, prepared.partner.id)
+        report_progress(0.88, "Checking against returns already loaded")
+        report = check(prepared, conn)
+        _store_file(conn, prepared, now)
+        status = "rejected" if report.error_count else "loading"
+        sub_id = conn.execute(insert(Submission).values(
+            partner_id=prepared.partner.id, period_id=prepared.period_id, return_type=prepared.spec.type,
+            file_name=prepared.file_name[:255], sha256=prepared.sha256, submitted_by=(user or "unknown")[:120],
+            submitted_at=now, status=status, source=source, template_version=prepared.template_version,
+            row_count=prepared.row_count, error_count=report.error_count, query_count=report.query_count,
+        ).returning(Submission.id)).scalar_one()
+        superseded: list[int] = []
+        rows = 0
+        if status == "loading":
+            superseded = list(conn.execute(select(Submission.id).where(
+                Submission.partner_id == prepared.partner.id, Submission.period_id == prepared.period_id,
+                Submission.return_type == prepared.spec.type, Submission.status == "accepted")).scalars())
+            if superseded:
+                conn.execute(update(Submission).where(Submission.id.in_(superseded)).values(
+                    status="superseded", superseded_by_id=sub_id, superseded_at=now))
+            conn.execute(update(Submission).where(Submission.id == sub_id).values(status="accepted"))
+            report_progress(0.9, "Writing the rows")
+            rows = _insert_facts(conn, prepared, sub_id)
+            if prepared.spec.type == "activity":
+                report_progress(0.97, "Updating the quarterly figures")
+                refresh_after_load(conn, prepared.period_id)
+        _insert_issues(conn, report, sub_id)
+        conn.commit()
+    report_progress(1.0, "Done")
+    return LoadResult("accepted" if status == "loading" else "rejected", sub_id, superseded, report, rows)
+
+
+def record_rejection(prepared: Prepared, engine: Engine, user: str, source: str = "upload") -> LoadResult:
+    """Same as load_prepared for a return with errors: the attempt and its issues are kept, no facts."""
+    return load_prepared(prepared, engine, user, source)
+
+
+# --- pieces of the transaction -------------------------------------------------------------------------
+
+def _lock(conn, partner_id: int) -> None:
+    """Serialise loads for one partner: SQLite takes the write lock now; PostgreSQL locks the partner row."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.execute(select(Partner.id).where(Partner.id == partner_id).with_for_update())
+
+
+def _store_file(conn, prepared: Prepared, now: datetime) -> None:
+    values = dict(sha256=prepared.sha256, size=len(prepared.data), content=prepared.data, stored_at=now)
+    dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    conn.execute(dialect_insert(StoredFile).values(**values).on_conflict_do_nothing(index_elements=["sha256"]))
+
+
+def _column(sheet: CleanSheet, name: str) -> list:
+    values = sheet.values[name]
+    if values.dtype.kind == "M":
+        out = np.datetime_as_string(values, unit="D").astype(object)
+        out[np.isnat(values)] = None
+        return out.tolist()
+    return values.tolist()
+
+
+def _insert_facts(conn, prepared: Prepared, sub_id: int) -> int:
+    total = 0
+    base = (sub_id, prepared.partner.id, prepared.period_id)
+    for spec_sheet in prepared.spec.sheets:
+        sheet = prepared.sheets.get(spec_sheet.name)
+        if sheet is None or not sheet.n:
+            continue
+        table = Submission.metadata.tables[spec_sheet.table]
+        fields = [c.field for c in spec_sheet.columns if c.field not in SKIP and c.type != "codes"]
+        fields += list(EXTRA.get(spec_sheet.table, ()))
+        columns = ["submission_id", "partner_id", "period_id", *fields]
+        data = [_column(sheet, f) for f in fields]
+        n = sheet.n
+        rows = zip(*([v] * n for v in base), *data)
+        total += bulk_insert(conn, table, columns, rows)
+        risk_columns = [c for c in spec_sheet.columns if c.type == "codes" and c.dimension and c.field in sheet.present]
+        if table.name == "enquiries" and risk_columns:
+            ids = dict(conn.execute(select(Enquiry.enquiry_ref, Enquiry.id).where(Enquiry.submission_id == sub_id)).all())
+            refs = sheet.values["enquiry_ref"].tolist()
+            risk_rows = []
+            for c in risk_columns:
+                for ref, labels in zip(refs, sheet.values[c.field].tolist()):
+                    if labels:
+                        eid = ids[ref]
+                        risk_rows.extend((eid, c.dimension, label) for label in labels)
+            bulk_insert(conn, EnquiryRisk.__table__, ["enquiry_id", "dimension", "category"], risk_rows)
+    return total
+
+
+def _insert_issues(conn, report: Report, sub_id: int) -> None:
+    rows = ((sub_id, i.severity, i.rule, i.sheet, i.row, i.column, i.field, i.value, i.message, i.suggestion)
+            for i in report.issues)
+    bulk_insert(conn, ValidationIssue.__table__, ISSUE_COLUMNS, rows)

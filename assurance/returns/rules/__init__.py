@@ -1,0 +1,152 @@
+"""Validation rules: small named units, each with a code, a severity and a message a person can act on.
+
+A rule is registered with `@rule(...)` (it has a check function run over a cleaned sheet) or with
+`declare(...)` (it is raised while reading or cleaning). Specs name the rules each sheet uses.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assurance.returns.issues import ERROR, QUERY, Issue
+
+MAX_ISSUES_PER_RULE_AND_COLUMN = 1000
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    title: str  # short, for the summary: "Age under 18"
+    fix: str = ""  # the usual fix, when the issue gives no better one
+    check: Callable | None = None  # check(ctx, sheet, **params); None = raised while reading or cleaning
+    needs_db: bool = False
+
+
+RULES: dict[str, Rule] = {}
+
+
+def declare(code: str, severity: str, title: str, fix: str = "") -> Rule:
+    RULES[code] = Rule(code, severity, title, fix)
+    return RULES[code]
+
+
+def rule(code: str, severity: str, title: str, fix: str = "", needs_db: bool = False):
+    def register(fn: Callable) -> Callable:
+        RULES[code] = Rule(code, severity, title, fix, fn, needs_db)
+        return fn
+
+    return register
+
+
+@dataclass
+class Context:
+    """What rules see: the file, the cleaned sheets, the chosen partner and period, and where issues go."""
+
+    file_name: str
+    spec: object  # ReturnSpec
+    sheets: dict = field(default_factory=dict)  # spec sheet name -> CleanSheet
+    period: object = None  # Period
+    period_id: int | None = None
+    partner: object = None  # PartnerInfo
+    partners: tuple = ()
+    conn: object = None  # a SQLAlchemy connection, for rules that need the database
+    issues: list[Issue] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+    _per_key: Counter = field(default_factory=Counter)
+
+    def add(self, code: str, message: str, suggestion: str | None = None, *, sheet: str | None = None,
+            row: int | None = None, column: str | None = None, field_name: str | None = None,
+            value: object = None, severity: str | None = None) -> None:
+        r = RULES[code]
+        severity = severity or r.severity
+        self.counts[(code, severity)] += 1
+        key = (code, sheet, column)
+        self._per_key[key] += 1
+        n = self._per_key[key]
+        if n > MAX_ISSUES_PER_RULE_AND_COLUMN:
+            return
+        if n == MAX_ISSUES_PER_RULE_AND_COLUMN:
+            message = f"{message} (further rows with this problem in this column are counted in the summary but not listed)"
+        self.issues.append(Issue(
+            severity=severity, rule=code, message=message, suggestion=suggestion if suggestion is not None else r.fix,
+            file=self.file_name, sheet=sheet, row=row, column=column, field=field_name,
+            value=None if value is None else display(value),
+        ))
+
+    def add_cells(self, code: str, sheet, field_name: str, mask: np.ndarray,
+                  message: Callable[[object, int], str], suggestion: Callable[[object, int], str | None] | None = None,
+                  severity: str | None = None, values: np.ndarray | None = None) -> int:
+        """One issue per row where `mask` is true, in the column of `field_name`; message(value, row index)."""
+        idx = np.flatnonzero(mask)
+        if not len(idx):
+            return 0
+        col = sheet.spec.column(field_name)
+        raw = sheet.raw[field_name] if values is None else values
+        letter = sheet.letters.get(field_name)
+        r = RULES[code]
+        sev = severity or r.severity
+        for k, i in enumerate(idx):
+            if k >= MAX_ISSUES_PER_RULE_AND_COLUMN:
+                self.counts[(code, sev)] += len(idx) - k
+                self._per_key[(code, sheet.name, letter)] += len(idx) - k
+                break
+            v = raw[i]
+            self.add(code, message(v, i), suggestion(v, i) if suggestion else None, sheet=sheet.name, row=int(sheet.rows[i]),
+                     column=letter, field_name=col.header, value=v, severity=sev)
+        return len(idx)
+
+    @property
+    def error_count(self) -> int:
+        return sum(n for (_c, sev), n in self.counts.items() if sev == ERROR)
+
+    @property
+    def query_count(self) -> int:
+        return sum(n for (_c, sev), n in self.counts.items() if sev == QUERY)
+
+
+def display(value: object) -> str:
+    """A cell value as the user would recognise it."""
+    from datetime import date, datetime
+
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M") if (value.hour or value.minute) else value.strftime("%d/%m/%Y")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, np.datetime64):
+        return "" if np.isnat(value) else value.astype("datetime64[D]").item().strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (tuple, list)):
+        return "; ".join(map(str, value))
+    return str(value)
+
+
+def sheet_rules(ctx: Context, sheet, db: bool) -> None:
+    """Run the rules the spec names for `sheet` (db=False: the pure ones; db=True: those needing the database)."""
+    for entry in sheet.spec.rules:
+        params = {k: v for k, v in entry.items() if k != "code"}
+        r = RULES.get(entry["code"])
+        if r is None or r.check is None or r.needs_db != db:
+            continue
+        r.check(ctx, sheet, **params)
+
+
+def isin(values: np.ndarray, collection) -> np.ndarray:
+    """Hash-based membership for object arrays (numpy's isin sorts objects, which is very slow)."""
+    import pandas as pd
+
+    return pd.Series(values, dtype=object).isin(set(collection)).to_numpy(bool) if len(values) else np.zeros(0, bool)
+
+
+def plain_list(values: Iterable[str], limit: int = 12) -> str:
+    values = list(values)
+    shown = ", ".join(f"`{v}`" for v in values[:limit])
+    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
+
+
+from assurance.returns.rules import activity, assurance, audit, cells, context, structure  # noqa: E402,F401

@@ -1,0 +1,176 @@
+"""Blank templates made from the specs: instructions, coloured headings, drop-downs from a hidden
+lists sheet, date and number formats, frozen headings, and the template version (hidden sheet)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from assurance import config
+from assurance.returns.read import TEMPLATE_INFO_SHEET
+from assurance.returns.specs import TYPE_WORDS, ReturnSpec, get_spec
+
+LISTS_SHEET = "Lists"
+PREPARED_ROWS = 2000  # rows given formats and drop-downs (validation reaches further)
+VALIDATION_ROWS = 100_000
+MANDATORY_FILL = PatternFill("solid", fgColor="005EB8")  # NHS blue, white text
+BLANK_OK_FILL = PatternFill("solid", fgColor="41B6E6")
+VOLUNTARY_FILL = PatternFill("solid", fgColor="D8DDE0")
+WHITE_BOLD = Font(bold=True, color="FFFFFF")
+DARK_BOLD = Font(bold=True, color="212B32")
+
+
+def template_bytes(return_type: str) -> bytes:
+    spec = get_spec(return_type)
+    wb = Workbook()
+    _instructions(wb.active, spec)
+    lists = wb.create_sheet(LISTS_SHEET)
+    list_ranges = _fill_lists(lists, spec)
+    for sheet in spec.sheets:
+        ws = wb.create_sheet(sheet.name)
+        for j, col in enumerate(sheet.columns, start=1):
+            letter = get_column_letter(j)
+            cell = ws.cell(row=1, column=j, value=col.header)
+            fill, font = (MANDATORY_FILL, WHITE_BOLD) if col.required_cells else \
+                (BLANK_OK_FILL, DARK_BOLD) if col.mandatory else (VOLUNTARY_FILL, DARK_BOLD)
+            cell.fill, cell.font = fill, font
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            need = "Mandatory" if col.required_cells else ("Mandatory column; cells may be blank" if col.mandatory else "Voluntary")
+            note = f"{need}. {TYPE_WORDS[col.type].capitalize()}."
+            if col.help:
+                note += f" {col.help}"
+            if col.example:
+                note += f" Example: {col.example}"
+            cell.comment = Comment(note, "Template", width=320, height=140)
+            ws.column_dimensions[letter].width = max(14, min(48, len(col.header) + 6, len(col.example) + 4))
+            rng = f"{letter}2:{letter}{VALIDATION_ROWS}"
+            if col.type == "date":
+                for r in range(2, PREPARED_ROWS + 2):
+                    ws.cell(row=r, column=j).number_format = "dd/mm/yyyy"
+                dv = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)", formula2="DATE(2100,12,31)",
+                                    errorStyle="warning", showErrorMessage=True, error="Enter a date as dd/mm/yyyy.",
+                                    errorTitle=col.header)
+                dv.add(rng)
+                ws.add_data_validation(dv)
+            elif col.type == "integer":
+                for r in range(2, PREPARED_ROWS + 2):
+                    ws.cell(row=r, column=j).number_format = "#,##0"
+                dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", errorStyle="stop",
+                                    showErrorMessage=True, error="Enter a whole number of 0 or more.", errorTitle=col.header)
+                dv.add(rng)
+                ws.add_data_validation(dv)
+            elif col.type in ("id", "text"):
+                for r in range(2, PREPARED_ROWS + 2):
+                    ws.cell(row=r, column=j).number_format = "@"
+            key = col.codelist or ("partners" if col.type == "partner" else "age_band" if col.type == "age" else None)
+            if key in list_ranges:
+                strict = col.type in ("code", "partner") and key != "measure_code"
+                dv = DataValidation(
+                    type="list", formula1=list_ranges[key], allow_blank=True, showErrorMessage=True,
+                    errorStyle="stop" if strict else "warning", errorTitle=col.header,
+                    error="Choose a value from the list." if strict else
+                    ("Separate several values with ;" if col.type == "codes" else "Not in the list: check the value."),
+                )
+                dv.add(rng)
+                ws.add_data_validation(dv)
+        ws.freeze_panes = "A2"
+        ws.row_dimensions[1].height = 32
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}1"
+        if spec.measures and sheet.name == "Measures":
+            for r, m in enumerate(spec.measures, start=2):
+                ws.cell(row=r, column=1, value=m.code)
+    lists.sheet_state = "hidden"
+    info = wb.create_sheet(TEMPLATE_INFO_SHEET)
+    for row in (("Return type", spec.type), ("Template version", spec.version), ("Generated", date.today().isoformat()),
+                ("Title", spec.title)):
+        info.append(row)
+    info.sheet_state = "hidden"
+    wb.active = 0
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _fill_lists(ws, spec: ReturnSpec) -> dict[str, str]:
+    keys: list[str] = []
+    for s in spec.sheets:
+        for c in s.columns:
+            key = c.codelist or ("partners" if c.type == "partner" else "age_band" if c.type == "age" else None)
+            if key and key not in keys:
+                keys.append(key)
+    ranges = {}
+    for j, key in enumerate(keys, start=1):
+        if key == "partners":
+            values = [p.code for p in config.board().partners]
+            title = "Partner codes"
+        else:
+            cl = spec.codelist(key)
+            values, title = list(cl.values), cl.name
+        ws.cell(row=1, column=j, value=title).font = Font(bold=True)
+        for r, v in enumerate(values, start=2):
+            ws.cell(row=r, column=j, value=v)
+        letter = get_column_letter(j)
+        ranges[key] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(values) + 1}"
+    return ranges
+
+
+def _instructions(ws, spec: ReturnSpec) -> None:
+    ws.title = "Instructions"
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 20
+    ws.column_dimensions["C"].width = 26
+    ws.column_dimensions["D"].width = 90
+    ws["A1"] = spec.title
+    ws["A1"].font = Font(bold=True, size=16, color="005EB8")
+    lines = [
+        f"{config.board().name}",
+        f"Who makes it: {spec.made_by}",
+        spec.description,
+        f"Template version {spec.version}. Please keep using this workbook: the version tells us which layout you used.",
+        "How to fill it in: one row per record on each data sheet, starting in row 2. Keep the headings in row 1.",
+        "Dates as dd/mm/yyyy. Choose coded values from the drop-down lists (type to search). Several values in one "
+        "cell are separated by ;",
+        "Save as .xlsx and upload it on the Upload return page, or send it to the Board's business manager.",
+        "Name the file with your partner code and the quarter, e.g. 'POL 2025-26 Q2.xlsx'.",
+        "Never enter names, addresses or NHS numbers: use your system's pseudonymised references.",
+    ]
+    for r, text in enumerate(lines, start=2):
+        ws.cell(row=r, column=1, value=text)
+    r = len(lines) + 3
+    ws.cell(row=r, column=1, value="Colour key").font = Font(bold=True)
+    for k, (fill, font, text) in enumerate((
+        (MANDATORY_FILL, WHITE_BOLD, "Mandatory: every row needs a value"),
+        (BLANK_OK_FILL, DARK_BOLD, "Mandatory column; a cell may be blank where the notes say so"),
+        (VOLUNTARY_FILL, DARK_BOLD, "Voluntary: fill in if you collect it"),
+    ), start=1):
+        c = ws.cell(row=r + k, column=1, value=text)
+        c.fill, c.font = fill, font
+    r += 5
+    for col_title, j in (("Sheet", 1), ("Column", 2), ("Need", 3), ("What to enter", 4)):
+        ws.cell(row=r, column=j, value=col_title).font = Font(bold=True)
+    for s in spec.sheets:
+        for c in s.columns:
+            r += 1
+            need = "Mandatory" if c.required_cells else ("May be blank" if c.mandatory else "Voluntary")
+            what = TYPE_WORDS[c.type].capitalize() + "." + (f" {c.help}" if c.help else "") + \
+                (f" Example: {c.example}" if c.example else "")
+            for j, v in enumerate((s.name, c.header, need, what), start=1):
+                ws.cell(row=r, column=j, value=v).alignment = Alignment(wrap_text=True, vertical="top")
+    if spec.measures:
+        r += 2
+        ws.cell(row=r, column=1, value="Measures").font = Font(bold=True)
+        for m in spec.measures:
+            r += 1
+            for j, v in enumerate((m.code, m.kind, m.label, m.help), start=1):
+                ws.cell(row=r, column=j, value=v).alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def template_file_name(return_type: str) -> str:
+    spec = get_spec(return_type)
+    return f"{spec.title} template v{spec.version}.xlsx"

@@ -1,0 +1,114 @@
+"""The submissions tracker: for a period, each partner and return type it makes, whether the return is in
+(on time or late) or missing against the period's due date, with the latest submission and its history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Engine, select, update
+
+from assurance.config import RETURN_TYPES
+from assurance.db.models import Partner, ReportingPeriod, Submission, ValidationIssue
+from assurance.directory import list_partners, list_periods
+
+SUBMITTED, LATE, MISSING, NOT_DUE = "Submitted", "Late", "Missing", "Not yet due"
+TRACKER_COLUMNS = ["Partner", "Partner name", "Return", "Period", "State", "Due", "Latest file", "Status", "Rows",
+                   "Errors", "Queries", "Submitted by", "Submitted at", "Attempts"]
+
+
+def _period(engine: Engine, period: str | int):
+    for p in list_periods(engine):
+        if p.label == period or p.id == period:
+            return p
+    raise KeyError(f"No reporting period {period!r} in the database.")
+
+
+def tracker_frame(engine: Engine, period: str | int, today: date | None = None) -> pd.DataFrame:
+    """One row per partner and return type it makes, for `period` (label or id)."""
+    today = today or date.today()
+    p = _period(engine, period)
+    with engine.connect() as conn:
+        subs = conn.execute(
+            select(Submission.partner_id, Submission.return_type, Submission.file_name, Submission.status,
+                   Submission.row_count, Submission.error_count, Submission.query_count, Submission.submitted_by,
+                   Submission.submitted_at, Submission.id)
+            .where(Submission.period_id == p.id).order_by(Submission.submitted_at, Submission.id)
+        ).all()
+    by_key: dict[tuple[int, str], list] = {}
+    for s in subs:
+        by_key.setdefault((s.partner_id, s.return_type), []).append(s)
+    rows = []
+    for partner in list_partners(engine):
+        for rtype in partner.returns:
+            history = by_key.get((partner.id, rtype), [])
+            latest = history[-1] if history else None
+            good = [s for s in history if s.status in ("accepted", "superseded")]
+            if good:
+                state = SUBMITTED if good[0].submitted_at.date() <= p.due else LATE
+            else:
+                state = MISSING if today > p.due else NOT_DUE
+            rows.append({
+                "Partner": partner.code, "Partner name": partner.name, "Return": RETURN_TYPES[rtype], "Period": p.label,
+                "State": state, "Due": p.due,
+                "Latest file": latest.file_name if latest else None, "Status": latest.status if latest else None,
+                "Rows": latest.row_count if latest else None, "Errors": latest.error_count if latest else None,
+                "Queries": latest.query_count if latest else None, "Submitted by": latest.submitted_by if latest else None,
+                "Submitted at": latest.submitted_at if latest else None, "Attempts": len(history),
+            })
+    df = pd.DataFrame(rows, columns=TRACKER_COLUMNS)
+    for c in ("Rows", "Errors", "Queries"):
+        df[c] = df[c].astype("Int64")
+    return df
+
+
+def state_counts(df: pd.DataFrame) -> dict[str, int]:
+    return {s: int((df["State"] == s).sum()) for s in (SUBMITTED, LATE, MISSING, NOT_DUE)}
+
+
+def history_frame(engine: Engine, period: str | int, partner_code: str | None = None,
+                  return_type: str | None = None) -> pd.DataFrame:
+    """Every submission for the period (optionally one partner / return type), newest first."""
+    p = _period(engine, period)
+    stmt = (
+        select(Submission.id, Partner.code, Submission.return_type, Submission.file_name, Submission.submitted_by,
+               Submission.submitted_at, Submission.status, Submission.row_count, Submission.error_count,
+               Submission.query_count, Submission.sha256, Submission.template_version, Submission.superseded_by_id)
+        .join(Partner, Partner.id == Submission.partner_id)
+        .where(Submission.period_id == p.id)
+        .order_by(Submission.submitted_at.desc(), Submission.id.desc())
+    )
+    if partner_code:
+        stmt = stmt.where(Partner.code == partner_code)
+    if return_type:
+        stmt = stmt.where(Submission.return_type == return_type)
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    df = pd.DataFrame(rows, columns=["Submission", "Partner", "Return", "File", "Submitted by", "Submitted at", "Status",
+                                     "Rows", "Errors", "Queries", "SHA-256", "Template", "Superseded by"])
+    df["Return"] = df["Return"].map(RETURN_TYPES).fillna(df["Return"])
+    df["Superseded by"] = df["Superseded by"].astype("Int64")
+    return df
+
+
+def submission_issues(engine: Engine, submission_id: int) -> pd.DataFrame:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(ValidationIssue.severity, ValidationIssue.rule, ValidationIssue.sheet, ValidationIssue.row,
+                   ValidationIssue.column, ValidationIssue.field, ValidationIssue.value, ValidationIssue.message,
+                   ValidationIssue.suggestion)
+            .where(ValidationIssue.submission_id == submission_id).order_by(ValidationIssue.id)
+        ).all()
+    df = pd.DataFrame(rows, columns=["Severity", "Rule", "Sheet", "Row", "Column", "Field", "Value", "Problem",
+                                     "How to fix it"])
+    df["Row"] = df["Row"].astype("Int64")
+    return df
+
+
+def set_due_date(engine: Engine, period: str, due: date) -> None:
+    """Change when a period's returns are due (the tracker's late / missing follow it)."""
+    p = _period(engine, period)
+    if due < p.end:
+        raise ValueError(f"The due date must be on or after the end of {p.label} ({p.end:%d/%m/%Y}).")
+    with engine.begin() as conn:
+        conn.execute(update(ReportingPeriod).where(ReportingPeriod.id == p.id).values(due_date=due))

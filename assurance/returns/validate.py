@@ -1,0 +1,304 @@
+"""The validation pipeline: read, work out type, partner and quarter, clean, run the rules.
+
+`prepare` does everything that needs only the file (and the partner/period lists); `check` adds the
+rules that need the database (run again inside the loading transaction, so what is loaded is what
+was checked).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from assurance.config import RETURN_TYPES
+from assurance.directory import PartnerInfo, PeriodInfo, list_partners, list_periods
+from assurance.periods import Period, PeriodError, find_period
+from assurance.reference.codelists import normalise
+from assurance.returns.clean import CleanSheet, clean_workbook, header_key, match_sheets
+from assurance.returns.issues import ERROR, QUERY, Issue, issues_frame, summary_by_rule
+from assurance.returns.read import RawWorkbook, read_bytes
+from assurance.returns.rules import RULES, Context, sheet_rules
+from assurance.returns.specs import ReturnSpec, all_specs, get_spec, version_tuple
+
+Progress = Callable[[float, str], None]
+
+
+class UsageError(ValueError):
+    """A partner code, period or return type given by the user that does not exist (CLI exit 2)."""
+
+
+@dataclass
+class Prepared:
+    file_name: str
+    data: bytes
+    sha256: str
+    spec: ReturnSpec | None
+    partner: PartnerInfo | None
+    period: Period | None
+    period_id: int | None
+    ctx: Context
+    template_version: str | None = None
+    detected: dict[str, str] = field(default_factory=dict)  # what was worked out, and from where
+
+    @property
+    def sheets(self) -> dict[str, CleanSheet]:
+        return self.ctx.sheets
+
+    @property
+    def row_count(self) -> int:
+        return sum(s.n for s in self.ctx.sheets.values())
+
+    @property
+    def can_record(self) -> bool:
+        """A submission record needs a partner, a period in the database and a return type."""
+        return self.spec is not None and self.partner is not None and self.period_id is not None
+
+
+@dataclass
+class Report:
+    file_name: str
+    return_type: str | None
+    partner: PartnerInfo | None
+    period: Period | None
+    rows: dict[str, int]
+    issues: list[Issue]
+    counts: Counter
+    detected: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def error_count(self) -> int:
+        return sum(n for (_c, s), n in self.counts.items() if s == ERROR)
+
+    @property
+    def query_count(self) -> int:
+        return sum(n for (_c, s), n in self.counts.items() if s == QUERY)
+
+    @property
+    def status(self) -> str:
+        return "errors" if self.error_count else ("queries" if self.query_count else "clean")
+
+    def frame(self, readable: bool = True) -> pd.DataFrame:
+        return issues_frame(self.issues, readable)
+
+    def summary(self) -> pd.DataFrame:
+        return summary_by_rule(self.issues, self.counts)
+
+    def csv_bytes(self) -> bytes:
+        return self.frame().to_csv(index=False).encode("utf-8-sig")
+
+    def headline(self) -> str:
+        what = RETURN_TYPES.get(self.return_type or "", "Return")
+        who = f"{self.partner.code} " if self.partner else ""
+        when = f"{self.period.label} " if self.period else ""
+        rows = ", ".join(f"{n:,} {s.lower()}" for s, n in self.rows.items()) or "no rows read"
+        return (f"{what} {who}{when}from {self.file_name}: {rows}; "
+                f"{self.error_count:,} error{'s' if self.error_count != 1 else ''}, "
+                f"{self.query_count:,} quer{'ies' if self.query_count != 1 else 'y'}.")
+
+
+# --- working out type, partner and period -----------------------------------------------------------
+
+def detect_type(wb: RawWorkbook, file_name: str) -> tuple[str | None, str]:
+    info = wb.template_info
+    if info.get("return type") in RETURN_TYPES:
+        return info["return type"], "template"
+    best, best_score = None, 0
+    for spec in all_specs():
+        matched = match_sheets(wb, spec)
+        score = len(matched) * 2 - (len(spec.sheets) - len(matched))
+        if matched and score > best_score:
+            best, best_score = spec.type, score
+    if best:
+        return best, "sheets"
+    name = normalise(file_name)
+    for spec in all_specs():
+        if any(re.search(rf"\b{re.escape(normalise(w))}\b", name) for w in spec.file_name_words):
+            return spec.type, "file name"
+    return None, ""
+
+
+def partner_from_name(file_name: str, partners: list[PartnerInfo]) -> PartnerInfo | None:
+    """A partner named in the file name: by code, by full name, or by type when only one partner has it."""
+    stem = normalise(re.sub(r"\.[A-Za-z0-9]{2,5}$", "", file_name).replace("_", " "))
+    padded = f" {stem} "
+    for p in sorted(partners, key=lambda p: -len(p.name)):
+        if f" {normalise(p.name)} " in padded:
+            return p
+    for p in partners:
+        if f" {normalise(p.code)} " in padded:
+            return p
+    by_type: dict[str, list[PartnerInfo]] = {}
+    for p in partners:
+        by_type.setdefault(normalise(p.type), []).append(p)
+    for t, ps in sorted(by_type.items(), key=lambda kv: -len(kv[0])):
+        if len(ps) == 1 and f" {t} " in padded:
+            return ps[0]
+    return None
+
+
+def _period_from_dates(spec: ReturnSpec, sheets: dict[str, CleanSheet]) -> tuple[Period | None, float, str]:
+    """The quarter most of the dates fall in, the share that do, and which column was used."""
+    for sheet_name, field_name in spec.period_from:
+        sheet = sheets.get(sheet_name)
+        if sheet is None or field_name not in sheet.present:
+            continue
+        days = sheet.values[field_name][sheet.ok(field_name)]
+        if not len(days):
+            continue
+        months = days.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
+        fy_quarter = (months - 3) // 3  # quarters since April 1970 (Q1 = Apr-Jun)
+        values, counts = np.unique(fy_quarter, return_counts=True)
+        top = int(values[np.argmax(counts)])
+        period = Period(1970 + top // 4, top % 4 + 1)
+        return period, float(counts.max() / counts.sum()), f"{sheet_name} {sheet.spec.column(field_name).header}"
+    return None, 0.0, ""
+
+
+def prepare(data: bytes, file_name: str, engine: Engine, partner: str | None = None, period: str | None = None,
+            return_type: str | None = None, progress: Progress | None = None) -> Prepared:
+    """Read and check a return without touching the database's data. Raises ReadError for unreadable or
+    hostile files and UsageError for a partner code, period or type that does not exist."""
+    report = progress or (lambda _f, _m: None)
+    report(0.02, "Reading the file")
+    sha = hashlib.sha256(data).hexdigest()
+    partners = list_partners(engine)
+    periods = {p.label: p for p in list_periods(engine)}
+    chosen_partner = _chosen_partner(partner, partners)
+    chosen_period = _chosen_period(period)
+    if return_type is not None and return_type not in RETURN_TYPES:
+        raise UsageError(f"Unknown return type {return_type!r}; use one of {', '.join(RETURN_TYPES)}.")
+    wb = read_bytes(data, file_name)
+    name = wb.file_name
+    ctx = Context(file_name=name, spec=None, partners=tuple(partners))
+    detected: dict[str, str] = {}
+
+    rtype, how = detect_type(wb, name)
+    if return_type and rtype and rtype != return_type and how in ("template", "sheets"):
+        ctx.add("TYPE_MISMATCH", f"You chose the {RETURN_TYPES[return_type].lower()}, but the file looks like the "
+                f"{RETURN_TYPES[rtype].lower()} (from its {how}).")
+    if return_type:
+        rtype = return_type
+        detected["type"] = "chosen"
+    elif rtype:
+        detected["type"] = f"from the {how}"
+    if rtype is None:
+        ctx.add("TYPE_UNKNOWN", f"{name} does not look like any of the returns (its sheets are "
+                f"{', '.join(wb.sheet_names) or 'none'}).")
+        return Prepared(name, data, sha, None, chosen_partner, chosen_period, None, ctx, None, detected)
+    spec = get_spec(rtype)
+    ctx.spec = spec
+
+    # Partner: chosen, or from the file name, or the only partner that makes this return.
+    named = partner_from_name(name, partners)
+    the_partner = chosen_partner or named
+    if chosen_partner and named and named.id != chosen_partner.id:
+        ctx.add("PARTNER_MISMATCH", f"You chose {chosen_partner.code} ({chosen_partner.name}), but the file name "
+                f"{name} names {named.code} ({named.name}).")
+    if the_partner is None:
+        makers = [p for p in partners if rtype in p.returns]
+        if len(makers) == 1:
+            the_partner = makers[0]
+            detected["partner"] = f"the only partner that makes the {spec.title.lower()}"
+        else:
+            ctx.add("PARTNER_UNKNOWN", f"No partner was chosen and none is named in the file name {name}.")
+    else:
+        detected["partner"] = "chosen" if chosen_partner else "from the file name"
+    if the_partner is not None and rtype not in the_partner.returns:
+        makes = ", ".join(the_partner.returns) or "none"
+        ctx.add("RETURN_NOT_EXPECTED", f"{the_partner.code} ({the_partner.name}) does not make the "
+                f"{spec.title.lower()}; it makes: {makes}.")
+    ctx.partner = the_partner
+
+    info = wb.template_info
+    version = info.get("template version")
+    if version and version_tuple(version) < version_tuple(spec.version):
+        ctx.add("OLD_TEMPLATE", f"The file was made from template version {version}; the current version is "
+                f"{spec.version}.", value=version)
+    if wb.has_macros:
+        ctx.add("MACROS_IGNORED", f"{name} contains macros. They were not run: only the cell values were read.")
+
+    report(0.1, "Cleaning the sheets")
+    clean_workbook(wb, spec, ctx, partners, progress)
+
+    # Period: chosen, file name and the dates inside must agree.
+    named_period = find_period(name)
+    if chosen_period and named_period and chosen_period != named_period:
+        ctx.add("PERIOD_MISMATCH", f"You chose {chosen_period.label}, but the file name {name} says {named_period.label}.")
+    the_period = chosen_period or named_period
+    detected["period"] = "chosen" if chosen_period else ("from the file name" if named_period else "")
+    inside, share, used = _period_from_dates(spec, ctx.sheets)
+    if inside is not None:
+        if the_period is None:
+            the_period = inside
+            detected["period"] = f"from the dates in {used}"
+        elif inside != the_period and share >= 0.5:
+            ctx.add("PERIOD_MISMATCH", f"The return is for {the_period.label}, but {share:.0%} of the dates in "
+                    f"{used} fall in {inside.label}.")
+    period_id = None
+    if the_period is None:
+        ctx.add("PERIOD_UNKNOWN", f"No quarter was chosen, none is in the file name {name}, and the file has no dates "
+                "to work it out from.")
+    elif the_period.label not in periods:
+        known = sorted(periods, key=lambda lbl: Period.parse(lbl))
+        span = f" (periods run from {known[0]} to {known[-1]})" if known else ""
+        ctx.add("PERIOD_NOT_OPEN", f"{the_period.label} is not a reporting period in the database{span}.")
+    else:
+        period_id = periods[the_period.label].id
+    ctx.period, ctx.period_id = the_period, period_id
+
+    report(0.75, "Running the checks")
+    for sheet in ctx.sheets.values():
+        RULES["DUPLICATE_ID"].check(ctx, sheet)
+        sheet_rules(ctx, sheet, db=False)
+    report(0.85, "Checks done")
+    return Prepared(name, data, sha, spec, the_partner, the_period, period_id, ctx, version, detected)
+
+
+def check(prepared: Prepared, conn) -> Report:
+    """All issues: the file's own plus those that need the database (loaded concerns, history)."""
+    ctx = copy.copy(prepared.ctx)
+    ctx.issues, ctx.counts, ctx._per_key = list(ctx.issues), Counter(ctx.counts), Counter(ctx._per_key)
+    ctx.conn = conn
+    if prepared.spec is not None and prepared.can_record:
+        for sheet in ctx.sheets.values():
+            sheet_rules(ctx, sheet, db=True)
+        RULES["VOLUME_UNUSUAL"].check(ctx, rows=prepared.row_count, tolerance=prepared.spec.volume_tolerance)
+    ctx.conn = None
+    return Report(prepared.file_name, prepared.spec.type if prepared.spec else None, prepared.partner, prepared.period,
+                  {s.name: s.n for s in ctx.sheets.values()}, ctx.issues, ctx.counts, prepared.detected)
+
+
+def preview(prepared: Prepared, engine: Engine) -> Report:
+    with engine.connect() as conn:
+        return check(prepared, conn)
+
+
+def _chosen_partner(code: str | None, partners: list[PartnerInfo]) -> PartnerInfo | None:
+    if not code:
+        return None
+    for p in partners:
+        if p.code.upper() == code.strip().upper():
+            return p
+    raise UsageError(f"No partner with code {code!r}; the partners are {', '.join(p.code for p in partners)}.")
+
+
+def _chosen_period(text: str | None) -> Period | None:
+    if not text:
+        return None
+    try:
+        return Period.parse(text)
+    except PeriodError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def header_matches(spec: ReturnSpec) -> dict[str, list[str]]:
+    """For documentation: every heading each column accepts, normalised."""
+    return {c.header: sorted({header_key(h) for h in c.headers}) for s in spec.sheets for c in s.columns}

@@ -1,0 +1,104 @@
+"""AppTest for the Returns pages: upload (validate, report, load) and the submissions tracker."""
+
+import pytest
+import streamlit as st
+from sqlalchemy import func, select
+
+from assurance.db.models import Concern, Submission
+from tests.pages.helpers import open_page, texts
+from tests.returns.builders import activity_sheets, measure_sheets, xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _upload(data: bytes, name: str):
+    at = open_page("pages/upload.py")
+    assert "Choose the file to check" in texts(at)
+    at.file_uploader[0].upload(name, data, XLSX).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_clean_return_is_checked_then_loaded(engine):
+    at = _upload(xlsx(measure_sheets()), "Police 2025-26 Q2.xlsx")
+    shown = texts(at)
+    assert "Partner assurance return POL 2025-26 Q2 from Police 2025-26 Q2.xlsx: 5 measures; 0 errors, 0 queries." in shown
+    assert "No problems found." in shown
+    load = at.button(key="upload_load")
+    assert load.disabled  # a name is needed first
+    at.text_input(key="upload_user").input("Ann Analyst").run()
+    at.button(key="upload_load").click().run()
+    assert "Loaded as submission 1: 5 rows." in texts(at)
+    with engine.connect() as c:
+        assert c.execute(select(Submission.status, Submission.submitted_by, Submission.source)).one() == \
+            ("accepted", "Ann Analyst", "upload")
+
+
+def test_errors_are_listed_by_rule_and_nothing_is_loaded(engine):
+    sheets = activity_sheets(8)
+    sheets["Concerns"][2][5] = 15
+    sheets["Enquiries"][1][6] = "Financal Abuse"
+    at = _upload(xlsx(sheets), "LA 2025-26 Q2.xlsx")
+    shown = texts(at)
+    assert "This return cannot be loaded: it has 2 errors. Nothing has been changed" in shown
+    summary = at.dataframe[0].value
+    assert sorted(summary["Rule"]) == ["AGE_UNDER_18", "UNKNOWN_CODE"] and summary["Count"].tolist() == [1, 1]
+    issues = at.dataframe[1].value
+    assert issues[["Rule", "Sheet", "Cell"]].values.tolist() == [["AGE_UNDER_18", "Concerns", "F3"],
+                                                                 ["UNKNOWN_CODE", "Enquiries", "G2"]]
+    assert "Did you mean `Financial or Material Abuse`?" in issues["How to fix it"].tolist()
+    at.multiselect(key="upload_f_rule").set_value(["UNKNOWN_CODE"]).run()
+    assert at.dataframe[1].value["Rule"].tolist() == ["UNKNOWN_CODE"]
+    assert len(at.get("download_button")) >= 5  # three templates, the CSV and the highlighted workbook
+    with engine.connect() as c:
+        assert c.scalar(select(func.count()).select_from(Concern)) == 0
+        assert c.execute(select(Submission.status, Submission.error_count)).one() == ("rejected", 2)
+
+
+def test_queries_need_confirming(engine):
+    sheets = activity_sheets(20)
+    for row in sheets["Concerns"][1:5]:
+        row[7] = "Not stated"
+    at = _upload(xlsx(sheets), "LA 2025-26 Q2.xlsx")
+    assert "1 query: check each one below." in texts(at)
+    at.text_input(key="upload_user").input("Ann").run()
+    assert at.button(key="upload_load").disabled
+    at.checkbox(key="upload_confirm").check().run()
+    at.button(key="upload_load").click().run()
+    assert "Loaded as submission 1: 28 rows." in texts(at)
+    with engine.connect() as c:
+        assert c.scalar(select(func.count()).select_from(Concern)) == 20
+
+
+def test_unreadable_file_gets_one_clear_error(engine):
+    at = _upload(b"%PDF-1.5 this is not a spreadsheet", "POL 2025-26 Q2.xlsx")
+    assert [e.value for e in at.error] == [
+        "POL 2025-26 Q2.xlsx is a PDF document, not a spreadsheet. Upload the return as an Excel workbook (.xlsx) "
+        "or CSV. Nothing has been changed."]
+    with engine.connect() as c:
+        assert c.scalar(select(func.count()).select_from(Submission)) == 0
+
+
+def test_tracker_page_shows_states_and_history(demo_url, demo_engine):
+    at = open_page("pages/submissions.py", period="2026-27 Q2")
+    df = at.dataframe[0].value
+    assert len(df) == 13 and set(df["Period"]) == {"2026-27 Q2"}
+    hsg = df[df["Partner"] == "HSG"].iloc[0]
+    assert hsg["State"] == "Missing" and hsg["Attempts"] == 0  # the demo leaves HSG's last return out
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Missing"] == str((df["State"] == "Missing").sum()) and int(metrics["Missing"]) >= 1
+    at.selectbox(key="tracker_pair").set_value("LA · Safeguarding activity return").run()
+    hist = at.dataframe[1].value
+    with demo_engine.connect() as c:
+        n = c.scalar(select(Submission.row_count).join(Submission.period).where(
+            Submission.return_type == "activity", Submission.period.has(label="2026-27 Q2")))
+    assert hist["Rows"].tolist() == [n] and hist["Status"].tolist() == ["accepted"]

@@ -1,0 +1,122 @@
+"""Reading: type sniffed by content, CSV with a BOM, and hostile files refused with one clear error."""
+
+import io
+import zipfile
+
+import pytest
+
+from assurance.returns import read
+from assurance.returns.load import load_bytes
+from assurance.returns.read import ReadError, read_bytes
+from tests.returns.builders import CONCERN_HEADERS, activity_sheets, measure_sheets, xlsx
+from tests.returns.conftest import snapshot
+
+
+def test_csv_with_bom_and_semicolons_is_read():
+    data = "\ufeffMeasure code;Numerator;Denominator\nstaff_trained;1,200;1400\n".encode("utf-8")
+    wb = read_bytes(data, "POL 2025-26 Q2.csv")
+    assert wb.kind == "csv"
+    assert wb.sheet(wb.sheet_names[0]).rows == [["Measure code", "Numerator", "Denominator"],
+                                                ["staff_trained", "1,200", "1400"]]
+
+
+def test_type_is_sniffed_by_content_not_extension():
+    assert read_bytes(xlsx(measure_sheets()), "return.csv").kind == "xlsx"
+    assert read_bytes(b"Measure code,Numerator\nstaff_trained,3\n", "return.xlsx").kind == "csv"
+
+
+def test_sheet_offsets_give_excel_rows_and_columns():
+    data = xlsx({"Concerns": [[], [], [None, "Concern ID", "Person ID"], [None, "C1", "P1"]]})
+    sheet = read_bytes(data, "x.xlsx").sheet("Concerns")
+    assert (sheet.row_offset, sheet.col_offset) == (2, 1)
+    assert sheet.rows[0] == ["Concern ID", "Person ID"]
+
+
+def _entity_bomb() -> bytes:
+    good = xlsx(measure_sheets())
+    src = zipfile.ZipFile(io.BytesIO(good))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for item in src.infolist():
+            body = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+                        + (body.split(b"?>", 1)[1] if body.startswith(b"<?xml") else body))
+            z.writestr(item, body)
+    return out.getvalue()
+
+
+def _zip_bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"<" + b" " * (3 * 1024 * 1024) + b"/>")
+    return out.getvalue()
+
+
+def _encrypted() -> bytes:
+    """The start of an OLE compound file holding an encrypted OOXML package (as Excel writes with a password)."""
+    header = read.OLE_MAGIC + b"\x00" * 504
+    directory = "EncryptionInfo".encode("utf-16-le") + b"\x00" * 50 + "EncryptedPackage".encode("utf-16-le")
+    return header + directory + b"\x00" * 2048
+
+
+HOSTILE = {
+    "not a workbook": (b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", "is a PDF document, not a spreadsheet"),
+    "binary junk": (bytes(range(256)) * 20, "is not a spreadsheet or CSV file"),
+    "corrupt zip": (xlsx(measure_sheets())[:3000], "is damaged"),
+    "encrypted": (_encrypted(), "is password-protected (encrypted)"),
+    "entity expansion": (_entity_bomb(), "contains XML entity declarations"),
+    "zip bomb": (_zip_bomb(), "would expand to"),
+    "word document": (None, "is a Word document"),
+}
+
+
+def _word() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<document/>")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_files_give_one_clear_error_and_change_nothing(case, engine, monkeypatch):
+    monkeypatch.setattr(read, "MAX_UNCOMPRESSED_BYTES", 2 * 1024 * 1024)
+    data, expected = HOSTILE[case]
+    data = data if data is not None else _word()
+    before = snapshot(engine)
+    with pytest.raises(ReadError) as err:
+        load_bytes(data, "POL 2025-26 Q2.xlsx", engine, "tester")
+    assert expected in str(err.value)
+    assert "POL 2025-26 Q2.xlsx" in str(err.value)
+    assert "Traceback" not in str(err.value)
+    assert snapshot(engine) == before
+
+
+def test_oversized_file_is_refused_before_reading(engine, monkeypatch):
+    monkeypatch.setattr(read, "MAX_FILE_BYTES", 10_000)
+    data = xlsx(activity_sheets(200))
+    before = snapshot(engine)
+    with pytest.raises(ReadError, match=r"the largest return accepted is 0 MB"):
+        load_bytes(data, "LA 2025-26 Q2.xlsx", engine, "tester")
+    assert snapshot(engine) == before
+
+
+def test_empty_file_and_empty_csv():
+    with pytest.raises(ReadError, match="is empty"):
+        read_bytes(b"", "a.xlsx")
+    with pytest.raises(ReadError, match="holds no data"):
+        read_bytes(b"\n,,\n", "a.csv")
+
+
+def test_macros_are_flagged_not_run(check):
+    good = xlsx({"Concerns": [CONCERN_HEADERS]})
+    src = zipfile.ZipFile(io.BytesIO(good))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for item in src.infolist():
+            z.writestr(item, src.read(item))
+        z.writestr("xl/vbaProject.bin", b"\x00fake macro project")
+    assert read_bytes(out.getvalue(), "LA.xlsm").has_macros

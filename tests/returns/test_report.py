@@ -1,0 +1,36 @@
+"""The report files: issues as CSV, and the workbook with problem cells highlighted and commented."""
+
+import csv
+import io
+
+import openpyxl
+
+from assurance.returns.report import ERROR_FILL, QUERY_FILL, highlighted_workbook
+from assurance.returns.validate import prepare, preview
+from tests.returns.builders import activity_sheets, xlsx
+
+
+def test_problem_cells_are_highlighted_and_commented(engine):
+    sheets = activity_sheets(20)
+    sheets["Concerns"][2][6] = "Femail"
+    data = xlsx(sheets)
+    report = preview(prepare(data, "LA 2025-26 Q2.xlsx", engine), engine)
+    assert sorted(i.rule for i in report.issues) == ["UNKNOWN_CODE"]
+    out = openpyxl.load_workbook(io.BytesIO(highlighted_workbook(data, "LA 2025-26 Q2.xlsx", report.issues)))
+    cell = out["Concerns"]["G3"]
+    assert cell.fill.fgColor.rgb[-6:] == ERROR_FILL.fgColor.rgb[-6:]
+    assert cell.comment.text == "[UNKNOWN_CODE] Gender `Femail` is not in the gender list. Fix: Did you mean `Female`?"
+    assert out["Concerns"]["G4"].comment is None and out["Concerns"]["G4"].value == "Female"
+    rows = list(csv.DictReader(io.StringIO(report.csv_bytes().decode("utf-8-sig"))))
+    assert [(r["Severity"], r["Rule"], r["Cell"], r["Value"]) for r in rows] == [("error", "UNKNOWN_CODE", "G3", "Femail")]
+    assert QUERY_FILL.fgColor.rgb != ERROR_FILL.fgColor.rgb
+
+
+def test_csv_upload_gets_a_highlighted_workbook_too(engine):
+    text = "Measure code,Numerator,Denominator\nstaff_trained,1500,1400\nmca_training,10,20\nsupervision,1,2\n" \
+           "concerns_raised,3,\ndols_applications,4,\n"
+    data = text.encode("utf-8-sig")
+    report = preview(prepare(data, "POL 2025-26 Q2.csv", engine), engine)
+    out = openpyxl.load_workbook(io.BytesIO(highlighted_workbook(data, "POL 2025-26 Q2.csv", report.issues)))
+    assert out.sheetnames == ["POL 2025-26 Q2"]
+    assert out["POL 2025-26 Q2"]["B2"].comment.text.startswith("[NUMERATOR_ABOVE_DENOMINATOR] Numerator 1,500")

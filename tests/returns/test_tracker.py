@@ -1,0 +1,50 @@
+"""The submissions tracker: submitted, late or missing against each period's due date."""
+
+from datetime import date, datetime
+
+from sqlalchemy import update
+
+from assurance.db.models import Submission
+from assurance.returns.tracker import history_frame, set_due_date, state_counts, tracker_frame
+from tests.returns.builders import activity_sheets, measure_sheets
+
+
+def _stamp(engine, submission_id, when):
+    with engine.begin() as c:
+        c.execute(update(Submission).where(Submission.id == submission_id).values(submitted_at=when))
+
+
+def test_states_against_the_due_date(engine, load):
+    on_time = load(measure_sheets(), "POL 2025-26 Q2.xlsx", user="ann")
+    late = load(measure_sheets(), "ACU 2025-26 Q2.xlsx", user="bob")
+    bad = activity_sheets(5)
+    bad["Concerns"][1][5] = 10
+    rejected = load(bad, "LA 2025-26 Q2.xlsx")
+    _stamp(engine, on_time.submission_id, datetime(2025, 10, 20, 9, 0))  # due 30 October 2025
+    _stamp(engine, late.submission_id, datetime(2025, 11, 3, 9, 0))
+    df = tracker_frame(engine, "2025-26 Q2", today=date(2025, 11, 5)).set_index(["Partner", "Return"])
+    assert len(df) == 13  # every partner and return type it makes
+    assert df.loc[("POL", "Partner assurance return"), "State"] == "Submitted"
+    assert df.loc[("POL", "Partner assurance return"), "Submitted by"] == "ann"
+    assert df.loc[("ACU", "Partner assurance return"), "State"] == "Late"
+    la = df.loc[("LA", "Safeguarding activity return")]
+    assert (la["State"], la["Status"], la["Errors"], la["Attempts"]) == ("Missing", "rejected", 1, 1)
+    assert df.loc[("SAB", "Multi-agency audit return"), "State"] == "Missing"
+    assert state_counts(df.reset_index()) == {"Submitted": 1, "Late": 1, "Missing": 11, "Not yet due": 0}
+    before_due = tracker_frame(engine, "2025-26 Q2", today=date(2025, 10, 21))
+    assert state_counts(before_due)["Not yet due"] == 11 and rejected.submission_id
+
+
+def test_due_date_is_editable_and_history_shows_every_attempt(engine, load):
+    first = load(measure_sheets(), "POL 2025-26 Q2.xlsx")
+    second = load(measure_sheets(), "POL 2025-26 Q2 v2.xlsx")
+    _stamp(engine, first.submission_id, datetime(2025, 11, 3, 9, 0))
+    _stamp(engine, second.submission_id, datetime(2025, 11, 4, 9, 0))
+    df = tracker_frame(engine, "2025-26 Q2", today=date(2025, 12, 1)).set_index("Partner")
+    assert df.loc["POL", "State"] == "Late" and df.loc["POL", "Attempts"] == 2
+    set_due_date(engine, "2025-26 Q2", date(2025, 11, 10))
+    df = tracker_frame(engine, "2025-26 Q2", today=date(2025, 12, 1)).set_index("Partner")
+    assert df.loc["POL", "State"] == "Submitted" and df.loc["POL", "Latest file"] == "POL 2025-26 Q2 v2.xlsx"
+    hist = history_frame(engine, "2025-26 Q2", "POL")
+    assert hist["Status"].tolist() == ["accepted", "superseded"]
+    assert hist["Superseded by"].tolist()[1] == second.submission_id
