@@ -137,3 +137,19 @@ def test_partial_unique_index_forbids_two_accepted(engine):
     with pytest.raises(IntegrityError):
         with engine.begin() as c:
             c.execute(Submission.__table__.insert().values(**values))
+
+
+def test_loads_and_resubmissions_move_the_framework_figures(load, engine):
+    from assurance.measures.compute import period_figures
+
+    assert load(activity_sheets(10)).loaded
+    figures = {f.measure: f for f in period_figures(engine, "2025-26 Q2")}
+    assert figures["concerns"].numerator == 10
+    assert load(activity_sheets(14)).loaded  # the resubmission supersedes the first return
+    figures = {f.measure: f for f in period_figures(engine, "2025-26 Q2")}
+    assert figures["concerns"].numerator == 14
+    with engine.connect() as c:
+        pid = c.scalar(select(ReportingPeriod.id).where(ReportingPeriod.label == "2025-26 Q2"))
+        conv = c.scalar(select(func.count()).select_from(Concern).join(Submission, Submission.id == Concern.submission_id)
+                        .where(Submission.status == "accepted", Concern.period_id == pid, Concern.outcome != "No enquiry"))
+    assert figures["conversion"].numerator == conv
