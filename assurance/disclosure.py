@@ -1,0 +1,126 @@
+"""Statistical disclosure control, applied last, on the way out (publication mode).
+
+National practice: counts of 1 to 4 are shown as [c]; other counts are rounded to the nearest 5;
+percentages are worked out from unrounded counts and withheld where the denominator is under 10;
+secondary suppression stops a total minus the visible cells revealing a suppressed cell; [x] means
+not available.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+SUPPRESSED = "[c]"
+NOT_AVAILABLE = "[x]"
+SMALL_COUNT_MAX = 4
+SMALL_DENOMINATOR = 10
+ROUND_TO = 5
+
+KEY = (
+    (SUPPRESSED, "Suppressed: a count of 1 to 4, a percentage of fewer than 10 cases, or a figure that would let someone work one out"),
+    (NOT_AVAILABLE, "Not available: no data for this period"),
+    ("Counts", "Rounded to the nearest 5 in publication mode; a 0 is a true zero"),
+    ("Percentages", "Worked out from the unrounded counts, so they may differ slightly from the rounded counts shown"),
+)
+
+
+def is_small(n: int | None) -> bool:
+    return n is not None and 1 <= n <= SMALL_COUNT_MAX
+
+
+def round5(n: int) -> int:
+    """Nearest multiple of 5, halves rounded up (12.5 -> 15)."""
+    return int((n + ROUND_TO // 2) // ROUND_TO * ROUND_TO) if n >= 0 else -round5(-n)
+
+
+def publish_count(n: int | float | None) -> int | str:
+    if n is None or (isinstance(n, float) and pd.isna(n)):
+        return NOT_AVAILABLE
+    n = int(n)
+    if n == 0:
+        return 0
+    if is_small(n):
+        return SUPPRESSED
+    return round5(n)
+
+
+def publish_percent(numerator: int | None, denominator: int | None, decimals: int = 1) -> float | str:
+    if numerator is None or not denominator:
+        return NOT_AVAILABLE
+    if denominator < SMALL_DENOMINATOR:
+        return SUPPRESSED
+    return round(100.0 * numerator / denominator, decimals)
+
+
+def publish_rate(count: int | None, population: int | None, per: int = 100_000, decimals: int = 1) -> float | str:
+    """A rate on a public population would reveal a small count, so it is suppressed with it."""
+    if count is None or not population:
+        return NOT_AVAILABLE
+    if is_small(count):
+        return SUPPRESSED
+    return round(per * count / population, decimals)
+
+
+def suppression_mask(counts: pd.DataFrame, row_totals: bool = True, column_totals: bool = True) -> pd.DataFrame:
+    """Cells to hide: primary (1 to 4) and secondary, so no row or column total gives a hidden cell away.
+
+    `counts` holds the body of the table only (no total row or column); totals are assumed to be published
+    for rows when `row_totals` and for columns when `column_totals`.
+    """
+    values = counts.fillna(0).astype(int)
+    mask = values.apply(lambda col: col.map(is_small))
+    lines = []
+    if row_totals:
+        lines += [("row", r) for r in range(values.shape[0])]
+    if column_totals:
+        lines += [("col", c) for c in range(values.shape[1])]
+    changed = True
+    while changed:
+        changed = False
+        for kind, i in lines:
+            cells = [(i, j) for j in range(values.shape[1])] if kind == "row" else [(r, i) for r in range(values.shape[0])]
+            hidden = [cell for cell in cells if mask.iat[cell]]
+            if len(hidden) != 1:
+                continue
+            candidates = [cell for cell in cells if not mask.iat[cell] and values.iat[cell] > 0]
+            if not candidates:
+                continue
+            smallest = min(candidates, key=lambda cell: (values.iat[cell], cell))
+            mask.iat[smallest] = True
+            changed = True
+    return mask
+
+
+def publish_table(frame: pd.DataFrame, count_columns: Sequence[str], row_totals: bool = True,
+                  column_totals: bool = True, add_totals: bool = False) -> pd.DataFrame:
+    """A copy of `frame` with its count columns suppressed (primary and secondary) and rounded.
+
+    Totals are worked out from the unrounded counts, then rounded; with add_totals a Total column and row are added.
+    """
+    counts = frame[list(count_columns)].fillna(0).astype(int)
+    mask = suppression_mask(counts, row_totals, column_totals)
+    out = frame.copy().astype({c: object for c in count_columns})
+    for c in count_columns:
+        out[c] = [SUPPRESSED if hidden else publish_count(v) for v, hidden in zip(counts[c], mask[c])]
+    if add_totals:
+        out["Total"] = [publish_count(v) for v in counts.sum(axis=1)]
+        total_row = {c: publish_count(counts[c].sum()) for c in count_columns}
+        total_row["Total"] = publish_count(int(counts.to_numpy().sum()))
+        first = frame.columns[0]
+        if first not in count_columns:
+            total_row[first] = "Total"
+        out = pd.concat([out, pd.DataFrame([total_row])], ignore_index=True)
+    return out
+
+
+def reveals_hidden_cell(published: pd.DataFrame, row_totals: bool = True, column_totals: bool = True) -> bool:
+    """True if some line has exactly one hidden cell (its true value follows from the total). For tests and checks."""
+    hidden = published.apply(lambda col: col.map(lambda v: v == SUPPRESSED))
+    lines = []
+    if row_totals:
+        lines += [hidden.iloc[r, :] for r in range(hidden.shape[0])]
+    if column_totals:
+        lines += [hidden.iloc[:, c] for c in range(hidden.shape[1])]
+    return any(int(line.sum()) == 1 for line in lines)
