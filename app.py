@@ -14,6 +14,7 @@ PAGES = {
         st.Page("pages/partner_view.py", title="Partner view", icon=":material/handshake:"),
         st.Page("pages/challenges.py", title="Challenge log", icon=":material/gavel:"),
         st.Page("pages/actions.py", title="SAR and audit actions", icon=":material/checklist:"),
+        st.Page("pages/board_pack.py", title="Board pack", icon=":material/picture_as_pdf:"),
     ],
     "Returns": [
         st.Page("pages/upload.py", title="Upload a return", icon=":material/upload_file:"),

@@ -111,6 +111,34 @@ def cmd_measures(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from datetime import date
+
+    from assurance.board.pack import build_pack
+    from assurance.board.render import render
+
+    out = args.out
+    fmt = out.rsplit(".", 1)[-1].lower() if "." in out else ""
+    if fmt not in ("pdf", "pptx", "xlsx"):
+        raise CommandError("--out must end in .pdf, .pptx or .xlsx.")
+    today = date.fromisoformat(args.date) if args.date else date.today()
+
+    def progress(fraction: float, message: str) -> None:
+        if not args.quiet:
+            print(f"[{fraction:4.0%}] {message}", flush=True)
+
+    pack = build_pack(_engine(), args.period, today, publish=not args.unsuppressed, progress=progress)
+    content = render(pack, fmt, progress)
+    try:
+        with open(out, "wb") as f:
+            f.write(content)
+    except OSError as exc:
+        raise CommandError(f"Could not write {out}: {exc.strerror}.") from exc
+    mode = "publication mode (small numbers suppressed)" if not args.unsuppressed else "UNSUPPRESSED (QA subgroup only)"
+    print(f"Board pack for {pack.period_label} written to {out} ({len(content):,} bytes, {mode}).")
+    return 0
+
+
 # --- wiring -----------------------------------------------------------------------------------
 
 def _setup_demo(p: argparse.ArgumentParser) -> None:
@@ -134,6 +162,14 @@ def _setup_measures(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
 
 
+def _setup_report(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--period", required=True, help='reporting period, e.g. "2025-26 Q1"')
+    p.add_argument("--out", required=True, help="pack.pdf, pack.pptx or pack.xlsx (the tables)")
+    p.add_argument("--date", help="the date the pack is produced on, YYYY-MM-DD (default today; RAG of actions uses it)")
+    p.add_argument("--unsuppressed", action="store_true", help="unrounded figures, for the QA subgroup only")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+
+
 def _no_options(p: argparse.ArgumentParser) -> None:
     return None
 
@@ -144,6 +180,7 @@ COMMANDS: list[tuple[str, str, Callable[[argparse.ArgumentParser], None], Callab
     ("init-db", "create or upgrade the schema and the configured Board, partners and periods (no facts)", _no_options, cmd_init_db),
     ("partners", "list the configured partners (code, name, type)", _setup_partners, cmd_partners),
     ("measures", "print the framework's figures for a period, with RAG", _setup_measures, cmd_measures),
+    ("report", "write the quarterly board pack (PDF, PowerPoint or Excel tables)", _setup_report, cmd_report),
     ("load", "validate and load a return (or a folder of returns): exit 0 loaded, 1 rejected, 2 usage error",
      returns_cli.setup_load, returns_cli.cmd_load),
     ("submissions", "the submissions tracker for a period (or --history: every submission)",

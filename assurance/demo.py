@@ -211,8 +211,9 @@ def build_demo(engine: Engine, board: BoardConfig, spec: DemoSpec = DemoSpec(), 
     report(0.96, "Working out the quarterly figures")
     with engine.begin() as conn:
         refresh_figures(conn)
-    report(0.97, "Adding SAR action plans")
+    report(0.97, "Adding SAR action plans, challenges and commentary")
     _generate_board_actions(engine, rng, partners, periods, spec)
+    _generate_challenges(engine, periods, spec)
     with session_scope(engine) as s:
         for sub in s.scalars(select(Submission)):
             key = (sub.partner_id, sub.period_id, sub.return_type)
@@ -571,3 +572,47 @@ def _generate_board_actions(engine, rng, partners, periods, spec) -> None:
                 a.evidence = "Re-audit sample and team briefing record"
             elif a.due_date < today + timedelta(days=60) and roll < 0.9:
                 a.status, a.progress = "In progress", "Briefings booked; re-audit planned."
+
+
+def _generate_challenges(engine, periods, spec) -> None:
+    """A few challenges at different stages, with evidence taken from the demo's own figures, and QA commentary."""
+    from assurance.board.challenges import Evidence, close, raise_challenge, respond
+    from assurance.board.commentary import add_commentary
+    from assurance.measures.compute import compute_figures
+
+    today = spec.today or date.today()
+    last, earlier = periods[-1].label, periods[-3].label if len(periods) >= 3 else periods[0].label
+
+    def evidence(code, measure, label):
+        f = compute_figures(engine, code).get(measure, label) if code else compute_figures(engine).get(measure, label)
+        if f is None or f.value is None:
+            return Evidence(measure=measure, period=label)
+        return Evidence(measure, label, f.value, f.numerator, f.denominator, f.unit, f.rag)
+
+    def at(d):
+        return datetime.combine(d, time(10, 0))
+
+    meeting = today - timedelta(days=12)
+    n = raise_challenge(engine, partner_code="AMB", question="Staff training has fallen below 90% for several quarters: "
+                        "what is the recovery plan and when will compliance be back on target?", raised_by="Board chair (demo)",
+                        evidence=evidence("AMB", "staff_trained", last), meeting_date=meeting,
+                        due_date=meeting + timedelta(days=28), now=at(meeting))
+    respond(engine, n, "Training is back in every crew's rota from January; we expect 90% by the end of Q4.",
+            "Ambulance safeguarding lead (demo)", now=at(meeting + timedelta(days=9)))
+    raise_challenge(engine, partner_code="LA", question="Fewer concerns are decided within 2 working days each quarter: "
+                    "what is causing the delay and how is risk managed while adults wait?", raised_by="QA subgroup (demo)",
+                    evidence=evidence("LA", "decision_timeliness", last), meeting_date=meeting,
+                    due_date=meeting + timedelta(days=28), now=at(meeting))
+    old_meeting = periods[-2].start + timedelta(days=40)
+    m = raise_challenge(engine, partner_code="FIRE", question="Two quarterly assurance returns are missing: "
+                        "when will the service send them?", raised_by="Board chair (demo)", source="partner view",
+                        evidence=Evidence(period=earlier, note="Assurance returns missing for two quarters"),
+                        meeting_date=old_meeting, due_date=old_meeting + timedelta(days=21), now=at(old_meeting))
+    respond(engine, m, "Returns were delayed by a change of lead; both are now submitted.", "Fire safeguarding lead (demo)",
+            now=at(old_meeting + timedelta(days=15)))
+    close(engine, m, "assured", "Board chair (demo)", "Both returns received.", now=at(old_meeting + timedelta(days=30)))
+    add_commentary(engine, "decision_timeliness", last, "Decisions have slowed as the front door team carried two "
+                   "vacancies; agency staff started in September. Expect recovery from Q3.", "QA subgroup (demo)", now=at(meeting))
+    add_commentary(engine, "ethnicity_recorded", periods[-5].label if len(periods) >= 5 else last,
+                   "A new case system went live this quarter and ethnicity was not carried over for a third of records.",
+                   "QA subgroup (demo)", now=at(meeting))

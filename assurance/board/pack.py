@@ -53,3 +53,236 @@ class Pack:
         if self.demo:
             parts.append("SYNTHETIC DEMO DATA")
         return " · ".join(parts)
+
+
+# --- assembling the pack from the figures -------------------------------------------------------
+
+from collections.abc import Callable  # noqa: E402
+
+from sqlalchemy import Engine, func, select  # noqa: E402
+
+from assurance import config, disclosure  # noqa: E402
+from assurance.measures.framework import STRAND_NAMES, STRANDS  # noqa: E402
+
+Progress = Callable[[float, str], None]
+RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", None: ""}
+
+
+def _shown_value(f, publish: bool):
+    """A figure's value as the pack prints it (suppressed in publication mode)."""
+    if f is None or f.value is None:
+        return disclosure.NOT_AVAILABLE
+    if not publish:
+        return f.value
+    if f.unit == "%":
+        return disclosure.publish_percent(f.numerator, f.denominator)
+    if f.unit == "per 100,000":
+        return disclosure.publish_rate(f.numerator, f.denominator)
+    return disclosure.publish_count(f.numerator)
+
+
+def _counts_text(f, publish: bool) -> str:
+    if f is None or f.numerator is None or f.unit != "%":
+        return ""
+    num, den = (disclosure.publish_count(f.numerator), disclosure.publish_count(f.denominator)) if publish else (f.numerator, f.denominator)
+    fmt = lambda v: f"{v:,}" if isinstance(v, int) else str(v)  # noqa: E731
+    return f"{fmt(num)} of {fmt(den)}"
+
+
+def _value_text(f, publish: bool) -> str:
+    v = _shown_value(f, publish)
+    if isinstance(v, str):
+        return v
+    return f"{v:,.1f}%" if f.unit == "%" else f"{v:,.1f}" if f.unit == "per 100,000" else f"{v:,}"
+
+
+def _change_text(delta: float | None, unit: str) -> str:
+    if delta is None:
+        return ""
+    return f"{delta:+.1f} pts" if unit == "%" else f"{delta:+,.1f}"
+
+
+def _published_change(now, before, delta, publish: bool) -> str:
+    """Change since an earlier figure; in publication mode a count's change uses the rounded counts."""
+    if now.small or delta is None:
+        return ""
+    if publish and now.unit != "%":
+        a, b = _shown_value(now, True), _shown_value(before, True)
+        if isinstance(a, str) or isinstance(b, str):
+            return ""
+        return _change_text(round(a - b, 1), now.unit)
+    return _change_text(delta, now.unit)
+
+
+def build_pack(engine: Engine, period: str, today, publish: bool = True, progress: Progress | None = None) -> Pack:
+    """Everything the Board needs for the quarter, worked out from the figures (nothing typed)."""
+    from assurance.board.actions import sync_audit_actions, tracker_frame
+    from assurance.board.challenges import challenge_log
+    from assurance.board.commentary import qa_commentary
+    from assurance.charts import describe_trend, trend_chart
+    from assurance.directory import list_partners
+    from assurance.measures.compute import compute_figures, scorecard
+    from assurance.periods import Period
+    from assurance.returns.tracker import tracker_frame as returns_tracker
+
+    report = progress or (lambda _f, _m: None)
+    board = config.board()
+    label = Period.parse(period).label
+    report(0.02, "Working out the Board's figures")
+    fs = compute_figures(engine)
+    if label not in fs.periods:
+        raise config.ConfigError(f"There is no reporting period {label} in the database.")
+    rows = scorecard(fs, label)
+    notes = qa_commentary(engine, label)
+    pack = Pack(board.name, label, today, publish, board.demo)
+
+    cover = [f"Reporting period {label} ({Period.parse(label).start:%d %B %Y} to {Period.parse(label).end:%d %B %Y}).",
+             f"Produced on {today:%d %B %Y} from the returns accepted by then."]
+    cover.append("Publication mode is on: counts of 1 to 4 are shown as [c], other counts are rounded to the nearest 5, "
+                 "and percentages of fewer than 10 cases are withheld." if publish else
+                 "Publication mode is OFF: this pack shows unrounded figures and must stay within the QA subgroup.")
+    if board.demo:
+        cover.append("SYNTHETIC DEMO DATA: every person, case and figure in this pack is made up.")
+    pack.sections.append(Section("Cover", "cover", paragraphs=cover))
+
+    # Partner figures, for exceptions.
+    report(0.10, "Working out each partner's figures")
+    partners = [p for p in list_partners(engine) if p.type != "Board"]
+    exceptions = []
+    for p in partners:
+        pfs = compute_figures(engine, p.code, fw=fs.framework)
+        for m in fs.framework.measures:
+            if m.applies_to not in ("assurance", "audit"):
+                continue
+            f = pfs.get(m.id, label)
+            if f is not None and f.rag in ("red", "amber"):
+                exceptions.append({"Partner": p.name, "Measure": m.name, "Value": _value_text(f, publish),
+                                   "Counts": _counts_text(f, publish), "Target": m.target, "RAG": RAG_WORDS[f.rag]})
+
+    sync_audit_actions(engine)
+    actions = tracker_frame(engine, today)
+    overdue = actions[actions["RAG"] == "Overdue"]
+    challenges = challenge_log(engine, today)
+    open_challenges = challenges[challenges["Status"] != "closed"]
+    returns = returns_tracker(engine, label, today)
+
+    # Executive summary: generated from the figures.
+    report(0.18, "Writing the executive summary")
+    rated = [r for r in rows if r.figure.rag]
+    reds = [r for r in rated if r.figure.rag == "red"]
+    summary = [
+        f"Of {len(rated)} measures rated against a target this quarter, {len(reds)} are red, "
+        f"{sum(r.figure.rag == 'amber' for r in rated)} amber and {sum(r.figure.rag == 'green' for r in rated)} green. "
+        f"{sum(r.figure.small for r in rows)} rest on fewer than {fs.framework.min_denominator} cases and are not rated."
+    ]
+    bullets = []
+    for r in reds:
+        f = r.figure
+        counts = _counts_text(f, publish)
+        bullets.append(f"Red: {r.measure.name} was {_value_text(f, publish)}" + (f" ({counts})" if counts else "")
+                       + f" against a target of {r.measure.target:g}{'%' if f.unit == '%' else ''}.")
+    moved = sorted((r for r in rows if r.change_quarter is not None and r.figure.unit == "%" and not r.figure.small
+                    and abs(r.change_quarter) >= 3), key=lambda r: -abs(r.change_quarter))[:4]
+    for r in moved:
+        word = "rose" if r.change_quarter > 0 else "fell"
+        bullets.append(f"Moved: {r.measure.name} {word} by {abs(r.change_quarter):.1f} points since last quarter, "
+                       f"to {_value_text(r.figure, publish)}.")
+    if not moved:
+        bullets.append("No rated percentage moved by 3 points or more since last quarter.")
+    bullets.append(f"Partner exceptions: {len(exceptions)} partner figures are red or amber.")
+    bullets.append(f"Challenges: {len(open_challenges)} open or awaiting the Board's decision; "
+                   f"actions: {len(overdue)} SAR or audit actions are overdue.")
+    states = returns["State"].value_counts()
+    bullets.append(f"Returns: {states.get('Submitted', 0)} on time, {states.get('Late', 0)} late, "
+                   f"{states.get('Missing', 0)} missing.")
+    pack.sections.append(Section("Executive summary", paragraphs=summary, bullets=bullets))
+
+    # Scorecard.
+    report(0.25, "Laying out the scorecard")
+    table = []
+    for r in sorted(rows, key=lambda r: STRANDS.index(r.measure.strand)):
+        f = r.figure
+        note = notes.get(r.measure.id, [])
+        table.append({
+            "Strand": STRAND_NAMES[r.measure.strand], "Measure": r.measure.name, "Value": _value_text(f, publish),
+            "Counts": _counts_text(f, publish), "Target": "" if r.measure.target is None else f"{r.measure.target:g}",
+            "RAG": "small number" if f.small else RAG_WORDS[f.rag],
+            "On quarter": _published_change(f, r.previous, r.change_quarter, publish),
+            "On year": _published_change(f, r.last_year, r.change_year, publish),
+            "QA commentary": note[0][0] if note else "",
+        })
+    pack.sections.append(Section("Scorecard", paragraphs=[
+        "Every framework measure for the quarter. Changes are in percentage points for percentages. "
+        "Measures for information (volumes, rates, conversion) are not rated."],
+        tables=[Table(f"Scorecard {label}", pd.DataFrame(table), rag_column="RAG")]))
+
+    # One section per strand with its charts.
+    for strand in STRANDS:
+        strand_rows = [r for r in rows if r.measure.strand == strand and r.measure.unit != "count"][:4]
+        charts = []
+        for r in strand_rows:
+            series = r.trend
+            periods = [x.period for x in series]
+            values = [None if (publish and (x.small or isinstance(_shown_value(x, True), str))) else x.value for x in series]
+            charts.append(Chart(r.measure.name, trend_chart(periods, values, r.measure.name, r.figure.unit,
+                                                            r.measure.target, [x.rag for x in series]),
+                                describe_trend(periods, values, r.figure.unit)))
+        pack.sections.append(Section(
+            f"{STRAND_NAMES[strand]} strand", charts=charts,
+            paragraphs=[f"The last eight quarters of the {STRAND_NAMES[strand].lower()} measures; points are coloured "
+                        "by RAG and the dashed line is the target."]))
+
+    report(0.28, "Partner exceptions, challenges and actions")
+    pack.sections.append(Section("Partner exceptions", paragraphs=[
+        "Partner figures from the assurance returns and the multi-agency audits that are red or amber this quarter."],
+        tables=[Table("Partner exceptions", pd.DataFrame(exceptions, columns=["Partner", "Measure", "Value", "Counts", "Target", "RAG"]),
+                      rag_column="RAG")]))
+    ch_cols = ["No.", "Partner", "Question", "Evidence", "Due", "Status", "Overdue"]
+    act_cols = ["Source", "SAR reference", "Action", "Owner agency", "Due date", "Status", "RAG"]
+    pack.sections.append(Section("Open challenges and overdue actions", tables=[
+        Table("Open challenges", open_challenges[ch_cols] if not open_challenges.empty else pd.DataFrame(columns=ch_cols)),
+        Table("Overdue SAR and audit actions", overdue[act_cols] if not overdue.empty else pd.DataFrame(columns=act_cols),
+              rag_column="RAG"),
+    ]))
+
+    pack.sections.append(Section("Audit themes", paragraphs=[
+        "Multi-agency case audits over the four quarters to this one: each agency's overall grade, by theme."],
+        tables=[Table("Audit grades by theme", _audit_themes(engine, label, publish))]))
+
+    quality = returns[["Partner name", "Return", "State", "Submitted at", "Rows", "Errors", "Queries", "Attempts"]].copy()
+    quality["Submitted at"] = quality["Submitted at"].map(lambda v: "" if pd.isna(v) else f"{v:%d/%m/%Y}")
+    pack.sections.append(Section("Data quality of the quarter's returns", paragraphs=[
+        f"Returns were due by {returns['Due'].iloc[0]:%d %B %Y}." if not returns.empty else "No returns are expected."],
+        tables=[Table("Returns for the quarter", quality, rag_column="State")]))
+
+    pack.key = [("Symbol", "Meaning"), *disclosure.KEY, ("Red", "Off target by more than the tolerance"),
+                ("Amber", "Short of target, within the tolerance"), ("Green", "On or better than target"),
+                ("small number", f"Fewer than {fs.framework.min_denominator} cases: not rated")]
+    pack.sections.append(Section("Key to symbols", tables=[Table("Key", pd.DataFrame(pack.key[1:], columns=list(pack.key[0])))]))
+    return pack
+
+
+def _audit_themes(engine: Engine, label: str, publish: bool) -> pd.DataFrame:
+    from assurance.db.models import AuditResult, ReportingPeriod, Submission
+    from assurance.periods import Period
+
+    window = [Period.parse(label).shift(-k).label for k in range(4)]
+    grades = ("Outstanding", "Good", "Requires improvement", "Inadequate")
+    stmt = (
+        select(AuditResult.theme, AuditResult.overall_grade, func.count())
+        .join(Submission, Submission.id == AuditResult.submission_id)
+        .join(ReportingPeriod, ReportingPeriod.id == AuditResult.period_id)
+        .where(Submission.status == "accepted", ReportingPeriod.label.in_(window))
+        .group_by(AuditResult.theme, AuditResult.overall_grade)
+    )
+    with engine.connect() as c:
+        rows = c.execute(stmt).all()
+    frame = pd.DataFrame(rows, columns=["Theme", "Grade", "n"])
+    table = frame.pivot_table(index="Theme", columns="Grade", values="n", aggfunc="sum", fill_value=0)
+    table = table.reindex(columns=list(grades), fill_value=0).reset_index()
+    if table.empty:
+        return pd.DataFrame(columns=["Theme", *grades])
+    if publish:
+        return disclosure.publish_table(table, list(grades), add_totals=True)
+    table["Total"] = table[list(grades)].sum(axis=1)
+    return table

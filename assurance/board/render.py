@@ -55,7 +55,6 @@ def render_pdf(pack: Pack, images: ChartImages | None = None, progress: Progress
     from reportlab.lib.units import mm
     from reportlab.platypus import (
         Image,
-        KeepTogether,
         PageBreak,
         Paragraph,
         SimpleDocTemplate,
@@ -81,6 +80,8 @@ def render_pdf(pack: Pack, images: ChartImages | None = None, progress: Progress
 
     def table_flow(t: Table):
         frame = t.frame
+        if frame.empty:
+            return [Paragraph(esc(t.title), h2), Paragraph("None this quarter.", body)]
         data = [[Paragraph(f"<b>{esc(c)}</b>", cell) for c in frame.columns]]
         for rec in frame.itertuples(index=False):
             data.append([Paragraph(esc(_fmt(v)), cell) for v in rec])
@@ -116,12 +117,16 @@ def render_pdf(pack: Pack, images: ChartImages | None = None, progress: Progress
         story.append(Paragraph(esc(section.title), h1))
         story += [Paragraph(esc(p), body) for p in section.paragraphs]
         story += [Paragraph("• " + esc(b), body) for b in section.bullets]
+        cells = []
         for chart in section.charts:
-            png = images.png(chart)
-            w = min(frame_w / 2 - 4 * mm, chart.width * 0.5)
+            w = frame_w / 2 - 6 * mm
             h = w * chart.height / chart.width
-            story.append(KeepTogether([Paragraph(esc(chart.title), h2), Image(io.BytesIO(png), width=w, height=h),
-                                       Paragraph(esc(chart.summary), small)]))
+            cells.append([Image(io.BytesIO(images.png(chart)), width=w, height=h), Paragraph(esc(chart.summary), small)])
+        for k in range(0, len(cells), 2):
+            pair = cells[k:k + 2] + ([[Spacer(1, 1)]] if len(cells[k:k + 2]) == 1 else [])
+            grid = RLTable([pair], colWidths=[frame_w / 2] * 2)
+            grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+            story.append(grid)
         for t in section.tables:
             story += table_flow(t)
             story.append(Spacer(1, 4 * mm))
@@ -149,7 +154,7 @@ RAG_COLOURS = {"red": "#F4B6B6", "amber": "#FFE08A", "green": "#B7E1B0", "overdu
 
 
 def _fmt(v) -> str:
-    if v is None or (isinstance(v, float) and pd.isna(v)):
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and pd.isna(v)):
         return ""
     if isinstance(v, float):
         return f"{v:,.1f}"
@@ -163,8 +168,8 @@ def _fmt(v) -> str:
 def _col_widths(frame: pd.DataFrame, total: float) -> list[float]:
     lengths = []
     for c in frame.columns:
-        longest = max([len(str(c))] + [len(_fmt(v)) for v in frame[c].head(50)])
-        lengths.append(min(max(longest, 4), 60))
+        longest = max([max(len(w) for w in str(c).split())] + [len(_fmt(v)) for v in frame[c].head(50)])
+        lengths.append(min(max(longest, 9), 60))
     scale = total / sum(lengths)
     return [n * scale for n in lengths]
 
@@ -270,7 +275,8 @@ def render_xlsx(pack: Pack) -> bytes:
             for c in ws[ws.max_row]:
                 c.font = Font(bold=True)
             for rec in t.frame.itertuples(index=False):
-                ws.append([None if (isinstance(v, float) and pd.isna(v)) else v for v in rec])
+                ws.append([None if (v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and pd.isna(v))) else v
+                           for v in rec])
                 for c in ws[ws.max_row]:
                     if isinstance(c.value, str):
                         c.data_type = "s"  # text stays text, never a formula

@@ -8,21 +8,23 @@ from tests.pages.helpers import open_page, texts
 
 def test_challenge_log_raise_respond_close(demo_copy_url):
     engine = get_engine(demo_copy_url)
-    at = open_page("pages/challenges.py", partner="AMB")
+    at = open_page("pages/challenges.py", partner="ICB")
     assert "No challenges match these filters." in texts(at)
     at.text_area(key="q-log").input("Why has staff training fallen below 90%?")
     at.button[0].click()  # the form's "Raise challenge" button is the only button yet
     at.run()
-    assert "Challenge 1 raised with Demo Ambulance Service NHS Trust" in texts(at)
-    log = ch.challenge_log(engine, date.today())
-    assert list(log["Question"]) == ["Why has staff training fallen below 90%?"] and log.iloc[0]["Partner"] == "AMB"
+    log = ch.challenge_log(engine, date.today(), partner_id=None)
+    new = log[log["Partner"] == "ICB"]
+    assert list(new["Question"]) == ["Why has staff training fallen below 90%?"]
+    number = int(new["No."].iloc[0])
+    assert f"Challenge {number} raised with Demo Integrated Care Board" in texts(at)
     at.run()
-    assert "**1** challenges for Demo Ambulance Service NHS Trust · **1** open · **0** overdue" in texts(at)
+    assert "**1** challenges for Demo Integrated Care Board · **1** open · **0** overdue" in texts(at)
     at.text_area[0].input("Recovery plan agreed.")
     next(b for b in at.button if b.label == "Record response").click()
     at.run()
-    assert ch.challenge_log(engine, date.today()).iloc[0]["Status"] == "responded"
-    assert list(ch.history(engine, 1)["What"]) == ["raised", "responded"]
+    assert ch.challenge_log(engine, date.today(), partner_id=None).set_index("No.").loc[number, "Status"] == "responded"
+    assert list(ch.history(engine, number)["What"]) == ["raised", "responded"]
     # Filtering by status shows only what matches.
     at.selectbox(key="ch-status").set_value("open").run()
     assert "No challenges match these filters." in texts(at)
@@ -37,3 +39,14 @@ def test_actions_page_shows_rag_counts(demo_url):
     assert len(at.dataframe[0].value) == len(frame)
     at.selectbox(key="act-source").set_value("SAR").run()
     assert set(at.dataframe[0].value["Source"]) == {"SAR"}
+
+
+def test_board_pack_page_builds_and_offers_the_download(demo_url):
+    at = open_page("pages/board_pack.py", period="2026-27 Q2")
+    at.radio(key="pack-format").set_value("Excel tables").run()
+    at.button(key="pack-build").click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert "Of " in shown or any("measures rated against a target" in t.value for t in at.text)
+    assert any(t.value.startswith("• Returns:") for t in at.text)
+    assert at.get("download_button")[0].proto.label.startswith("Download the pack (XLSX")
