@@ -56,6 +56,9 @@ class Databases:
         if PG_ADMIN_URL:
             tmpl = f" TEMPLATE {make_url(template).database}" if template else ""
             with self.admin.connect() as c:
+                if template:  # pooled connections left by earlier tests would block the copy
+                    c.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                   "WHERE datname = :d AND pid <> pg_backend_pid()"), {"d": make_url(template).database})
                 c.execute(text(f'CREATE DATABASE "{name}"{tmpl}'))
             self.created.append(name)
             return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
