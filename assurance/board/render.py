@@ -24,12 +24,17 @@ class ChartImages:
 
     def __init__(self, pack: Pack, progress: Progress | None = None):
         self._png: dict[int, bytes] = {}
+        self.unavailable: str | None = None
         charts = [c for s in pack.sections for c in s.charts]
         if not charts:
             return
         import kaleido
 
-        kaleido.start_sync_server(silence_warnings=True)
+        try:
+            kaleido.start_sync_server(silence_warnings=True)
+        except Exception:  # noqa: BLE001 - no browser: the pack still goes out, with the charts described in words
+            self.unavailable = "Charts were not drawn because Chromium is not installed (apt-get install chromium)."
+            return
         try:
             for i, chart in enumerate(charts):
                 if progress:
@@ -40,8 +45,8 @@ class ChartImages:
         finally:
             kaleido.stop_sync_server(silence_warnings=True)
 
-    def png(self, chart: Chart) -> bytes:
-        return self._png[id(chart)]
+    def png(self, chart: Chart) -> bytes | None:
+        return self._png.get(id(chart))
 
 
 # --- PDF ------------------------------------------------------------------------------------------
@@ -118,10 +123,14 @@ def render_pdf(pack: Pack, images: ChartImages | None = None, progress: Progress
         story += [Paragraph(esc(p), body) for p in section.paragraphs]
         story += [Paragraph("• " + esc(b), body) for b in section.bullets]
         cells = []
+        if section.charts and images.unavailable:
+            story.append(Paragraph(esc(images.unavailable), small))
         for chart in section.charts:
             w = frame_w / 2 - 6 * mm
             h = w * chart.height / chart.width
-            cells.append([Image(io.BytesIO(images.png(chart)), width=w, height=h), Paragraph(esc(chart.summary), small)])
+            png = images.png(chart)
+            picture = Image(io.BytesIO(png), width=w, height=h) if png else Paragraph(f"<b>{esc(chart.title)}</b>", body)
+            cells.append([picture, Paragraph(esc(chart.summary), small)])
         for k in range(0, len(cells), 2):
             pair = cells[k:k + 2] + ([[Spacer(1, 1)]] if len(cells[k:k + 2]) == 1 else [])
             grid = RLTable([pair], colWidths=[frame_w / 2] * 2)
@@ -237,7 +246,11 @@ def render_pptx(pack: Pack, images: ChartImages | None = None, progress: Progres
             for k, chart in enumerate(section.charts[:4]):
                 left = Inches(0.5) + width * (k % 2)
                 y = top + Inches(2.7) * (k // 2)
-                slide.shapes.add_picture(io.BytesIO(images.png(chart)), left, y, width=Emu(int(width - Inches(0.2))))
+                png = images.png(chart)
+                if png:
+                    slide.shapes.add_picture(io.BytesIO(png), left, y, width=Emu(int(width - Inches(0.2))))
+                else:
+                    add_text(slide, f"{chart.title}: {chart.summary}", left, y, Emu(int(width - Inches(0.2))), Inches(1), size=12)
         elif section.tables:
             add_table(slide, section.tables[0], top)
         add_text(slide, pack.footer, Inches(0.4), prs.slide_height - Inches(0.35), Inches(12), Inches(0.3), size=8)

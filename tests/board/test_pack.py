@@ -102,3 +102,19 @@ def test_excel_tables_and_repeatable_output(built):
     assert render_xlsx(pack) == content
     assert render_pdf(pack, images) == pdf
     assert render_pptx(pack, images) == render_pptx(pack, images)
+
+
+def test_without_a_browser_the_pack_still_goes_out(built, monkeypatch):
+    import kaleido
+
+    _, pack, _, _ = built
+
+    def no_browser(**_kw):
+        raise RuntimeError("no Chrome")
+
+    monkeypatch.setattr(kaleido, "start_sync_server", no_browser)
+    images = ChartImages(pack)
+    text = re.sub(r"\s+", " ", pdf_text(render_pdf(pack, images)))
+    assert "Charts were not drawn because Chromium is not installed" in text
+    chart = next(c for s in pack.sections for c in s.charts)
+    assert chart.summary[:40] in text
