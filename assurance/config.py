@@ -59,14 +59,19 @@ class BoardConfig:
         raise ConfigError(f"No partner with code {code!r} in the Board configuration.")
 
 
+def read_toml(path: Path, what: str) -> dict:
+    """A configuration file's contents, or a ConfigError saying plainly what is wrong with it."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{what} not found at {path}.") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{what} {path} is not valid TOML: {exc}") from exc
+
+
 def load_board_config(path: Path | None = None) -> BoardConfig:
     path = path or board_config_path()
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"Board configuration not found at {path}.") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"Board configuration {path} is not valid TOML: {exc}") from exc
+    raw = read_toml(path, "Board configuration")
     from assurance.reference.codelists import codelist
 
     board = raw.get("board", {})

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from assurance.config import DATA_DIR, ConfigError
+from assurance.config import DATA_DIR, ConfigError, read_toml
 
 STRANDS = ("data", "quality", "experience")
 STRAND_NAMES = {"data": "Data", "quality": "Quality", "experience": "Lived experience"}
@@ -61,12 +60,7 @@ def load_framework(path: Path | None = None) -> Framework:
     from assurance.measures.definitions import DEFINITIONS
 
     path = path or framework_path()
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"Framework file not found at {path}.") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path.name} is not valid TOML: {exc}") from exc
+    raw = read_toml(path, "Framework file")
     measures, seen = [], set()
     for i, m in enumerate(raw.get("measure", []), start=1):
         where = f"{path.name}, measure {i} ({m.get('id', 'no id')})"
