@@ -9,6 +9,10 @@ st.set_page_config(page_title="Safeguarding Adults Board assurance", page_icon="
 PAGES = {
     "Review": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/concerns.py", title="Concerns and enquiries", icon=":material/monitoring:"),
+        st.Page("pages/demographics.py", title="Demographics", icon=":material/groups:"),
+        st.Page("pages/outcomes.py", title="MSP and risk outcomes", icon=":material/verified_user:"),
+        st.Page("pages/audits.py", title="Audits", icon=":material/fact_check:"),
     ],
     "Board": [
         st.Page("pages/partner_view.py", title="Partner view", icon=":material/handshake:"),

@@ -124,3 +124,37 @@ def reveals_hidden_cell(published: pd.DataFrame, row_totals: bool = True, column
     if column_totals:
         lines += [hidden.iloc[:, c] for c in range(hidden.shape[1])]
     return any(int(line.sum()) == 1 for line in lines)
+
+
+# --- a framework figure as shown ----------------------------------------------------------------
+
+
+def figure_value(f, publish: bool):
+    """A Figure's value as shown: unrounded for the QA subgroup, suppressed in publication mode."""
+    if f is None or f.value is None:
+        return NOT_AVAILABLE
+    if not publish:
+        return f.value
+    if f.unit == "%":
+        return publish_percent(f.numerator, f.denominator)
+    if f.unit == "per 100,000":
+        return publish_rate(f.numerator, f.denominator)
+    return publish_count(f.numerator)
+
+
+def figure_text(f, publish: bool) -> str:
+    v = figure_value(f, publish)
+    if isinstance(v, str):
+        return v
+    if f.unit == "%":
+        return f"{v:,.1f}%"
+    return f"{v:,.1f}" if f.unit == "per 100,000" else f"{v:,}"
+
+
+def figure_counts(f, publish: bool) -> str:
+    """'426 of 701' beside a percentage (rounded or suppressed in publication mode)."""
+    if f is None or f.numerator is None or f.unit != "%":
+        return ""
+    num, den = (publish_count(f.numerator), publish_count(f.denominator)) if publish else (f.numerator, f.denominator)
+    fmt = lambda v: f"{v:,}" if isinstance(v, int) else str(v)  # noqa: E731
+    return f"{fmt(num)} of {fmt(den)}"

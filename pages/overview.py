@@ -1,25 +1,87 @@
+import pandas as pd
 import streamlit as st
 
 import ui
-from assurance.headlines import period_headlines
+from assurance import config
+from assurance.analysis.spc import xmr
+from assurance.board.commentary import CommentaryError, add_commentary, qa_commentary
+from assurance.charts import spc_chart
+from assurance.disclosure import figure_text, figure_value
+from assurance.measures.compute import scorecard, scorecard_frame
+from assurance.measures.framework import BASIS_NAMES, STRAND_NAMES, STRANDS
 
-f = ui.page("Overview")
+f = ui.page("Overview", "The Performance Assurance Framework for the quarter: every measure, its RAG and how it moved.")
 if f.period is None:
     ui.no_data("No returns have been loaded yet. Upload a return or build the demo.")
     st.stop()
+publish = ui.publication_mode()
+code = f.partner.code if f.partner else None
+fs = ui.figures(code)
+rows = scorecard(fs, f.period.label)
 who = f.partner.name if f.partner else "the whole Board"
-st.caption(f"{f.period.label} ({f.period.start:%d %b %Y} to {f.period.end:%d %b %Y}) · {who}")
-h = period_headlines(ui.engine(), f.period.id, f.partner.id if f.partner else None)
-cols = st.columns(4)
-cols[0].metric("Concerns received", f"{h.concerns:,}")
-cols[1].metric(
-    "Conversion to enquiry", "–" if h.conversion is None else f"{h.conversion:.1f}%",
-    help="(Section 42 + other enquiries) / concerns received. Information only: England is about 30%.",
-)
-cols[2].metric("Section 42 enquiries concluded", f"{h.s42_concluded:,}")
-cols[3].metric("Other enquiries concluded", f"{h.other_concluded:,}")
-if h.concerns:
-    st.caption(
-        f"{h.s42_from_concerns + h.other_from_concerns:,} of {h.concerns:,} concerns received led to an enquiry "
-        f"({h.s42_from_concerns:,} Section 42, {h.other_from_concerns:,} other)."
-    )
+board = config.board()
+st.caption(f"{f.period.label} · {who} · rates per 100,000 use {board.population_area}'s adult population "
+           f"(ONS mid-2020). RAG needs {fs.framework.min_denominator} or more cases. "
+           + ("Publication mode: small numbers suppressed." if publish else "Unrounded figures for the QA subgroup."))
+if not rows or not any(r.figure.has_data for r in rows):
+    ui.no_data(f"No figures for {who} in {f.period.label}.")
+    st.stop()
+
+frame = scorecard_frame([r for r in rows if r.figure.has_data], publish, qa_commentary(ui.engine(), f.period.label,
+                        f.partner.id if f.partner else None), with_trend=True)
+rated = frame[frame["RAG"].isin(["Red", "Amber", "Green"])]
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Red", int((rated["RAG"] == "Red").sum()))
+c2.metric("Amber", int((rated["RAG"] == "Amber").sum()))
+c3.metric("Green", int((rated["RAG"] == "Green").sum()))
+c4.metric("Not rated", int(len(frame) - len(rated)), help="Information-only measures and small numbers")
+
+RAG_MARK = {"Red": "🔴 Red", "Amber": "🟠 Amber", "Green": "🟢 Green", "small number": "⚪ small number", "": ""}
+for strand in STRANDS:
+    part = frame[frame["Strand"] == STRAND_NAMES[strand]]
+    if part.empty:
+        continue
+    st.subheader(f"{STRAND_NAMES[strand]} strand")
+    shown = part.drop(columns=["Strand", "id"]).assign(RAG=part["RAG"].map(RAG_MARK))
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        "Last 8 quarters": st.column_config.LineChartColumn("Last 8 quarters", width="small"),
+        "Measure": st.column_config.TextColumn(width="large"),
+    })
+ui.download_csv(frame.drop(columns=["Last 8 quarters", "id"]), f"scorecard {f.period.label}")
+ui.disclosure_key()
+
+st.divider()
+st.subheader("A measure in detail")
+ids = frame["id"].tolist()
+wanted = st.query_params.get("measure")
+pick = st.selectbox("Measure", ids, index=ids.index(wanted) if wanted in ids else 0, key="ov-measure",
+                    format_func=lambda i: fs.framework.get(i).name)
+st.query_params["measure"] = pick
+m = fs.framework.get(pick)
+series = [x for p in fs.periods[: fs.periods.index(f.period.label) + 1] if (x := fs.get(pick, p)) is not None and x.has_data]
+values = [None if publish and isinstance(figure_value(x, True), str) else x.value for x in series]
+points = [(x.period, v) for x, v in zip(series, values) if v is not None]
+st.markdown(f"**{m.name}** ({m.unit}, over {BASIS_NAMES[m.basis]}): {m.numerator}"
+            + (f" ÷ {m.denominator}" if m.denominator else "") + ".")
+if m.comparator is not None:
+    st.caption(f"England comparator: {m.comparator:g}{'%' if m.unit == '%' else ''}. {m.comparator_note or ''}")
+if points:
+    spc = xmr([v for _, v in points])
+    fig = spc_chart([p for p, _ in points], [v for _, v in points], m.name, m.unit, spc, m.target)
+    data = pd.DataFrame({"Period": [x.period for x in series], "Value": values,
+                         "Numerator": [None if publish else x.numerator for x in series],
+                         "Denominator": [None if publish else x.denominator for x in series]})
+    ui.chart(fig, data, f"{pick} trend", (spc.describe() if spc else "One quarter so far.")
+             + f" Latest: {figure_text(series[-1], publish)} in {series[-1].period}.", key="ov-spc")
+
+with st.form("qa-commentary", clear_on_submit=True):
+    st.markdown(f"**QA commentary on {m.name}, {f.period.label}**")
+    note = st.text_area("Why did this change? (shown on the scorecard and in the board pack)", key="ov-note")
+    if st.form_submit_button("Save commentary"):
+        try:
+            add_commentary(ui.engine(), pick, f.period.label, note, ui.current_user_name(),
+                           f.partner.id if f.partner else None)
+            st.success("Commentary saved.")
+            st.cache_data.clear()
+        except CommentaryError as exc:
+            st.error(str(exc))

@@ -101,3 +101,56 @@ def current_user_name() -> str:
     import getpass
 
     return st.session_state.get("user_name") or getpass.getuser()
+
+
+# --- figures, tables and charts, as every review page shows them --------------------------------
+
+
+def publication_mode() -> bool:
+    """Whether figures on screen go through small-number suppression."""
+    return config.board().publication_mode
+
+
+@st.cache_data(ttl=120, max_entries=64, show_spinner=False)
+def _figures(url: str, partner_code: str | None, framework_mtime: float):
+    from assurance.measures.compute import compute_figures
+
+    return compute_figures(get_engine(url), partner_code)
+
+
+def figures(partner_code: str | None = None):
+    """The framework's figures for the Board (or one partner), every period (cached briefly)."""
+    from assurance.measures.framework import framework_path
+
+    path = framework_path()
+    return _figures(config.database_url(), partner_code, path.stat().st_mtime if path.exists() else 0.0)
+
+
+def table(frame: pd.DataFrame, file_stem: str, count_columns: list[str] | None = None, key: str | None = None,
+          **kwargs) -> pd.DataFrame:
+    """A table with its CSV download; count columns are suppressed in publication mode. Returns what was shown."""
+    from assurance.disclosure import publish_table
+
+    shown = frame
+    if count_columns and publication_mode() and not frame.empty:
+        shown = publish_table(frame, count_columns).astype({c: str for c in count_columns})
+    st.dataframe(shown, hide_index=True, width="stretch", **kwargs)
+    download_csv(shown, file_stem, key=key)
+    return shown
+
+
+def chart(fig, data: pd.DataFrame, file_stem: str, summary: str, key: str | None = None) -> None:
+    """A Plotly chart, a sentence saying what it shows, and its data as CSV."""
+    st.plotly_chart(fig, width="stretch", key=key)
+    st.caption(summary)
+    download_csv(data, file_stem, label="Download chart data (CSV)", key=f"dl-chart-{key or file_stem}")
+
+
+def disclosure_key() -> None:
+    """The key to the suppression symbols, shown whenever publication mode is on."""
+    from assurance.disclosure import KEY
+
+    if publication_mode():
+        with st.expander("Publication mode is on: key to symbols"):
+            for symbol, meaning in KEY:
+                st.markdown(f"**{symbol}**: {meaning}")

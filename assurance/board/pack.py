@@ -65,53 +65,6 @@ from assurance import config, disclosure  # noqa: E402
 from assurance.measures.framework import STRAND_NAMES, STRANDS  # noqa: E402
 
 Progress = Callable[[float, str], None]
-RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", None: ""}
-
-
-def _shown_value(f, publish: bool):
-    """A figure's value as the pack prints it (suppressed in publication mode)."""
-    if f is None or f.value is None:
-        return disclosure.NOT_AVAILABLE
-    if not publish:
-        return f.value
-    if f.unit == "%":
-        return disclosure.publish_percent(f.numerator, f.denominator)
-    if f.unit == "per 100,000":
-        return disclosure.publish_rate(f.numerator, f.denominator)
-    return disclosure.publish_count(f.numerator)
-
-
-def _counts_text(f, publish: bool) -> str:
-    if f is None or f.numerator is None or f.unit != "%":
-        return ""
-    num, den = (disclosure.publish_count(f.numerator), disclosure.publish_count(f.denominator)) if publish else (f.numerator, f.denominator)
-    fmt = lambda v: f"{v:,}" if isinstance(v, int) else str(v)  # noqa: E731
-    return f"{fmt(num)} of {fmt(den)}"
-
-
-def _value_text(f, publish: bool) -> str:
-    v = _shown_value(f, publish)
-    if isinstance(v, str):
-        return v
-    return f"{v:,.1f}%" if f.unit == "%" else f"{v:,.1f}" if f.unit == "per 100,000" else f"{v:,}"
-
-
-def _change_text(delta: float | None, unit: str) -> str:
-    if delta is None:
-        return ""
-    return f"{delta:+.1f} pts" if unit == "%" else f"{delta:+,.1f}"
-
-
-def _published_change(now, before, delta, publish: bool) -> str:
-    """Change since an earlier figure; in publication mode a count's change uses the rounded counts."""
-    if now.small or delta is None:
-        return ""
-    if publish and now.unit != "%":
-        a, b = _shown_value(now, True), _shown_value(before, True)
-        if isinstance(a, str) or isinstance(b, str):
-            return ""
-        return _change_text(round(a - b, 1), now.unit)
-    return _change_text(delta, now.unit)
 
 
 def build_pack(engine: Engine, period: str, today, publish: bool = True, progress: Progress | None = None) -> Pack:
@@ -121,7 +74,7 @@ def build_pack(engine: Engine, period: str, today, publish: bool = True, progres
     from assurance.board.commentary import qa_commentary
     from assurance.charts import describe_trend, trend_chart
     from assurance.directory import list_partners
-    from assurance.measures.compute import compute_figures, scorecard
+    from assurance.measures.compute import RAG_LABELS, compute_figures, scorecard, scorecard_frame
     from assurance.periods import Period
     from assurance.returns.tracker import tracker_frame as returns_tracker
 
@@ -156,8 +109,8 @@ def build_pack(engine: Engine, period: str, today, publish: bool = True, progres
                 continue
             f = pfs.get(m.id, label)
             if f is not None and f.rag in ("red", "amber"):
-                exceptions.append({"Partner": p.name, "Measure": m.name, "Value": _value_text(f, publish),
-                                   "Counts": _counts_text(f, publish), "Target": m.target, "RAG": RAG_WORDS[f.rag]})
+                exceptions.append({"Partner": p.name, "Measure": m.name, "Value": disclosure.figure_text(f, publish),
+                                   "Counts": disclosure.figure_counts(f, publish), "Target": m.target, "RAG": RAG_LABELS[f.rag]})
 
     sync_audit_actions(engine)
     actions = tracker_frame(engine, today)
@@ -178,15 +131,15 @@ def build_pack(engine: Engine, period: str, today, publish: bool = True, progres
     bullets = []
     for r in reds:
         f = r.figure
-        counts = _counts_text(f, publish)
-        bullets.append(f"Red: {r.measure.name} was {_value_text(f, publish)}" + (f" ({counts})" if counts else "")
+        counts = disclosure.figure_counts(f, publish)
+        bullets.append(f"Red: {r.measure.name} was {disclosure.figure_text(f, publish)}" + (f" ({counts})" if counts else "")
                        + f" against a target of {r.measure.target:g}{'%' if f.unit == '%' else ''}.")
     moved = sorted((r for r in rows if r.change_quarter is not None and r.figure.unit == "%" and not r.figure.small
                     and abs(r.change_quarter) >= 3), key=lambda r: -abs(r.change_quarter))[:4]
     for r in moved:
         word = "rose" if r.change_quarter > 0 else "fell"
         bullets.append(f"Moved: {r.measure.name} {word} by {abs(r.change_quarter):.1f} points since last quarter, "
-                       f"to {_value_text(r.figure, publish)}.")
+                       f"to {disclosure.figure_text(r.figure, publish)}.")
     if not moved:
         bullets.append("No rated percentage moved by 3 points or more since last quarter.")
     bullets.append(f"Partner exceptions: {len(exceptions)} partner figures are red or amber.")
@@ -199,22 +152,11 @@ def build_pack(engine: Engine, period: str, today, publish: bool = True, progres
 
     # Scorecard.
     report(0.25, "Laying out the scorecard")
-    table = []
-    for r in sorted(rows, key=lambda r: STRANDS.index(r.measure.strand)):
-        f = r.figure
-        note = notes.get(r.measure.id, [])
-        table.append({
-            "Strand": STRAND_NAMES[r.measure.strand], "Measure": r.measure.name, "Value": _value_text(f, publish),
-            "Counts": _counts_text(f, publish), "Target": "" if r.measure.target is None else f"{r.measure.target:g}",
-            "RAG": "small number" if f.small else RAG_WORDS[f.rag],
-            "On quarter": _published_change(f, r.previous, r.change_quarter, publish),
-            "On year": _published_change(f, r.last_year, r.change_year, publish),
-            "QA commentary": note[0][0] if note else "",
-        })
+    table = scorecard_frame(rows, publish, notes).drop(columns=["id"])
     pack.sections.append(Section("Scorecard", paragraphs=[
         "Every framework measure for the quarter. Changes are in percentage points for percentages. "
         "Measures for information (volumes, rates, conversion) are not rated."],
-        tables=[Table(f"Scorecard {label}", pd.DataFrame(table), rag_column="RAG")]))
+        tables=[Table(f"Scorecard {label}", table, rag_column="RAG")]))
 
     # One section per strand with its charts.
     for strand in STRANDS:
@@ -223,7 +165,7 @@ def build_pack(engine: Engine, period: str, today, publish: bool = True, progres
         for r in strand_rows:
             series = r.trend
             periods = [x.period for x in series]
-            values = [None if (publish and (x.small or isinstance(_shown_value(x, True), str))) else x.value for x in series]
+            values = [None if (publish and (x.small or isinstance(disclosure.figure_value(x, True), str))) else x.value for x in series]
             charts.append(Chart(r.measure.name, trend_chart(periods, values, r.measure.name, r.figure.unit,
                                                             r.measure.target, [x.rag for x in series]),
                                 describe_trend(periods, values, r.figure.unit)))

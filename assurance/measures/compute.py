@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 
+import pandas as pd
 from sqlalchemy import Engine
 
 from assurance import config
@@ -177,3 +178,48 @@ def scorecard(fs: FigureSet, period: str) -> list[ScorecardRow]:
         rows.append(ScorecardRow(f, m, fs.get(m.id, p.previous().label), fs.get(m.id, p.shift(-4).label),
                                  fs.series(m.id, p.label, 8)))
     return rows
+
+
+RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green", None: ""}
+
+
+def change_text(now: Figure, before: Figure | None, delta: float | None, publish: bool) -> str:
+    """Change since an earlier figure (points for percentages); in publication mode a count's change uses rounded counts."""
+    from assurance import disclosure
+
+    if now.small or delta is None:
+        return ""
+    if publish and now.unit != "%":
+        a, b = disclosure.figure_value(now, True), disclosure.figure_value(before, True)
+        if isinstance(a, str) or isinstance(b, str):
+            return ""
+        delta = round(a - b, 1)
+    return f"{delta:+.1f} pts" if now.unit == "%" else f"{delta:+,.1f}"
+
+
+def scorecard_frame(rows: list[ScorecardRow], publish: bool, commentary: dict[str, list] | None = None,
+                    with_trend: bool = False) -> pd.DataFrame:
+    """The scorecard as a table, grouped by strand (pages and the board pack show the same thing)."""
+    from assurance import disclosure
+    from assurance.measures.framework import STRAND_NAMES, STRANDS
+
+    out = []
+    for r in sorted(rows, key=lambda r: STRANDS.index(r.measure.strand)):
+        f, m = r.figure, r.measure
+        note = (commentary or {}).get(m.id, [])
+        row = {
+            "Strand": STRAND_NAMES[m.strand], "Measure": m.name, "Value": disclosure.figure_text(f, publish),
+            "Counts": disclosure.figure_counts(f, publish), "Target": "" if m.target is None else f"{m.target:g}",
+            "RAG": "small number" if f.small else RAG_LABELS[f.rag],
+            "On quarter": change_text(f, r.previous, r.change_quarter, publish),
+            "On year": change_text(f, r.last_year, r.change_year, publish),
+            "England": "" if m.comparator is None else f"{m.comparator:g}",
+            "QA commentary": note[0][0] if note else "",
+            "id": m.id,
+        }
+        if with_trend:
+            row["Last 8 quarters"] = [
+                None if (publish and isinstance(disclosure.figure_value(x, True), str)) else x.value for x in r.trend
+            ]
+        out.append(row)
+    return pd.DataFrame(out)

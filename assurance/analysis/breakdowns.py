@@ -1,0 +1,207 @@
+"""Counts behind the review pages, grouped in SQL (only small aggregates come back).
+
+Everything reads the latest accepted returns. Demographics count individuals (each person once);
+enquiry breakdowns count concluded Section 42 enquiries, one count per different category.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from sqlalchemy import Engine, and_, case, func, or_, select
+
+from assurance.db.models import AuditResult, Concern, Enquiry, EnquiryRisk, Partner, ReportingPeriod, Submission
+
+c, e, r, au = Concern.__table__, Enquiry.__table__, EnquiryRisk.__table__, AuditResult.__table__
+sub, per, partners = Submission.__table__, ReportingPeriod.__table__, Partner.__table__
+S42 = e.c.enquiry_type == "Section 42"
+DEMOGRAPHICS = {"age_band": "Age band", "gender": "Gender", "ethnicity_broad": "Ethnicity (broad)",
+                "ethnicity_detailed": "Ethnicity (detailed)", "primary_support_reason": "Primary support reason"}
+CONCERN_COLUMNS = {**DEMOGRAPHICS, "referral_source": "Referral source", "outcome": "Concern outcome"}
+ENQUIRY_COLUMNS = {
+    "risk_assessment_outcome": "Risk assessment outcome", "risk_outcome": "Risk outcome",
+    "msp_asked": "Asked about desired outcomes", "msp_achieved": "Outcomes achieved",
+    "lacked_capacity": "Lacked capacity", "capacity_support": "Capacity support", "felt_safer": "Felt safer",
+}
+AUDIT_DOMAINS = {
+    "grade_msp": "Making Safeguarding Personal", "grade_risk": "Risk assessment", "grade_capacity": "Mental capacity",
+    "grade_partnership": "Partnership working", "grade_recording": "Recording", "grade_outcome": "Outcome for the adult",
+    "overall_grade": "Overall",
+}
+GRADES = ("Outstanding", "Good", "Requires improvement", "Inadequate", "Not applicable")
+
+
+def _accepted(table):
+    return and_(sub.c.id == table.c.submission_id, sub.c.status == "accepted")
+
+
+def _ids(period_ids: int | Sequence[int]) -> list[int]:
+    return [period_ids] if isinstance(period_ids, int) else list(period_ids)
+
+
+def _frame(engine: Engine, stmt, columns: list[str]) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(stmt).all(), columns=columns)
+
+
+def concerns_by(engine: Engine, column: str, period_ids, partner_id: int | None = None) -> pd.DataFrame:
+    """Concerns received in the periods, by one column: columns [group, Concerns]."""
+    col = c.c[column]
+    stmt = (select(func.coalesce(col, "Not recorded"), func.count()).select_from(c.join(sub, _accepted(c)))
+            .where(c.c.period_id.in_(_ids(period_ids))).group_by(col).order_by(func.count().desc()))
+    if partner_id is not None:
+        stmt = stmt.where(c.c.partner_id == partner_id)
+    return _frame(engine, stmt, [CONCERN_COLUMNS.get(column, column), "Concerns"])
+
+
+def _s42_people():
+    """Concluded S42 enquiries with the demographics of their concern (matched on partner and concern ID)."""
+    csub = sub.alias("concern_sub")
+    concern = (select(c.c.partner_id, c.c.concern_ref, c.c.age_band, c.c.gender, c.c.ethnicity_broad,
+                      c.c.ethnicity_detailed, c.c.primary_support_reason)
+               .select_from(c.join(csub, and_(csub.c.id == c.c.submission_id, csub.c.status == "accepted")))
+               .subquery("concern"))
+    joined = e.join(sub, _accepted(e)).outerjoin(
+        concern, and_(concern.c.partner_id == e.c.partner_id, concern.c.concern_ref == e.c.concern_ref))
+    return joined, concern
+
+
+def individuals_by(engine: Engine, column: str, period_ids, scope: str = "concerns",
+                   partner_id: int | None = None) -> pd.DataFrame:
+    """Individuals (each person once) by a demographic column, in concerns received or in concluded S42 enquiries."""
+    if scope == "concerns":
+        col, person = c.c[column], c.c.person_id
+        stmt = select(col, func.count(func.distinct(person))).select_from(c.join(sub, _accepted(c))).where(
+            c.c.period_id.in_(_ids(period_ids)))
+        if partner_id is not None:
+            stmt = stmt.where(c.c.partner_id == partner_id)
+    else:
+        joined, concern = _s42_people()
+        col = concern.c[column]
+        stmt = select(col, func.count(func.distinct(e.c.person_id))).select_from(joined).where(
+            S42, e.c.period_id.in_(_ids(period_ids)))
+        if partner_id is not None:
+            stmt = stmt.where(e.c.partner_id == partner_id)
+    stmt = stmt.group_by(col)
+    out = _frame(engine, stmt, [DEMOGRAPHICS[column], "Individuals"])
+    out[DEMOGRAPHICS[column]] = out[DEMOGRAPHICS[column]].fillna("Not recorded")
+    return out.groupby(DEMOGRAPHICS[column], as_index=False)["Individuals"].sum()
+
+
+def risk_categories(engine: Engine, dimension: str, period_ids, partner_id: int | None = None) -> pd.DataFrame:
+    """Concluded S42 enquiries by type, location or source of risk: columns [category, Enquiries]."""
+    stmt = (select(r.c.category, func.count(func.distinct(r.c.enquiry_id)))
+            .select_from(r.join(e, e.c.id == r.c.enquiry_id).join(sub, _accepted(e)))
+            .where(S42, r.c.dimension == dimension, e.c.period_id.in_(_ids(period_ids)))
+            .group_by(r.c.category).order_by(func.count(func.distinct(r.c.enquiry_id)).desc()))
+    if partner_id is not None:
+        stmt = stmt.where(e.c.partner_id == partner_id)
+    name = {"type": "Type of risk", "location": "Location of risk", "source": "Source of risk"}[dimension]
+    return _frame(engine, stmt, [name, "Enquiries"])
+
+
+def s42_concluded(engine: Engine, period_ids, partner_id: int | None = None) -> int:
+    stmt = select(func.count()).select_from(e.join(sub, _accepted(e))).where(S42, e.c.period_id.in_(_ids(period_ids)))
+    if partner_id is not None:
+        stmt = stmt.where(e.c.partner_id == partner_id)
+    with engine.connect() as conn:
+        return int(conn.scalar(stmt))
+
+
+def enquiries_by(engine: Engine, column: str, period_ids, partner_id: int | None = None) -> pd.DataFrame:
+    """Concluded S42 enquiries by one outcome column: columns [label, Enquiries]."""
+    col = e.c[column]
+    stmt = (select(func.coalesce(col, "Not recorded"), func.count()).select_from(e.join(sub, _accepted(e)))
+            .where(S42, e.c.period_id.in_(_ids(period_ids))).group_by(col))
+    if partner_id is not None:
+        stmt = stmt.where(e.c.partner_id == partner_id)
+    return _frame(engine, stmt, [ENQUIRY_COLUMNS[column], "Enquiries"])
+
+
+def outcomes_by_group(engine: Engine, column: str, period_ids, partner_id: int | None = None) -> pd.DataFrame:
+    """MSP and risk outcomes by age band, gender or ethnicity, with numerators and denominators."""
+    joined, concern = _s42_people()
+    group = func.coalesce(concern.c[column], "Not recorded")
+    identified = e.c.risk_assessment_outcome.like("Risk identified%")
+    expressed = e.c.msp_asked == "Yes they were asked and outcomes were expressed"
+    one = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
+    stmt = (
+        select(
+            group, func.count(),
+            one(e.c.msp_asked.like("Yes%")),
+            one(and_(expressed, e.c.msp_achieved.in_(("Fully achieved", "Partially achieved")))),
+            one(and_(expressed, e.c.msp_achieved.in_(("Fully achieved", "Partially achieved", "Not achieved")))),
+            one(and_(identified, e.c.risk_outcome.in_(("Risk reduced", "Risk removed")))),
+            one(and_(identified, e.c.risk_outcome.is_not(None))),
+            one(e.c.felt_safer == "Yes"), one(e.c.felt_safer.in_(("Yes", "No"))),
+        )
+        .select_from(joined).where(S42, e.c.period_id.in_(_ids(period_ids))).group_by(group)
+    )
+    if partner_id is not None:
+        stmt = stmt.where(e.c.partner_id == partner_id)
+    cols = [DEMOGRAPHICS[column], "Enquiries", "Asked", "Achieved", "Expressed", "Reduced or removed", "Risk identified",
+            "Felt safer", "Answered"]
+    return _frame(engine, stmt, cols)
+
+
+def recording_completeness(engine: Engine, period_id: int) -> pd.DataFrame:
+    """By partner: concerns received, and how many have ethnicity Refused or Not known."""
+    one = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
+    stmt = (select(partners.c.code, partners.c.name, func.count(),
+                   one(c.c.ethnicity_broad == "Refused"), one(c.c.ethnicity_broad == "Undeclared / Not Known"))
+            .select_from(c.join(sub, _accepted(c)).join(partners, partners.c.id == c.c.partner_id))
+            .where(c.c.period_id == period_id).group_by(partners.c.code, partners.c.name))
+    return _frame(engine, stmt, ["Partner", "Partner name", "Concerns", "Refused", "Not known"])
+
+
+def audit_grades(engine: Engine, period_ids, by: str = "domain", agency_id: int | None = None) -> pd.DataFrame:
+    """Audit grade counts: by domain (one row per domain), theme or agency (overall grade)."""
+    base = au.join(sub, _accepted(au))
+    where = [au.c.period_id.in_(_ids(period_ids))]
+    if agency_id is not None:
+        where.append(au.c.agency_partner_id == agency_id)
+    with engine.connect() as conn:
+        if by == "domain":
+            rows = []
+            for column, label in AUDIT_DOMAINS.items():
+                counts = dict(conn.execute(select(au.c[column], func.count()).select_from(base).where(*where)
+                                           .group_by(au.c[column])).all())
+                rows.append({"Domain": label, **{g: int(counts.get(g, 0)) for g in GRADES}})
+            return pd.DataFrame(rows, columns=["Domain", *GRADES])
+        key = au.c.theme if by == "theme" else au.c.agency
+        data = conn.execute(select(key, au.c.overall_grade, func.count()).select_from(base).where(*where)
+                            .group_by(key, au.c.overall_grade)).all()
+    label = "Theme" if by == "theme" else "Agency"
+    frame = pd.DataFrame(data, columns=[label, "Grade", "n"])
+    if frame.empty:
+        return pd.DataFrame(columns=[label, *GRADES[:4]])
+    table = frame.pivot_table(index=label, columns="Grade", values="n", aggfunc="sum", fill_value=0)
+    return table.reindex(columns=list(GRADES[:4]), fill_value=0).reset_index()
+
+
+def audit_findings(engine: Engine, period_ids, search: str = "", agency_id: int | None = None,
+                   limit: int = 500) -> pd.DataFrame:
+    """Findings and actions, newest first, filtered by words in the findings, action, theme or agency."""
+    stmt = (select(per.c.label, au.c.audit_ref, au.c.case_ref, au.c.audit_date, au.c.theme, au.c.agency, au.c.overall_grade,
+                   au.c.findings, au.c.action_required)
+            .select_from(au.join(sub, _accepted(au)).join(per, per.c.id == au.c.period_id))
+            .where(au.c.period_id.in_(_ids(period_ids))).order_by(au.c.audit_date.desc(), au.c.id).limit(limit))
+    if agency_id is not None:
+        stmt = stmt.where(au.c.agency_partner_id == agency_id)
+    for word in search.split():
+        like = f"%{word.lower()}%"
+        stmt = stmt.where(or_(*(func.lower(col).like(like) for col in (au.c.findings, au.c.action_required, au.c.theme, au.c.agency))))
+    return _frame(engine, stmt, ["Period", "Audit", "Case", "Date", "Theme", "Agency", "Overall grade", "Findings",
+                                 "Action required"])
+
+
+def risk_trend(engine: Engine, dimension: str, period_ids, partner_id: int | None = None) -> pd.DataFrame:
+    """Concluded S42 enquiries by category and period (for trend charts)."""
+    stmt = (select(per.c.label, r.c.category, func.count(func.distinct(r.c.enquiry_id)))
+            .select_from(r.join(e, e.c.id == r.c.enquiry_id).join(sub, _accepted(e)).join(per, per.c.id == e.c.period_id))
+            .where(S42, r.c.dimension == dimension, e.c.period_id.in_(_ids(period_ids)))
+            .group_by(per.c.label, r.c.category))
+    if partner_id is not None:
+        stmt = stmt.where(e.c.partner_id == partner_id)
+    return _frame(engine, stmt, ["Period", "Category", "Enquiries"])

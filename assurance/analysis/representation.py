@@ -1,0 +1,69 @@
+"""Representation of groups against the adult population baseline, with 95% confidence intervals.
+
+Representation ratio = (group's share of the adults in safeguarding) / (group's share of the population).
+95% interval by the log method: SE(ln RR) = sqrt(1/a - 1/n + 1/P - 1/N), where a of n adults in
+safeguarding and P of N people in the population are in the group. Significant when the interval
+excludes 1. Refused and Not known are left out of both shares and reported as recording gaps.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from assurance.reference.population import ENGLAND_ADULT_AGE_MIX
+
+Z95 = 1.959964
+
+
+@dataclass(frozen=True)
+class Representation:
+    group: str
+    count: int
+    share: float  # percent of adults in safeguarding with the group recorded
+    population: int
+    population_share: float  # percent
+    ratio: float | None
+    lower: float | None
+    upper: float | None
+
+    @property
+    def finding(self) -> str:
+        if self.ratio is None or self.lower is None:
+            return "too few to say"
+        if self.lower > 1:
+            return "over-represented"
+        if self.upper < 1:
+            return "under-represented"
+        return "in line with the population"
+
+
+def representation(counts: dict[str, int], population: dict[str, int]) -> list[Representation]:
+    """One row per group in the baseline, in the baseline's order."""
+    n = sum(counts.get(g, 0) for g in population)
+    big_n = sum(population.values())
+    out = []
+    for group, pop in population.items():
+        a = counts.get(group, 0)
+        share = 100 * a / n if n else 0.0
+        pshare = 100 * pop / big_n if big_n else 0.0
+        ratio = lower = upper = None
+        if n and pop:
+            ratio = (a / n) / (pop / big_n)
+            if a > 0:
+                se = math.sqrt(1 / a - 1 / n + 1 / pop - 1 / big_n)
+                lower, upper = ratio * math.exp(-Z95 * se), ratio * math.exp(Z95 * se)
+        out.append(Representation(group, a, share, pop, pshare, ratio, lower, upper))
+    return out
+
+
+def age_standardised_rate(counts: dict[str, int], population: dict[str, int],
+                          weights: dict[str, float] = ENGLAND_ADULT_AGE_MIX) -> float | None:
+    """Adults per 100,000, weighting each age band's rate by England's adult age mix."""
+    if any(population.get(b, 0) == 0 for b in weights):
+        return None
+    return sum(w * 100_000 * counts.get(b, 0) / population[b] for b, w in weights.items()) / sum(weights.values())
+
+
+def crude_rate(count: int, adults: int) -> float | None:
+    return 100_000 * count / adults if adults else None
