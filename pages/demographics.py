@@ -1,0 +1,78 @@
+import streamlit as st
+
+import ui
+from assurance import config, disclosure
+from assurance.analysis import breakdowns as bd
+from assurance.analysis import representation as rep
+from assurance.charts import bar_chart, representation_chart
+from assurance.periods import Period
+from assurance.reference import england, population
+
+f = ui.page("Demographics", "Who is in safeguarding, against the local adult population: age, gender and ethnicity, "
+            "with representation ratios and 95% intervals.")
+if f.period is None:
+    ui.no_data()
+    st.stop()
+publish = ui.publication_mode()
+area = config.board().population_area
+engine, partner_id = ui.engine(), (f.partner.id if f.partner else None)
+scope_label = st.radio("Adults in", ["Concerns received", "Section 42 enquiries concluded"], horizontal=True, key="dm-scope")
+scope = "concerns" if scope_label == "Concerns received" else "s42"
+window = [Period.parse(f.period.label).shift(-k).label for k in range(3, -1, -1)]
+period_ids = [p.id for p in f.periods if p.label in window]
+st.caption(f"Each adult counted once over the four quarters to {f.period.label} ({window[0]} to {window[-1]}). "
+           f"Baseline: {area}. Ages: {population.AGE_SOURCE}. Ethnicity: {population.ETHNICITY_SOURCE}. A ratio above 1 "
+           "means a group is more often in safeguarding than in the population; it is flagged when the 95% interval "
+           "excludes 1.")
+
+ages = bd.individuals_by(engine, "age_band", period_ids, scope, partner_id)
+if ages.empty:
+    ui.no_data("No adults recorded for this period and partner.")
+    st.stop()
+st.subheader("Age")
+rows, unknown_age = rep.by_age(ages, area)
+table = rep.representation_frame(rows, "Age band", publish)
+over = [r.group for r in rows if r.finding == "over-represented"]
+ui.chart(representation_chart([r.group for r in rows], [r.ratio for r in rows], [r.lower for r in rows],
+                              [r.upper for r in rows], "Representation by age band"),
+         table, "representation by age", ("Over-represented: " + ", ".join(over) + "." if over else
+                                          "No age band is significantly over-represented.") +
+         f" Age not known for {disclosure.publish_count(unknown_age) if publish else unknown_age} adults.", key="dm-age")
+st.dataframe(table, hide_index=True, width="stretch")
+counts = {r.group: r.count for r in rows}
+asr, crude = rep.age_standardised_rate(counts, population.adults_by_age_band(area)), rep.crude_rate(sum(counts.values()), population.adults(area))
+if asr is not None and not (publish and disclosure.is_small(sum(counts.values()))):
+    st.markdown(f"**Adults per 100,000** over the four quarters: crude {crude:,.0f}; age-standardised to England's adult "
+                f"age mix {asr:,.0f}.")
+
+st.subheader("Gender")
+genders = bd.individuals_by(engine, "gender", period_ids, scope, partner_id)
+genders["%"] = (100 * genders["Individuals"] / genders["Individuals"].sum()).round(1)
+female = england.shares("individuals").get("female")
+ui.chart(bar_chart(genders["Gender"].tolist(), genders["%"].tolist(), "Adults by gender", "% of adults"),
+         genders, "gender", f"There is no adult population by sex in the baseline files, so no ratio is shown; "
+         f"England's adults in Section 42 enquiries are about {female:g}% female.", key="dm-gender")
+ui.table(genders, "gender table", ["Individuals"], key="dm-gender-t")
+
+st.subheader("Ethnicity")
+st.warning(population.ETHNICITY_CAVEAT, icon=":material/info:")
+detailed = st.toggle("Detailed ethnic groups", key="dm-detailed")
+col = "ethnicity_detailed" if detailed else "ethnicity_broad"
+eth = bd.individuals_by(engine, col, period_ids, scope, partner_id)
+rows, unknown_eth = rep.by_ethnicity(eth, area, detailed)
+table = rep.representation_frame([r for r in rows if r.count or r.population], "Ethnic group", publish)
+over = [r.group for r in rows if r.finding == "over-represented"]
+under = [r.group for r in rows if r.finding == "under-represented"]
+ui.chart(representation_chart([r.group for r in rows], [r.ratio for r in rows], [r.lower for r in rows],
+                              [r.upper for r in rows], "Representation by ethnic group"),
+         table, f"representation by {col}", (f"Over-represented: {', '.join(over)}. " if over else "")
+         + (f"Under-represented: {', '.join(under)}. " if under else "")
+         + f"Ethnicity Refused or not known for {disclosure.publish_count(unknown_eth) if publish else unknown_eth} adults.",
+         key="dm-eth")
+st.dataframe(table, hide_index=True, width="stretch")
+
+st.subheader("Recording completeness by partner")
+comp = bd.recording_completeness(engine, f.period.id)
+comp["Recorded %"] = (100 * (comp["Concerns"] - comp["Refused"] - comp["Not known"]) / comp["Concerns"]).round(1)
+ui.table(comp, f"ethnicity recording {f.period.label}", ["Concerns", "Refused", "Not known"], key="dm-comp")
+ui.disclosure_key()

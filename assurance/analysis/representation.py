@@ -67,3 +67,55 @@ def age_standardised_rate(counts: dict[str, int], population: dict[str, int],
 
 def crude_rate(count: int, adults: int) -> float | None:
     return 100_000 * count / adults if adults else None
+
+
+# --- tables for the demographics page ------------------------------------------------------------
+
+import pandas as pd  # noqa: E402
+
+from assurance import disclosure  # noqa: E402
+from assurance.reference import population  # noqa: E402
+
+AGE_GROUPS = {"18-64": "18-64", "65-74": "65-74", "75-84": "75-84", "85-94": "85+", "95+": "85+"}
+NOT_RECORDED = ("Refused", "Undeclared / Not Known", "Undeclared / Not known", "Not known", "Not Known", "Not recorded")
+
+
+def representation_frame(rows: list[Representation], label: str, publish: bool) -> pd.DataFrame:
+    out = []
+    for r in rows:
+        small = publish and disclosure.is_small(r.count)
+        out.append({
+            label: r.group,
+            "Adults in safeguarding": disclosure.publish_count(r.count) if publish else r.count,
+            "Share %": disclosure.SUPPRESSED if small else round(r.share, 1),
+            "Population share %": round(r.population_share, 1),
+            "Ratio": disclosure.SUPPRESSED if small else (None if r.ratio is None else round(r.ratio, 2)),
+            "95% interval": disclosure.SUPPRESSED if small else ("" if r.lower is None else f"{r.lower:.2f} to {r.upper:.2f}"),
+            "Finding": "[c]" if small else r.finding,
+        })
+    return pd.DataFrame(out)
+
+
+def by_age(counts: pd.DataFrame, area: str) -> tuple[list[Representation], int]:
+    """Representation by SAC age band (85-94 and 95+ as 85+, as published); returns rows and adults not known."""
+    grouped: dict[str, int] = {}
+    unknown = 0
+    for band, n in zip(counts.iloc[:, 0], counts.iloc[:, 1]):
+        if band in AGE_GROUPS:
+            grouped[AGE_GROUPS[band]] = grouped.get(AGE_GROUPS[band], 0) + int(n)
+        else:
+            unknown += int(n)
+    return representation(grouped, population.adults_by_age_band(area)), unknown
+
+
+def by_ethnicity(counts: pd.DataFrame, area: str, detailed: bool) -> tuple[list[Representation], int]:
+    """Representation by ethnic group against the Census 2021 baseline; returns rows and adults not recorded."""
+    baseline = population.population_by_ethnicity(area) if detailed else population.population_by_broad_ethnicity(area)
+    recorded: dict[str, int] = {}
+    unknown = 0
+    for group, n in zip(counts.iloc[:, 0], counts.iloc[:, 1]):
+        if group in baseline:
+            recorded[group] = recorded.get(group, 0) + int(n)
+        else:
+            unknown += int(n)
+    return representation(recorded, baseline), unknown
