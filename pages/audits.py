@@ -1,0 +1,73 @@
+import pandas as pd
+import streamlit as st
+
+import ui
+from assurance.analysis import breakdowns as bd
+from assurance.board.challenges import Evidence
+from assurance.charts import stacked_grades, trend_chart
+from assurance.disclosure import figure_text
+from ui.challenge import raise_challenge_form
+
+f = ui.page("Audits", "Multi-agency case audits: grades overall and by domain, by theme and agency, the trend, "
+            "the findings and the actions they ask for.")
+if f.period is None:
+    ui.no_data()
+    st.stop()
+publish = ui.publication_mode()
+engine = ui.engine()
+agency_id = f.partner.id if f.partner else None
+idx = [p.label for p in f.periods].index(f.period.label)
+window = f.periods[max(0, idx - 3): idx + 1]
+window_ids = [p.id for p in window]
+st.caption(f"Audits over the four quarters {window[0].label} to {window[-1].label}"
+           + (f", agency: {f.partner.name}." if f.partner else ", all agencies."))
+fs = ui.figures(f.partner.code if f.partner else None)
+good = fs.get("audit_good", f.period.label)
+if good is None or not good.has_data:
+    ui.no_data("No audits in these quarters.")
+    st.stop()
+st.metric("Audited cases graded good or better", figure_text(good, publish),
+          help="Agency audits graded Good or Outstanding overall ÷ agency audits graded, four quarters to the period.")
+
+domains = bd.audit_grades(engine, window_ids, "domain", agency_id)
+grades = [g for g in bd.GRADES if g in domains.columns]
+worst = domains.assign(share=(domains["Good"] + domains["Outstanding"]) /
+                       domains[grades[:4]].sum(axis=1).where(lambda s: s > 0)).sort_values("share").iloc[0]
+ui.chart(stacked_grades(domains["Domain"].tolist(), {g: domains[g].tolist() for g in grades}, "Grades by domain"),
+         domains, "audit grades by domain", f"The domain with the smallest share graded good or better is {worst['Domain']}.",
+         key="au-domain")
+ui.table(domains, "audit grades by domain table", grades, key="au-domain-t")
+
+left, right = st.columns(2)
+with left:
+    st.markdown("**By theme**")
+    ui.table(bd.audit_grades(engine, window_ids, "theme", agency_id), "audit grades by theme", list(bd.GRADES[:4]), key="au-theme")
+with right:
+    st.markdown("**By agency**")
+    ui.table(bd.audit_grades(engine, window_ids, "agency", agency_id), "audit grades by agency", list(bd.GRADES[:4]), key="au-agency")
+
+st.subheader("Trend")
+trend = [(p, x.value) for p in fs.periods[: idx + 1] if (x := fs.get("audit_good", p)) is not None and x.has_data and not x.small]
+if trend:
+    ui.chart(trend_chart([p for p, _ in trend], [v for _, v in trend], "Good or better, four quarters to each period", "%",
+                         fs.framework.get("audit_good").target), pd.DataFrame(trend, columns=["Period", "Good or better %"]),
+             "audit good trend", f"From {trend[0][1]:.1f}% ({trend[0][0]}) to {trend[-1][1]:.1f}% ({trend[-1][0]}).", key="au-trend")
+
+st.subheader("Findings and actions")
+search = st.text_input("Search the findings and actions", key="au-search", placeholder="e.g. capacity, escalation")
+findings = bd.audit_findings(engine, window_ids, search, agency_id)
+st.caption(f"{len(findings)} audit findings" + (f" mentioning '{search}'" if search else "") + ".")
+st.dataframe(findings, hide_index=True, width="stretch")
+ui.download_csv(findings, "audit findings", key="au-findings")
+actions = findings[findings["Action required"].fillna("") != ""]
+st.markdown(f"**Actions required: {len(actions)}** (tracked on the SAR and audit actions page).")
+
+if f.partner is not None and not findings.empty:
+    with st.expander(f"Challenge {f.partner.name} on an audit finding"):
+        pick = st.selectbox("Finding", findings.index.tolist(), key="au-pick",
+                            format_func=lambda i: f"{findings.at[i, 'Audit']} · {findings.at[i, 'Overall grade']} · {findings.at[i, 'Findings'][:70]}")
+        row = findings.loc[pick]
+        raise_challenge_form(engine, f.partner.code, f.partner.name,
+                             Evidence(measure="audit_good", period=row["Period"], note=f"{row['Audit']}: {row['Findings']}"),
+                             "audit finding", ui.current_user_name(), key="audit")
+ui.disclosure_key()

@@ -1,0 +1,78 @@
+import pandas as pd
+import streamlit as st
+
+import ui
+from assurance.analysis import breakdowns as bd
+from assurance.analysis.spc import xmr
+from assurance.charts import bar_chart, spc_chart
+from assurance.disclosure import figure_text, figure_value, publish_percent
+
+f = ui.page("MSP and risk outcomes", "Making Safeguarding Personal, risk outcomes, mental capacity and whether adults "
+            "felt safer, in concluded Section 42 enquiries; and whether outcomes are equitable.")
+if f.period is None:
+    ui.no_data()
+    st.stop()
+publish = ui.publication_mode()
+fs = ui.figures(f.partner.code if f.partner else None)
+engine, pid, partner_id = ui.engine(), f.period.id, (f.partner.id if f.partner else None)
+MEASURES = ("msp_asked", "msp_achieved", "risk_reduced_removed", "capacity_supported", "felt_safer")
+if not any((x := fs.get(m, f.period.label)) is not None and x.has_data for m in MEASURES):
+    ui.no_data(f"No concluded enquiries for {f.partner.name if f.partner else 'the Board'} in {f.period.label}.")
+    st.stop()
+
+cols = st.columns(len(MEASURES))
+for col, mid in zip(cols, MEASURES):
+    x = fs.get(mid, f.period.label)
+    m = fs.framework.get(mid)
+    col.metric(m.name, figure_text(x, publish), help=f"{m.numerator} ÷ {m.denominator}. Target {m.target:g}%."
+               + (f" England {m.comparator:g}%." if m.comparator else ""))
+    col.caption(("RAG: " + x.rag.capitalize()) if x.rag else ("small number" if x.small else ""))
+
+st.subheader("Trends")
+pick = st.selectbox("Measure", MEASURES, format_func=lambda i: fs.framework.get(i).name, key="oc-trend")
+upto = fs.periods[: fs.periods.index(f.period.label) + 1]
+series = [x for p in upto if (x := fs.get(pick, p)) is not None and x.has_data]
+values = [None if publish and isinstance(figure_value(x, True), str) else x.value for x in series]
+pts = [(x.period, v) for x, v in zip(series, values) if v is not None]
+if pts:
+    spc = xmr([v for _, v in pts])
+    m = fs.framework.get(pick)
+    ui.chart(spc_chart([p for p, _ in pts], [v for _, v in pts], m.name, "%", spc, m.target),
+             pd.DataFrame({"Period": [x.period for x in series], "Value %": values}), f"{pick} trend",
+             spc.describe() if spc else "One quarter so far.", key="oc-spc")
+
+left, right = st.columns(2)
+for holder, column in ((left, "msp_asked"), (left, "msp_achieved"), (right, "risk_outcome"), (right, "lacked_capacity"),
+                       (left, "felt_safer"), (right, "capacity_support")):
+    with holder:
+        data = bd.enquiries_by(engine, column, pid, partner_id)
+        total = int(data["Enquiries"].sum())
+        data["%"] = (100 * data["Enquiries"] / total).round(1) if total else 0
+        label = data.columns[0]
+        st.markdown(f"**{label}**")
+        ui.table(data, f"{label} {f.period.label}", ["Enquiries"], key=f"oc-{column}")
+
+st.subheader("Are outcomes equitable?")
+st.caption("The same outcomes for each group of adults, over the four quarters to the period. Percentages of fewer "
+           "than 10 cases are withheld in publication mode; compare groups with care where numbers are small.")
+group = st.radio("By", ["age_band", "gender", "ethnicity_broad"], horizontal=True, key="oc-group",
+                 format_func=lambda c: bd.DEMOGRAPHICS[c])
+window_ids = [p.id for p in f.periods if p.label in fs.periods[max(0, fs.periods.index(f.period.label) - 3): fs.periods.index(f.period.label) + 1]]
+eq = bd.outcomes_by_group(engine, group, window_ids, partner_id)
+pct = lambda n, d: publish_percent(n, d) if publish else (round(100 * n / d, 1) if d else None)  # noqa: E731
+shown = pd.DataFrame({
+    bd.DEMOGRAPHICS[group]: eq.iloc[:, 0],
+    "Enquiries": eq["Enquiries"],
+    "Asked %": [pct(a, n) for a, n in zip(eq["Asked"], eq["Enquiries"])],
+    "Achieved %": [pct(a, n) for a, n in zip(eq["Achieved"], eq["Expressed"])],
+    "Risk reduced or removed %": [pct(a, n) for a, n in zip(eq["Reduced or removed"], eq["Risk identified"])],
+    "Felt safer %": [pct(a, n) for a, n in zip(eq["Felt safer"], eq["Answered"])],
+})
+ui.table(shown, f"outcomes by {group}", ["Enquiries"], key="oc-eq")
+numeric = shown[[isinstance(v, float) for v in shown["Asked %"]]]
+if not numeric.empty:
+    ui.chart(bar_chart(numeric.iloc[:, 0].tolist(), numeric["Asked %"].tolist(), "Asked about desired outcomes, by group",
+                       "% asked"), numeric, f"asked by {group}",
+             f"Lowest: {numeric.loc[numeric['Asked %'].idxmin()].iloc[0]} ({numeric['Asked %'].min():.1f}%); highest: "
+             f"{numeric.loc[numeric['Asked %'].idxmax()].iloc[0]} ({numeric['Asked %'].max():.1f}%).", key="oc-eq-chart")
+ui.disclosure_key()

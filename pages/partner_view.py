@@ -1,20 +1,100 @@
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
 import ui
+from assurance.board.challenges import Evidence, challenge_log
+from assurance.board.commentary import partner_commentary
+from assurance.charts import bar_chart
 from assurance.config import RETURN_TYPES
-from assurance.returns.history import submissions_frame
+from assurance.disclosure import figure_counts, figure_text, figure_value
+from assurance.measures.compute import RAG_LABELS, applies, rank
+from assurance.returns.tracker import tracker_frame
+from ui.challenge import raise_challenge_form
 
-f = ui.page("Partner view")
+f = ui.page("Partner view", "One partner's whole picture: their figures against target and against the other partners, "
+            "their returns, their commentary and the Board's challenges to them.")
 if f.partner is None:
     ui.no_data("Choose a partner in the sidebar to see their whole picture.")
     st.stop()
 p = f.partner
 st.subheader(p.name)
 st.markdown(f"**Type:** {p.type} · **Code:** {p.code} · **Returns made:** {', '.join(RETURN_TYPES[r] for r in p.returns) or 'none'}")
-df = submissions_frame(ui.engine(), partner_id=p.id)
-st.markdown("#### Their submissions")
-if df.empty:
-    ui.no_data(f"{p.name} has not submitted any returns yet.")
+if f.period is None:
+    ui.no_data("No returns have been loaded yet.")
+    st.stop()
+publish = ui.publication_mode()
+engine = ui.engine()
+fs = ui.figures(p.code)
+others = [q for q in f.partners if q.code != p.code and q.type != "Board"]
+
+st.markdown(f"#### Their figures for {f.period.label}")
+rows = []
+for m in fs.framework.measures:
+    x = fs.get(m.id, f.period.label)
+    if x is None:
+        continue
+    peers = [y for q in others if applies(m, q) and (y := ui.figures(q.code).get(m.id, f.period.label)) is not None
+             and y.value is not None and not y.small]
+    position = rank(x, peers)
+    rows.append({"Measure": m.name, "Value": figure_text(x, publish), "Counts": figure_counts(x, publish),
+                 "Target": "" if m.target is None else f"{m.target:g}",
+                 "RAG": "small number" if x.small else ("no return" if not x.has_data else RAG_LABELS[x.rag]),
+                 "Rank among partners": f"{position[0]} of {position[1]}" if position else "", "id": m.id})
+mine = pd.DataFrame(rows)
+if mine.empty:
+    ui.no_data("No framework measures apply to this partner.")
 else:
-    st.dataframe(df, hide_index=True, width="stretch")
-    ui.download_csv(df, f"submissions {p.code}")
+    st.dataframe(mine.drop(columns=["id"]), hide_index=True, width="stretch")
+    ui.download_csv(mine.drop(columns=["id"]), f"{p.code} figures {f.period.label}")
+
+    compare = [r for r in rows if r["RAG"] not in ("no return",) and fs.framework.get(r["id"]).applies_to in ("assurance", "audit")]
+    if compare:
+        pick = st.selectbox("Compare with the other partners", [r["id"] for r in compare], key="pv-compare",
+                            format_func=lambda i: fs.framework.get(i).name)
+        m = fs.framework.get(pick)
+        values = []
+        for q in [p, *others]:
+            y = ui.figures(q.code).get(pick, f.period.label) if applies(m, q) else None
+            v = figure_value(y, publish) if y is not None else None
+            if isinstance(v, (int, float)):
+                values.append((q.code, float(v)))
+        values.sort(key=lambda t: -t[1])
+        data = pd.DataFrame(values, columns=["Partner", m.name])
+        pos = [c for c, _ in values].index(p.code) + 1 if p.code in dict(values) else None
+        ui.chart(bar_chart([c for c, _ in values], [v for _, v in values], f"{m.name}: all partners", m.unit), data, f"{pick} by partner",
+                 f"{p.code} is {pos} of {len(values)} partners; target {m.target:g}." if pos and m.target else
+                 f"{len(values)} partners compared.", key="pv-chart")
+
+st.markdown("#### Their returns")
+idx = [x.label for x in f.periods].index(f.period.label)
+quarters = f.periods[max(0, idx - 3): idx + 1]
+returns = pd.concat([tracker_frame(engine, q.label) for q in quarters], ignore_index=True)
+returns = returns[returns["Partner"] == p.code][["Period", "Return", "State", "Due", "Submitted at", "Rows", "Errors",
+                                                "Queries", "Attempts"]]
+ui.table(returns, f"{p.code} returns", key="pv-returns")
+st.caption("On time, late or missing against each quarter's due date; errors and queries are from the latest upload.")
+
+st.markdown("#### Their commentary")
+notes = partner_commentary(engine, f.period.id, p.id)
+if notes.empty:
+    st.caption(f"{p.name} wrote no commentary in their {f.period.label} assurance return.")
+for _, n in notes.iterrows():
+    st.markdown(f"**{fs.framework.get(n['Measure']).name if n['Measure'] in fs.framework.ids else n['Measure']}**")
+    st.text(n["Commentary"])
+
+st.markdown("#### Challenges")
+log = challenge_log(engine, date.today(), partner_id=p.id)
+open_log = log[log["Status"] != "closed"]
+st.markdown(f"**{len(open_log)}** open or awaiting a decision · **{len(log) - len(open_log)}** closed")
+if not log.empty:
+    st.dataframe(log[["No.", "Question", "Evidence", "Raised", "Due", "Status", "Outcome", "Overdue", "Response"]],
+                 hide_index=True, width="stretch")
+if not mine.empty:
+    with st.expander(f"Raise a challenge to {p.name}"):
+        pick = st.selectbox("About", mine["id"].tolist(), key="pv-measure", format_func=lambda i: fs.framework.get(i).name)
+        x = fs.get(pick, f.period.label)
+        evidence = Evidence(pick, f.period.label, x.value, x.numerator, x.denominator, x.unit, x.rag)
+        raise_challenge_form(engine, p.code, p.name, evidence, "partner view", ui.current_user_name(), key="pv")
+ui.disclosure_key()

@@ -223,3 +223,11 @@ def scorecard_frame(rows: list[ScorecardRow], publish: bool, commentary: dict[st
             ]
         out.append(row)
     return pd.DataFrame(out)
+
+
+def rank(figure: Figure, peers: list[Figure]) -> tuple[int, int] | None:
+    """(position, out of) among the other partners' rated figures, 1 = best by the measure's polarity."""
+    if figure.value is None or figure.small or figure.polarity == "information" or not peers:
+        return None
+    better = sum((y.value > figure.value) if figure.polarity == "higher" else (y.value < figure.value) for y in peers)
+    return better + 1, len(peers) + 1
