@@ -10,7 +10,7 @@ def test_banner_and_navigation_in_chromium(app_server, browser_page):
     for group in ("Review", "Board", "Returns", "Admin"):
         assert nav.get_by_text(group, exact=True).count() == 1, group
     assert nav.get_by_text("Overview").count() == 1
-    page.get_by_text("Concerns received", exact=True).wait_for()
+    page.get_by_text("Data strand", exact=True).wait_for()
     nav.get_by_text("Board setup").click()
     wait_until_idle(page)
     page.get_by_role("heading", name="Board setup").wait_for()

@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from assurance.db.models import Concern, Partner, ReportingPeriod, Submission
+from assurance.db.models import AssuranceMeasure, Concern, Partner, ReportingPeriod, Submission
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.helpers import APP, open_page, texts
@@ -18,14 +18,16 @@ def test_banner_navigation_and_filters(demo_url):
     assert at.sidebar.selectbox(key="partner").value == "All partners"
 
 
-def test_overview_counts_match_database(demo_url, demo_engine):
+def test_overview_scorecard_matches_database(demo_url, demo_engine):
     at = open_page("pages/overview.py", period="2025-26 Q3")
     with demo_engine.connect() as c:
         pid = c.scalar(select(ReportingPeriod.id).where(ReportingPeriod.label == "2025-26 Q3"))
         n = c.scalar(select(func.count()).select_from(Concern).where(Concern.period_id == pid))
-    metric = next(m for m in at.metric if m.label == "Concerns received")
-    assert metric.value == f"{n:,}"
+    data = at.dataframe[0].value.set_index("Measure")
+    assert data.loc["Safeguarding concerns received", "Value"] == f"{n:,}"
     assert "2025-26 Q3" in texts(at)
+    strands = [h.value for h in at.subheader]
+    assert strands[:3] == ["Data strand", "Quality strand", "Lived experience strand"]
 
 
 def test_submissions_page_lists_the_periods_returns(demo_url, demo_engine):
@@ -38,13 +40,22 @@ def test_submissions_page_lists_the_periods_returns(demo_url, demo_engine):
     assert set(df["Period"]) == {"2026-27 Q1"}
 
 
-def test_partner_view_needs_a_partner_then_shows_theirs(demo_url):
+def test_partner_view_needs_a_partner_then_shows_theirs(demo_url, demo_engine):
     at = open_page("pages/partner_view.py")
     assert "Choose a partner" in texts(at)
-    at = open_page("pages/partner_view.py", partner="AMB")
+    at = open_page("pages/partner_view.py", partner="AMB", period="2026-27 Q2")
     assert "Demo Ambulance Service NHS Trust" in texts(at)
-    df = at.dataframe[0].value
-    assert set(df["Partner"]) == {"AMB"} and len(df) == 12
+    with demo_engine.connect() as c:
+        num, den = c.execute(
+            select(AssuranceMeasure.numerator, AssuranceMeasure.denominator)
+            .join(Partner, Partner.id == AssuranceMeasure.partner_id)
+            .join(ReportingPeriod, ReportingPeriod.id == AssuranceMeasure.period_id)
+            .where(Partner.code == "AMB", ReportingPeriod.label == "2026-27 Q2", AssuranceMeasure.measure_code == "staff_trained")
+        ).one()
+    figures = at.dataframe[0].value.set_index("Measure")
+    row = figures.loc["Staff trained to their safeguarding level"]
+    assert row["Value"] == f"{100 * num / den:.1f}%" and row["Counts"] == f"{num:,} of {den:,}"
+    assert row["RAG"] == "Red" and row["Rank among partners"].endswith("of 10")
 
 
 def test_admin_board_shows_partners_periods_and_baseline(demo_url, demo_engine):
