@@ -1,5 +1,6 @@
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 import ui
@@ -37,9 +38,9 @@ else:
     number = st.selectbox("Challenge", log["No."].tolist(), key="ch-pick",
                           format_func=lambda n: f"{n}: {log.loc[log['No.'] == n, 'Question'].iloc[0][:80]}")
     row = log.loc[log["No."] == number].iloc[0]
-    st.markdown(f"**{row['Partner']}** · status **{row['Status']}**" + (f" ({row['Outcome']})" if row["Outcome"] else ""))
+    st.markdown(f"**{row['Partner']}** · status **{row['Status']}**" + (f" ({row['Outcome']})" if pd.notna(row["Outcome"]) else ""))
     st.text(row["Question"])
-    if row["Evidence"]:
+    if pd.notna(row["Evidence"]) and row["Evidence"]:
         st.caption(f"Evidence when raised: {row['Evidence']}")
     try:
         if row["Status"] != "closed":

@@ -39,17 +39,19 @@ def _choices(url: str) -> tuple[tuple[PeriodInfo, ...], tuple[PartnerInfo, ...]]
 def sidebar_filters() -> Filters:
     """The reporting period and partner every page shares (same widget keys on every page, so the choice carries)."""
     periods, partners = _choices(config.database_url())
+    labels = [p.label for p in reversed(periods)]
+    codes = [ALL_PARTNERS] + [p.code for p in partners]
+    # Widgets belong to a page, so the choice is kept under keys of its own and carried to the next page.
+    for key, options in (("period", labels), ("partner", codes)):
+        kept = st.session_state.get(f"_{key}_choice")
+        if st.session_state.get(key) not in options:
+            st.session_state[key] = kept if kept in options else (options[0] if options else None)
     with st.sidebar:
         st.markdown("**Filters**")
-        labels = [p.label for p in reversed(periods)]
-        if labels and st.session_state.get("period") not in labels:
-            st.session_state["period"] = labels[0]
         label = st.selectbox("Reporting period", labels, key="period", help="UK financial-year quarter")
-        codes = [ALL_PARTNERS] + [p.code for p in partners]
         names = {p.code: f"{p.name} ({p.code})" for p in partners}
-        if st.session_state.get("partner") not in codes:
-            st.session_state["partner"] = ALL_PARTNERS
         code = st.selectbox("Partner", codes, key="partner", format_func=lambda c: names.get(c, c))
+    st.session_state["_period_choice"], st.session_state["_partner_choice"] = label, code
     period = next((p for p in periods if p.label == label), None)
     partner = next((p for p in partners if p.code == code), None)
     return Filters(period, partner, periods, partners)

@@ -1,0 +1,49 @@
+"""Breakdowns against the hand-made Board in tests/measures/dataset.py."""
+
+import pytest
+from sqlalchemy import select
+
+from assurance.analysis import breakdowns as bd
+from assurance.db.models import Partner, ReportingPeriod
+from tests.measures import dataset
+
+
+@pytest.fixture
+def q3(engine):
+    dataset.build(engine)
+    with engine.connect() as c:
+        pid = c.scalar(select(ReportingPeriod.id).where(ReportingPeriod.label == dataset.Q3))
+        la = c.scalar(select(Partner.id).where(Partner.code == "LA"))
+    return engine, pid, la
+
+
+def test_concerns_and_individuals(q3):
+    engine, pid, la = q3
+    out = bd.concerns_by(engine, "outcome", pid)
+    assert dict(zip(out["Concern outcome"], out["Concerns"])) == {"No enquiry": 4, "Section 42 enquiry": 2, "Other enquiry": 1}
+    people = bd.individuals_by(engine, "ethnicity_broad", pid)
+    # P1 has two concerns (White, Refused): counted once per group it appears in
+    assert dict(zip(people["Ethnicity (broad)"], people["Individuals"]))["White"] == 2  # P1 and P2
+    assert bd.concerns_by(engine, "outcome", pid, partner_id=la + 999).empty
+
+
+def test_enquiry_breakdowns_count_s42_only(q3):
+    engine, pid, _ = q3
+    assert bd.s42_concluded(engine, pid) == 4
+    ro = bd.enquiries_by(engine, "risk_outcome", pid)
+    assert dict(zip(ro["Risk outcome"], ro["Enquiries"])) == {"Risk reduced": 1, "Risk remained": 1, "Risk removed": 1,
+                                                              "Not recorded": 1}
+    eq = bd.outcomes_by_group(engine, "gender", pid).set_index("Gender")
+    # every S42 enquiry in the dataset is for concern C1 (a woman aged 65-74)
+    assert eq.loc["Female"].tolist() == [4, 3, 1, 2, 2, 3, 1, 2]
+
+
+def test_audits(q3):
+    engine, pid, _ = q3
+    domains = bd.audit_grades(engine, pid).set_index("Domain")
+    assert domains.loc["Overall"].tolist() == [1, 1, 0, 1, 0]
+    assert domains.loc["Mental capacity", "Not applicable"] == 3
+    found = bd.audit_findings(engine, pid, "do better")
+    assert list(found["Agency"]) == ["ACU"]
+    assert len(bd.audit_findings(engine, pid, "'; DROP TABLE audit_results; --")) == 0  # bound parameters
+    assert len(bd.audit_findings(engine, pid)) == 3

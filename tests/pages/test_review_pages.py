@@ -1,0 +1,93 @@
+"""AppTest for the review pages against the small demo Board, with figures checked independently."""
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlalchemy import func, select, text
+
+from assurance.db.models import Concern, Enquiry, ReportingPeriod
+from tests.pages.helpers import open_page, texts
+
+
+def period_id(engine, label):
+    with engine.connect() as c:
+        return c.scalar(select(ReportingPeriod.id).where(ReportingPeriod.label == label))
+
+
+def test_concerns_page_metrics_follow_the_period(demo_url, demo_engine):
+    for label in ("2026-27 Q2", "2025-26 Q1"):
+        at = open_page("pages/concerns.py", period=label)
+        pid = period_id(demo_engine, label)
+        with demo_engine.connect() as c:
+            n = c.scalar(select(func.count()).select_from(Concern).where(Concern.period_id == pid))
+            top = c.execute(text("SELECT referral_source, count(*) FROM concerns WHERE period_id = :p "
+                                 "GROUP BY referral_source ORDER BY count(*) DESC LIMIT 1"), {"p": pid}).one()
+        metric = next(m for m in at.metric if m.label == "Safeguarding concerns received")
+        assert metric.value == f"{n:,}"
+        assert f"{top[0]} raised the most concerns ({100 * top[1] / n:.1f}%)." in texts(at)
+        assert len(at.get("plotly_chart")) == 5
+
+
+def test_concerns_page_for_a_partner_without_activity(demo_url):
+    at = open_page("pages/concerns.py", partner="POL")
+    assert "has no safeguarding activity return" in texts(at)
+
+
+def test_demographics_counts_each_adult_once(demo_url, demo_engine):
+    at = open_page("pages/demographics.py", period="2026-27 Q2")
+    ids = [period_id(demo_engine, p) for p in ("2025-26 Q3", "2025-26 Q4", "2026-27 Q1", "2026-27 Q2")]
+    with demo_engine.connect() as c:
+        n85 = c.scalar(select(func.count(func.distinct(Concern.person_id)))
+                       .where(Concern.period_id.in_(ids), Concern.age_band.in_(("85-94", "95+"))))
+    ages = at.dataframe[0].value.set_index("Age band")
+    assert ages.loc["85+", "Adults in safeguarding"] == n85
+    assert ages.loc["85+", "Finding"] == "over-represented"
+    assert "Baseline: Luton" in texts(at) and "all ages" in texts(at)
+    at.radio(key="dm-scope").set_value("Section 42 enquiries concluded").run()
+    s42 = at.dataframe[0].value.set_index("Age band")
+    assert s42.loc["85+", "Adults in safeguarding"] < n85
+
+
+def test_outcomes_page(demo_url, demo_engine):
+    at = open_page("pages/outcomes.py", period="2026-27 Q1")
+    pid = period_id(demo_engine, "2026-27 Q1")
+    with demo_engine.connect() as c:
+        answers = c.execute(select(Enquiry.msp_asked).where(Enquiry.period_id == pid,
+                                                            Enquiry.enquiry_type == "Section 42")).scalars().all()
+    asked = sum(a.startswith("Yes") for a in answers)
+    metric = next(m for m in at.metric if m.label == "Adults asked about their desired outcomes")
+    assert metric.value == f"{100 * asked / len(answers):.1f}%"
+    at.radio(key="oc-group").set_value("ethnicity_broad").run()
+    assert "Ethnicity (broad)" in at.dataframe[-1].value.columns
+
+
+def test_audits_page_search(demo_url):
+    at = open_page("pages/audits.py")
+    assert any(m.label == "Audited cases graded good or better" for m in at.metric)
+    at.text_input(key="au-search").input("capacity").run()
+    findings = at.dataframe[-1].value
+    assert len(findings) > 0
+    assert all("capacity" in " ".join(str(v) for v in row).lower() for row in findings.itertuples(index=False))
+
+
+@pytest.fixture
+def publication_mode(monkeypatch, tmp_path):
+    config = (Path(__file__).resolve().parents[2] / "data" / "board.toml").read_text()
+    path = tmp_path / "board.toml"
+    path.write_text(config.replace("publication_mode = false", "publication_mode = true"))
+    monkeypatch.setenv("ASSURANCE_BOARD_CONFIG", str(path))
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+def test_publication_mode_suppresses_small_numbers(demo_url, publication_mode):
+    at = open_page("pages/overview.py", period="2026-27 Q2", partner="AMB")
+    shown = texts(at)
+    assert "Publication mode" in shown
+    quality = at.dataframe[0].value.set_index("Measure")
+    assert quality.loc["Audited cases graded good or better", "Value"] == "[c]"  # 3 audits: too few to show
+    staff = quality.loc["Staff trained to their safeguarding level"]
+    num, den = staff["Counts"].replace(",", "").split(" of ")
+    assert int(num) % 5 == 0 and int(den) % 5 == 0
