@@ -5,7 +5,6 @@ from assurance import config, disclosure
 from assurance.analysis import breakdowns as bd
 from assurance.analysis import representation as rep
 from assurance.charts import bar_chart, representation_chart
-from assurance.periods import Period
 from assurance.reference import england, population
 
 f = ui.page("Demographics", "Who is in safeguarding, against the local adult population: age, gender and ethnicity, "
@@ -18,9 +17,8 @@ area = config.board().population_area
 engine, partner_id = ui.engine(), (f.partner.id if f.partner else None)
 scope_label = st.radio("Adults in", ["Concerns received", "Section 42 enquiries concluded"], horizontal=True, key="dm-scope")
 scope = "concerns" if scope_label == "Concerns received" else "s42"
-window = [Period.parse(f.period.label).shift(-k).label for k in range(3, -1, -1)]
-period_ids = [p.id for p in f.periods if p.label in window]
-st.caption(f"Each adult counted once over the four quarters to {f.period.label} ({window[0]} to {window[-1]}). "
+period_ids = [f.period.id]
+st.caption(f"Each adult counted once in {f.period.label}. "
            f"Baseline: {area}. Ages: {population.AGE_SOURCE}. Ethnicity: {population.ETHNICITY_SOURCE}. A ratio above 1 "
            "means a group is more often in safeguarding than in the population; it is flagged when the 95% interval "
            "excludes 1.")
@@ -42,7 +40,7 @@ st.dataframe(table, hide_index=True, width="stretch")
 counts = {r.group: r.count for r in rows}
 asr, crude = rep.age_standardised_rate(counts, population.adults_by_age_band(area)), rep.crude_rate(sum(counts.values()), population.adults(area))
 if asr is not None and not (publish and disclosure.is_small(sum(counts.values()))):
-    st.markdown(f"**Adults per 100,000** over the four quarters: crude {crude:,.0f}; age-standardised to England's adult "
+    st.markdown(f"**Adults per 100,000** in the quarter: crude {crude:,.0f}; age-standardised to England's adult "
                 f"age mix {asr:,.0f}.")
 
 st.subheader("Gender")

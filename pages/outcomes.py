@@ -53,7 +53,8 @@ for holder, column in ((left, "msp_asked"), (left, "msp_achieved"), (right, "ris
         ui.table(data, f"{label} {f.period.label}", ["Enquiries"], key=f"oc-{column}")
 
 st.subheader("Are outcomes equitable?")
-st.caption("The same outcomes for each group of adults, over the four quarters to the period. Percentages of fewer "
+st.caption("The same outcomes for each group of adults, over the four quarters to the period (more adults, steadier "
+           "percentages). Percentages of fewer "
            "than 10 cases are withheld in publication mode; compare groups with care where numbers are small.")
 group = st.radio("By", ["age_band", "gender", "ethnicity_broad"], horizontal=True, key="oc-group",
                  format_func=lambda c: bd.DEMOGRAPHICS[c])

@@ -57,13 +57,11 @@ def concerns_by(engine: Engine, column: str, period_ids, partner_id: int | None 
 
 def _s42_people():
     """Concluded S42 enquiries with the demographics of their concern (matched on partner and concern ID)."""
-    csub = sub.alias("concern_sub")
-    concern = (select(c.c.partner_id, c.c.concern_ref, c.c.age_band, c.c.gender, c.c.ethnicity_broad,
-                      c.c.ethnicity_detailed, c.c.primary_support_reason)
-               .select_from(c.join(csub, and_(csub.c.id == c.c.submission_id, csub.c.status == "accepted")))
-               .subquery("concern"))
-    joined = e.join(sub, _accepted(e)).outerjoin(
-        concern, and_(concern.c.partner_id == e.c.partner_id, concern.c.concern_ref == e.c.concern_ref))
+    concern = c.alias("concern")
+    accepted_ids = select(sub.c.id).where(sub.c.status == "accepted")
+    joined = e.join(sub, _accepted(e)).outerjoin(concern, and_(
+        concern.c.partner_id == e.c.partner_id, concern.c.concern_ref == e.c.concern_ref,
+        concern.c.submission_id.in_(accepted_ids)))
     return joined, concern
 
 
