@@ -31,6 +31,6 @@ def test_raise_a_challenge_from_the_partner_view(app_server, browser_page):
     wait_until_idle(page)
     page.get_by_role("heading", name="Challenge log").wait_for()
     page.get_by_text("Work on a challenge").wait_for()
-    page.get_by_text(question, exact=True).first.wait_for(timeout=30_000)
+    page.locator('[data-testid="stText"]').filter(has_text=question).first.wait_for(timeout=30_000)
     # the partner chosen on one page is still chosen on the next
     page.get_by_text("challenges for Demo Integrated Care Board", exact=False).wait_for()
