@@ -36,13 +36,13 @@ c2.metric("Amber", int((rated["RAG"] == "Amber").sum()))
 c3.metric("Green", int((rated["RAG"] == "Green").sum()))
 c4.metric("Not rated", int(len(frame) - len(rated)), help="Information-only measures and small numbers")
 
-RAG_MARK = {"Red": "🔴 Red", "Amber": "🟠 Amber", "Green": "🟢 Green", "small number": "⚪ small number", "": ""}
+RAG_FILL = {"Red": "background-color: #F4B6B6", "Amber": "background-color: #FFE08A", "Green": "background-color: #B7E1B0"}
 for strand in STRANDS:
     part = frame[frame["Strand"] == STRAND_NAMES[strand]]
     if part.empty:
         continue
     st.subheader(f"{STRAND_NAMES[strand]} strand")
-    shown = part.drop(columns=["Strand", "id"]).assign(RAG=part["RAG"].map(RAG_MARK))
+    shown = part.drop(columns=["Strand", "id"]).style.map(lambda v: RAG_FILL.get(v, ""), subset=["RAG"])
     st.dataframe(shown, hide_index=True, width="stretch", column_config={
         "Last 8 quarters": st.column_config.LineChartColumn("Last 8 quarters", width="small"),
         "Measure": st.column_config.TextColumn(width="large"),
