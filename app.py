@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import ui
 from assurance import config
 
 st.set_page_config(page_title="Safeguarding Adults Board assurance", page_icon=":material/shield_person:", layout="wide")
@@ -25,10 +26,17 @@ PAGES = {
         st.Page("pages/submissions.py", title="Submissions", icon=":material/inbox:"),
     ],
     "Admin": [
-        st.Page("pages/admin_board.py", title="Board setup", icon=":material/settings:"),
+        st.Page("pages/admin_partners.py", title="Partners", icon=":material/domain:"),
+        st.Page("pages/admin_periods.py", title="Periods and due dates", icon=":material/event:"),
+        st.Page("pages/admin_targets.py", title="Framework targets", icon=":material/target:"),
+        st.Page("pages/admin_baseline.py", title="Population baseline", icon=":material/diversity_3:"),
+        st.Page("pages/admin_users.py", title="Users", icon=":material/group:"),
+        st.Page("pages/admin_audit.py", title="Audit trail", icon=":material/policy:"),
     ],
 }
 
-navigation = st.navigation(PAGES)
+# Only the pages the signed-in user's role may use (each page checks again); before sign-in every URL draws the form.
+user = ui.current_user() if ui.database_ready() else None
+navigation = st.navigation(ui.auth.pages_for(PAGES, user), position="sidebar" if user else "hidden", expanded=True)
 st.sidebar.caption(config.board().name)
 navigation.run()

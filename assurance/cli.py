@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.exc import SQLAlchemyError
 
 from assurance import config
+from assurance.access.roles import AccessDenied, partner_scope, require
 from assurance.config import ConfigError
 from assurance.db.engine import get_engine
 from assurance.periods import PeriodError
@@ -25,6 +26,46 @@ class CommandError(Exception):
 
 def _engine():
     return get_engine(config.database_url())
+
+
+def acting_user(args):
+    """The product user named by --as, whose role then limits the command; None: the operator, who holds the
+    database credentials and so has every right."""
+    name = getattr(args, "as_user", None)
+    if not name:
+        return None
+    from assurance.access.accounts import find_user
+
+    user = find_user(_engine(), name)
+    if user is None or not user.active:
+        raise CommandError(f"There is no active user called {name!r} (see `python -m assurance users list`).")
+    return user
+
+
+def check(args, permission: str, partner_id: int | None = None, any_partner: bool = False):
+    """Refuse the command (AccessDenied) unless the --as user may do `permission`; returns that user or None."""
+    user = acting_user(args)
+    if user is not None:
+        require(user, permission, partner_id, any_partner=any_partner)
+    return user
+
+
+def _partner_for(args, user, code: str | None):
+    """The partner a command is about: a partner-bound --as user's own, whatever --partner says."""
+    from assurance.directory import list_partners
+
+    partners = {p.code: p for p in list_partners(_engine(), include_inactive=True)}
+    scope = partner_scope(user)
+    if scope is not None:
+        own = next(p for p in partners.values() if p.id == scope)
+        if code and code.strip().upper() != own.code:
+            raise AccessDenied(f"Your role ({user.role_label}) lets you see {own.code} only, not {code.upper()}.")
+        return own
+    if code is None:
+        return None
+    if code.strip().upper() not in partners:
+        raise CommandError(f"There is no partner with code {code!r} (see `python -m assurance partners`).")
+    return partners[code.strip().upper()]
 
 
 def _print_table(rows: Sequence[dict], columns: Sequence[str]) -> None:
@@ -41,12 +82,17 @@ def _print_table(rows: Sequence[dict], columns: Sequence[str]) -> None:
 def cmd_init_db(args) -> int:
     from assurance.db.bootstrap import init_database
 
+    check(args, "manage_partners")
     result = init_database(_engine(), config.board())
     print(f"Database ready at {_engine().url.render_as_string(hide_password=True)}")
     print(
         f"Partners: {result.partners_added} added, {result.partners_updated} updated. "
         f"Periods {result.first_period} to {result.last_period} ({result.periods_added} added)."
     )
+    from assurance.access.demo_accounts import ensure_demo_accounts
+
+    if made := ensure_demo_accounts(_engine()):  # demo Boards only
+        print(f"Demo accounts created: {', '.join(made)} (see README).")
     return 0
 
 
@@ -54,6 +100,7 @@ def cmd_demo(args) -> int:
     from assurance.demo import DemoSpec, build_demo, database_is_empty
 
     engine = _engine()
+    check(args, "manage_partners")
     if args.if_empty and not database_is_empty(engine):
         print("The database already holds data; leaving it as it is (drop --if-empty to rebuild it).")
         return 0
@@ -77,6 +124,7 @@ def cmd_demo(args) -> int:
 def cmd_partners(args) -> int:
     from assurance.directory import list_partners
 
+    check(args, "view_figures", any_partner=True)
     partners = list_partners(_engine())
     if not partners:
         raise CommandError("No partners in the database yet: run `python -m assurance init-db` first.")
@@ -91,10 +139,21 @@ def cmd_partners(args) -> int:
 def cmd_measures(args) -> int:
     import csv
 
+    from assurance.access.roles import must_suppress
     from assurance.measures.compute import period_figures
 
-    figures = period_figures(_engine(), args.period, args.partner)
+    user = acting_user(args)
+    partner = _partner_for(args, user, args.partner)
+    check(args, "view_figures", partner.id if partner else None)
+    figures = period_figures(_engine(), args.period, partner.code if partner else None)
     rows = [f.as_json() for f in figures]
+    if user is not None and must_suppress(user):  # publication mode for roles outside the QA subgroup
+        from assurance.disclosure import figure_value, publish_count
+
+        for r, f in zip(rows, figures):
+            r.update(numerator=None if f.numerator is None else publish_count(f.numerator),
+                     denominator=None if f.denominator is None else publish_count(f.denominator),
+                     value=figure_value(f, True) if f.value is not None else None)
     if args.format == "json":
         print(json.dumps(rows, indent=2))
     elif args.format == "csv":
@@ -117,6 +176,7 @@ def cmd_report(args) -> int:
     from assurance.board.pack import build_pack
     from assurance.board.render import render
 
+    check(args, "board_packs")
     out = args.out
     fmt = out.rsplit(".", 1)[-1].lower() if "." in out else ""
     if fmt not in ("pdf", "pptx", "xlsx"):
@@ -127,15 +187,15 @@ def cmd_report(args) -> int:
         if not args.quiet:
             print(f"[{fraction:4.0%}] {message}", flush=True)
 
-    pack = build_pack(_engine(), args.period, today, publish=not args.unsuppressed, progress=progress)
+    pack = build_pack(_engine(), args.period, today, publish=True, progress=progress)
     content = render(pack, fmt, progress)
     try:
         with open(out, "wb") as f:
             f.write(content)
     except OSError as exc:
         raise CommandError(f"Could not write {out}: {exc.strerror}.") from exc
-    mode = "publication mode (small numbers suppressed)" if not args.unsuppressed else "UNSUPPRESSED (QA subgroup only)"
-    print(f"Board pack for {pack.period_label} written to {out} ({len(content):,} bytes, {mode}).")
+    print(f"Board pack for {pack.period_label} written to {out} ({len(content):,} bytes, publication mode: "
+          "small numbers suppressed).")
     return 0
 
 
@@ -166,7 +226,6 @@ def _setup_report(p: argparse.ArgumentParser) -> None:
     p.add_argument("--period", required=True, help='reporting period, e.g. "2025-26 Q1"')
     p.add_argument("--out", required=True, help="pack.pdf, pack.pptx or pack.xlsx (the tables)")
     p.add_argument("--date", help="the date the pack is produced on, YYYY-MM-DD (default today; RAG of actions uses it)")
-    p.add_argument("--unsuppressed", action="store_true", help="unrounded figures, for the QA subgroup only")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
 
 
@@ -189,6 +248,16 @@ COMMANDS: list[tuple[str, str, Callable[[argparse.ArgumentParser], None], Callab
      returns_cli.setup_template, returns_cli.cmd_template),
 ]
 
+# --- access control (assurance/access/commands.py) ---
+from assurance.access import commands as _access  # noqa: E402
+
+COMMANDS += [
+    ("create-admin", "create an administrator account (the first one after init-db)", _access.setup_create_admin,
+     _access.cmd_create_admin),
+    ("users", "list users, add one, or set a user's role, partner, password or status", _access.setup_users,
+     _access.cmd_users),
+]
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -196,6 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Safeguarding Adults Board performance and assurance: load returns, compute the framework, build the demo.",
         epilog="The database is chosen by ASSURANCE_DATABASE_URL (default: SQLite file data/assurance.db).",
     )
+    parser.add_argument("--as", dest="as_user", metavar="USERNAME",
+                        help="act as this product user: their role limits what the command may do and see (without "
+                             "it, the command runs with the operator's full rights)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, help_text, setup, handler in COMMANDS:
         p = sub.add_parser(name, help=help_text, description=help_text)
@@ -207,10 +279,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    code = 1
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        return code
     except (CommandError, ConfigError, PeriodError) as exc:
         print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    except AccessDenied as exc:
+        print(f"Refused: {exc}", file=sys.stderr)
+        _access.record_refusal(_engine(), args, str(exc))
         return 1
     except SQLAlchemyError as exc:
         print(f"Error: the database could not be used ({type(exc).__name__}: {str(exc).splitlines()[0]}).", file=sys.stderr)
@@ -222,3 +300,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Stopped.", file=sys.stderr)
         return 1
+    finally:
+        _access.record_command(_engine(), args, code)

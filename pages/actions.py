@@ -28,7 +28,13 @@ with d1:
     ui.download_csv(frame, "actions")
 with d2:
     st.download_button("Download tracker (Excel)", act.export_tracker(frame), file_name="SAR and audit actions.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       on_click=ui.record_export, args=("SAR and audit actions.xlsx", len(frame)))
+
+may_edit = ui.allowed("edit_actions")  # QA members, the chair and administrators
+if not may_edit:
+    st.caption("Your role lets you read the actions; the QA subgroup, the chair and administrators update them.")
+    st.stop()
 
 if not frame.empty:
     st.markdown("#### Update an action")
@@ -41,9 +47,13 @@ if not frame.empty:
         progress = st.text_area("Progress notes", value=row["Progress notes"] or "")
         evidence = st.text_area("Evidence", value=row["Evidence"] or "")
         if st.form_submit_button("Save"):
+            if not ui.allowed("edit_actions"):  # checked again on the server
+                st.error("Your role does not allow you to update actions.")
+                st.stop()
             try:
                 act.update_action(engine, int(number), actor, status=status, progress=progress, evidence=evidence,
                                   completed_date=completed)
+                ui.audit("action updated", f"action {number}", {"status": status})
                 st.success(f"Action {number} saved.")
                 st.rerun()
             except act.TrackerError as exc:
@@ -52,9 +62,10 @@ if not frame.empty:
 st.markdown("#### Import a tracker")
 st.caption("Use the Excel tracker downloaded above: rows with an Action ID update that action; rows without one add a new SAR action.")
 upload = st.file_uploader("Tracker workbook (.xlsx)", type=["xlsx"], key="act-upload")
-if upload is not None and st.button("Import tracker", type="primary"):
+if upload is not None and st.button("Import tracker", type="primary") and ui.allowed("edit_actions"):
     result = act.import_tracker(engine, upload.getvalue(), actor, upload.name)
     if result.problems:
         st.error("Nothing was imported. Fix these and try again:\n\n" + "\n".join(f"- {p}" for p in result.problems))
     else:
+        ui.audit("actions imported", upload.name, {"new": result.created, "updated": result.updated})
         st.success(f"Imported: {result.created} new, {result.updated} updated, {result.unchanged} unchanged.")

@@ -47,7 +47,9 @@ for strand in STRANDS:
         "Last 8 quarters": st.column_config.LineChartColumn("Last 8 quarters", width="small"),
         "Measure": st.column_config.TextColumn(width="large"),
     })
-ui.download_csv(frame.drop(columns=["Last 8 quarters", "id"]), f"scorecard {f.period.label}")
+exported = frame if publish else scorecard_frame([r for r in rows if r.figure.has_data], True, qa_commentary(
+    ui.engine(), f.period.label, f.partner.id if f.partner else None))
+ui.download_csv(exported.drop(columns=["Last 8 quarters", "id"], errors="ignore"), f"scorecard {f.period.label}")
 ui.disclosure_key()
 
 st.divider()
@@ -68,19 +70,24 @@ if m.comparator is not None:
 if points:
     spc = xmr([v for _, v in points])
     fig = spc_chart([p for p, _ in points], [v for _, v in points], m.name, m.unit, spc, m.target)
-    data = pd.DataFrame({"Period": [x.period for x in series], "Value": values,
-                         "Numerator": [None if publish else x.numerator for x in series],
-                         "Denominator": [None if publish else x.denominator for x in series]})
+    data = pd.DataFrame({"Period": [x.period for x in series],
+                         "Value": [None if isinstance(figure_value(x, True), str) else x.value for x in series],
+                         "Shown as": [figure_text(x, True) for x in series]})
     ui.chart(fig, data, f"{pick} trend", (spc.describe() if spc else "One quarter so far.")
              + f" Latest: {figure_text(series[-1], publish)} in {series[-1].period}.", key="ov-spc")
 
+if not ui.allowed("write_commentary"):
+    st.stop()
 with st.form("qa-commentary", clear_on_submit=True):
     st.markdown(f"**QA commentary on {m.name}, {f.period.label}**")
     note = st.text_area("Why did this change? (shown on the scorecard and in the board pack)", key="ov-note")
     if st.form_submit_button("Save commentary"):
         try:
+            if not ui.allowed("write_commentary"):  # checked again on the server
+                raise CommentaryError("Your role does not allow you to add QA commentary.")
             add_commentary(ui.engine(), pick, f.period.label, note, ui.current_user_name(),
                            f.partner.id if f.partner else None)
+            ui.audit("commentary added", f"{pick} {f.period.label}", {"partner": f.partner.code if f.partner else None})
             st.success("Commentary saved.")
             st.cache_data.clear()
         except CommentaryError as exc:

@@ -27,10 +27,14 @@ if f.period is None:
 publish = ui.publication_mode()
 engine = ui.engine()
 fs = ui.figures(p.code)
-others = [q for q in f.partners if q.code != p.code and q.type != "Board"]
+# A partner-bound user sees where their partner ranks, never the other partners' own figures.
+see_others = not ui.partner_bound(ui.current_user())
+others = [q for q in ui.all_partners() if q.code != p.code and q.type != "Board"]
+notes = partner_commentary(engine, f.period.id, p.id)
+said = dict(zip(notes["Measure"], notes["Commentary"]))
 
 st.markdown(f"#### Their figures for {f.period.label}")
-rows = []
+rows, exported = [], []
 for m in fs.framework.measures:
     x = fs.get(m.id, f.period.label)
     if x is None:
@@ -41,16 +45,18 @@ for m in fs.framework.measures:
     rows.append({"Measure": m.name, "Value": figure_text(x, publish), "Counts": figure_counts(x, publish),
                  "Target": "" if m.target is None else f"{m.target:g}",
                  "RAG": "small number" if x.small else ("no return" if not x.has_data else RAG_LABELS[x.rag]),
-                 "Rank among partners": f"{position[0]} of {position[1]}" if position else "", "id": m.id})
+                 "Rank among partners": f"{position[0]} of {position[1]}" if position else "",
+                 "Their commentary": said.get(m.id, ""), "id": m.id})
+    exported.append({**rows[-1], "Value": figure_text(x, True), "Counts": figure_counts(x, True)})
 mine = pd.DataFrame(rows)
 if mine.empty:
     ui.no_data("No framework measures apply to this partner.")
 else:
     st.dataframe(mine.drop(columns=["id"]), hide_index=True, width="stretch")
-    ui.download_csv(mine.drop(columns=["id"]), f"{p.code} figures {f.period.label}")
+    ui.download_csv(pd.DataFrame(exported).drop(columns=["id"]), f"{p.code} figures {f.period.label}")
 
     compare = [r for r in rows if r["RAG"] not in ("no return",) and fs.framework.get(r["id"]).applies_to in ("assurance", "audit")]
-    if compare:
+    if compare and see_others:
         pick = st.selectbox("Compare with the other partners", [r["id"] for r in compare], key="pv-compare",
                             format_func=lambda i: fs.framework.get(i).name)
         m = fs.framework.get(pick)
@@ -77,7 +83,6 @@ ui.table(returns, f"{p.code} returns", key="pv-returns")
 st.caption("On time, late or missing against each quarter's due date; errors and queries are from the latest upload.")
 
 st.markdown("#### Their commentary")
-notes = partner_commentary(engine, f.period.id, p.id)
 if notes.empty:
     st.caption(f"{p.name} wrote no commentary in their {f.period.label} assurance return.")
 for _, n in notes.iterrows():
@@ -89,9 +94,10 @@ log = challenge_log(engine, date.today(), partner_id=p.id)
 open_log = log[log["Status"] != "closed"]
 st.markdown(f"**{len(open_log)}** open or awaiting a decision · **{len(log) - len(open_log)}** closed")
 if not log.empty:
-    st.dataframe(log[["No.", "Question", "Evidence", "Raised", "Due", "Status", "Outcome", "Overdue", "Response"]],
-                 hide_index=True, width="stretch")
-if not mine.empty:
+    shown_log = log[["No.", "Question", "Evidence", "Raised", "Due", "Status", "Outcome", "Overdue", "Response"]]
+    st.dataframe(shown_log, hide_index=True, width="stretch")
+    ui.download_csv(shown_log, f"{p.code} challenges", key="dl-pv-challenges")
+if not mine.empty and ui.allowed("raise_challenges", p.id):
     with st.expander(f"Raise a challenge to {p.name}"):
         pick = st.selectbox("About", mine["id"].tolist(), key="pv-measure", format_func=lambda i: fs.framework.get(i).name)
         x = fs.get(pick, f.period.label)

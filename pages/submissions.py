@@ -1,9 +1,11 @@
 import streamlit as st
 
 import ui
+from assurance import administration as adm
+from assurance.access.roles import AccessDenied
 from assurance.config import RETURN_TYPES
 from assurance.directory import list_periods
-from assurance.returns.tracker import (LATE, MISSING, NOT_DUE, SUBMITTED, history_frame, set_due_date, state_counts,
+from assurance.returns.tracker import (LATE, MISSING, NOT_DUE, SUBMITTED, history_frame, state_counts,
                                        submission_issues, tracker_frame)
 
 f = ui.page("Submissions", "Which returns are in, late or missing for a quarter, and every upload behind them.")
@@ -18,8 +20,12 @@ label = st.selectbox("Quarter", labels, index=default, key=f"tracker_period_{lab
 period = periods[labels.index(label)]
 
 df = tracker_frame(engine, label)
+if f.partner is not None:  # a partner-bound user's filter is always their own partner
+    df = df[df["Partner"] == f.partner.code].reset_index(drop=True)
 counts = state_counts(df)
-st.caption(f"Returns for {label} were due by {period.due:%d %B %Y}.")
+st.caption(f"Returns for {label} were due by {period.due:%d %B %Y}"
+           + (f". {f.partner.name} only: choose All partners in the sidebar for the whole Board." if f.partner and
+              not ui.partner_bound(ui.current_user()) else "."))
 cols = st.columns(4)
 for col, state in zip(cols, (SUBMITTED, LATE, MISSING, NOT_DUE)):
     col.metric(state, counts[state])
@@ -29,6 +35,9 @@ ui.download_csv(df, f"submissions tracker {label}", key="dl-tracker")
 
 st.markdown("#### History")
 pairs = [f"{r.Partner} · {r.Return}" for r in df.itertuples()]
+if not pairs:
+    ui.no_data("No returns are expected from this partner.")
+    st.stop()
 chosen = st.selectbox("Partner and return", pairs, key="tracker_pair")
 partner_code, return_title = chosen.split(" · ", 1)
 rtype = next(k for k, v in RETURN_TYPES.items() if v == return_title)
@@ -46,10 +55,14 @@ else:
         st.dataframe(issues, hide_index=True, width="stretch")
         ui.download_csv(issues, f"issues submission {sub_id}", key="dl-sub-issues")
 
-with st.expander("Change the due date", icon=":material/event:"):
-    with st.form("due_date"):
-        due = st.date_input("Returns due by", value=period.due, min_value=period.end, format="DD/MM/YYYY")
-        if st.form_submit_button("Save the due date"):
-            set_due_date(engine, label, due)
-            st.success(f"Returns for {label} are now due by {due:%d %B %Y}.")
-            st.rerun()
+if ui.allowed("manage_periods"):
+    with st.expander("Change the due date", icon=":material/event:"):
+        with st.form("due_date"):
+            due = st.date_input("Returns due by", value=period.due, min_value=period.end, format="DD/MM/YYYY")
+            if st.form_submit_button("Save the due date"):
+                try:
+                    adm.set_due_date(engine, ui.current_user(), label, due, address=ui.auth.client_address())
+                    st.success(f"Returns for {label} are now due by {due:%d %B %Y}.")
+                    st.rerun()
+                except (adm.AdminError, AccessDenied) as exc:
+                    st.error(str(exc))

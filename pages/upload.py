@@ -1,6 +1,8 @@
 import streamlit as st
 
 import ui
+from assurance.access import audit
+from assurance.access.roles import AccessDenied
 from assurance.config import RETURN_TYPES
 from assurance.directory import list_periods
 from assurance.returns.load import load_prepared, record_rejection
@@ -15,6 +17,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 f = ui.page("Upload a return", "Check a quarterly return against the rules, see every problem, then load it.")
 engine = ui.engine()
+me = ui.current_user()
+user = me.actor
+address = ui.auth.client_address()
 
 with st.expander("Templates, and what goes in each return", icon=":material/download:"):
     cols = st.columns(len(RETURN_TYPES))
@@ -24,13 +29,14 @@ with st.expander("Templates, and what goes in each return", icon=":material/down
     for tab, rtype in zip(st.tabs(list(RETURN_TYPES.values())), RETURN_TYPES):
         tab.markdown(spec_markdown(get_spec(rtype)))
 
-partners = {p.code: f"{p.name} ({p.code})" for p in f.partners}
+partners = {p.code: f"{p.name} ({p.code})" for p in f.partners}  # a partner-bound user's own partner only
 period_labels = [p.label for p in reversed(list_periods(engine))]
-c1, c2, c3, c4 = st.columns(4)
-partner = c1.selectbox("Partner", [DETECT, *partners], format_func=lambda c: partners.get(c, c), key="upload_partner")
+c1, c2, c3 = st.columns(3)
+partner_choices = list(partners) if ui.partner_bound(me) else [DETECT, *partners]
+partner = c1.selectbox("Partner", partner_choices, format_func=lambda c: partners.get(c, c), key="upload_partner")
 period = c2.selectbox("Quarter", [DETECT, *period_labels], key="upload_period")
 rtype = c3.selectbox("Return", [DETECT, *RETURN_TYPES], format_func=lambda t: RETURN_TYPES.get(t, t), key="upload_type")
-user = c4.text_input("Your name", key="upload_user", placeholder="who is submitting")
+st.caption(f"Submitting as **{ui.plain(me.name)}** ({me.username}).")
 uploaded = st.file_uploader("Return file (.xlsx, .xlsm, .xls, .ods or .csv)", type=["xlsx", "xlsm", "xls", "ods", "csv"],
                             key="upload_file")
 if uploaded is None:
@@ -50,9 +56,16 @@ if state.get("upload_choice") != choice:
         report = preview(prepared, engine)
     except (ReadError, UsageError) as exc:
         bar.empty()
+        if isinstance(exc, ReadError):
+            ui.audit(audit.UPLOAD_REFUSED, uploaded.name, {"reason": str(exc), "size": uploaded.size})
         st.error(f"{exc} Nothing has been changed.", icon=":material/block:")
         st.stop()
     bar.empty()
+    if prepared.partner is not None and not ui.allowed("upload_returns", prepared.partner.id):
+        ui.audit(audit.ACCESS_REFUSED, uploaded.name, {"needs": "upload_returns", "partner": prepared.partner.code})
+        st.error(f"This file is a return from {prepared.partner.name}, and your role lets you upload returns only for "
+                 f"{me.partner_name or 'your own partner'}. Nothing has been changed.", icon=":material/block:")
+        st.stop()
     state.update(upload_choice=choice, upload_prepared=prepared, upload_report=report, upload_result=None)
 prepared, report, result = state["upload_prepared"], state["upload_report"], state.get("upload_result")
 
@@ -80,7 +93,7 @@ if result is not None:
         st.error(f"This return cannot be loaded: it has {n:,} error{'s' if n != 1 else ''}. Nothing has been changed.",
                  icon=":material/block:")
 elif report.error_count:
-    st.session_state["upload_result"] = result = record_rejection(prepared, engine, user or "upload page")
+    st.session_state["upload_result"] = result = record_rejection(prepared, engine, user, by=me, address=address)
     st.rerun()
 else:
     if report.query_count:
@@ -90,12 +103,15 @@ else:
     else:
         st.success("No problems found.", icon=":material/check_circle:")
         confirmed = True
-    if not user:
-        st.caption("Enter your name above to load the return.")
-    if st.button("Load this return", type="primary", disabled=not (confirmed and user), key="upload_load"):
+    if st.button("Load this return", type="primary", disabled=not confirmed, key="upload_load"):
         bar = st.progress(0.85, text="Loading")
-        state["upload_result"] = load_prepared(prepared, engine, user, "upload",
-                                               progress=lambda frac, msg: bar.progress(min(frac, 1.0), text=msg))
+        try:
+            state["upload_result"] = load_prepared(prepared, engine, user, "upload",
+                                                   progress=lambda frac, msg: bar.progress(min(frac, 1.0), text=msg),
+                                                   by=ui.current_user(), address=address)
+        except AccessDenied as exc:  # the role changed since the check above
+            st.error(f"{exc} Nothing has been changed.", icon=":material/block:")
+            st.stop()
         st.rerun()
 
 if report.issues:
@@ -121,4 +137,4 @@ if report.issues:
     d2.download_button("Download the workbook with problem cells highlighted",
                        lambda: highlighted_workbook(prepared.data, prepared.file_name, report.issues),
                        file_name=f"checked {uploaded.name.rsplit('.', 1)[0]}.xlsx", mime=XLSX, key="dl-highlighted",
-                       on_click="ignore")
+                       on_click=ui.record_export, args=(f"checked {uploaded.name}", len(report.issues)))

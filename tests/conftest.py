@@ -143,3 +143,18 @@ def demo_copy_url(databases, demo_db, monkeypatch):
     url = databases.new(template=demo_db[0])
     monkeypatch.setenv("ASSURANCE_DATABASE_URL", url)
     return url
+
+
+@pytest.fixture
+def config_copy(tmp_path, monkeypatch):
+    """Private copies of the Board configuration and the framework file, for tests that change them."""
+    import shutil
+
+    from assurance.measures.framework import framework_path
+
+    board_path, framework_file = tmp_path / "board.toml", tmp_path / "framework.toml"
+    shutil.copy(config.DATA_DIR / "board.toml", board_path)
+    shutil.copy(framework_path(), framework_file)
+    monkeypatch.setenv("ASSURANCE_BOARD_CONFIG", str(board_path))
+    monkeypatch.setenv("ASSURANCE_FRAMEWORK", str(framework_file))
+    return board_path, framework_file

@@ -11,14 +11,37 @@ import pandas as pd
 import streamlit as st
 
 from assurance import config
+from assurance.access import audit as _audit
+from assurance.access.accounts import UserInfo
+from assurance.access.roles import must_suppress as _must_suppress
+from assurance.access.roles import partner_bound
 from assurance.db.engine import get_engine, schema_ready
 from assurance.directory import PartnerInfo, PeriodInfo, list_partners, periods_with_data
+from assurance.exports import safe_csv
+from ui import auth
 
 ALL_PARTNERS = "All partners"
 
 
-@st.cache_resource
+def _navigation_only() -> None:
+    """app.py's st.navigation is the only router. Streamlit treats a project with a pages/ folder as a legacy
+    multipage app until st.navigation first runs in the process, so a deep link as the server's very first
+    request would run the page without app.py. Switch that off as soon as any page imports ui (ui.page still
+    checks sign-in and permission on every page either way)."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+    except (ImportError, AttributeError):
+        pass
+
+
+_navigation_only()
+
+
 def engine():
+    """The engine for the configured database (get_engine keeps one per URL; keyed by URL so a changed
+    ASSURANCE_DATABASE_URL, as in tests, is never served another database's engine)."""
     return get_engine(config.database_url())
 
 
@@ -36,11 +59,22 @@ def _choices(url: str) -> tuple[tuple[PeriodInfo, ...], tuple[PartnerInfo, ...]]
     return tuple(periods_with_data(eng)), tuple(list_partners(eng))
 
 
-def sidebar_filters() -> Filters:
-    """The reporting period and partner every page shares (same widget keys on every page, so the choice carries)."""
+def all_partners() -> tuple[PartnerInfo, ...]:
+    """Every active partner, whoever is signed in (for rankings that name no other partner)."""
+    return _choices(config.database_url())[1]
+
+
+def sidebar_filters(user: UserInfo | None = None) -> Filters:
+    """The reporting period and partner every page shares (same widget keys on every page, so the choice carries).
+
+    A partner-bound user (analyst, partner lead) gets their own partner whatever the session or URL says.
+    """
     periods, partners = _choices(config.database_url())
+    bound = partner_bound(user)
+    if bound:
+        partners = tuple(p for p in partners if p.id == user.partner_id)
     labels = [p.label for p in reversed(periods)]
-    codes = [ALL_PARTNERS] + [p.code for p in partners]
+    codes = ([] if bound else [ALL_PARTNERS]) + [p.code for p in partners]
     # Widgets belong to a page, so the choice is kept under keys of its own and carried to the next page.
     for key, options in (("period", labels), ("partner", codes)):
         kept = st.session_state.get(f"_{key}_choice")
@@ -50,15 +84,22 @@ def sidebar_filters() -> Filters:
         st.markdown("**Filters**")
         label = st.selectbox("Reporting period", labels, key="period", help="UK financial-year quarter")
         names = {p.code: f"{p.name} ({p.code})" for p in partners}
-        code = st.selectbox("Partner", codes, key="partner", format_func=lambda c: names.get(c, c))
+        code = st.selectbox("Partner", codes, key="partner", format_func=lambda c: names.get(c, c), disabled=bound)
     st.session_state["_period_choice"], st.session_state["_partner_choice"] = label, code
     period = next((p for p in periods if p.label == label), None)
     partner = next((p for p in partners if p.code == code), None)
+    if bound:
+        partner = partners[0] if partners else None
     return Filters(period, partner, periods, partners)
 
 
-def page(title: str, caption: str | None = None) -> Filters:
-    """Start a page: the demo banner, the shared sidebar filters, then the title. Every page calls this first."""
+def page(title: str, caption: str | None = None, needs: str | None = None) -> Filters:
+    """Start a page: the demo banner, sign-in, the permission check, the shared sidebar filters, then the title.
+
+    Every page calls this first. Nobody signed in: the sign-in form is drawn instead and the page stops. `needs`
+    is the permission the page needs (default: the page's entry in access.roles.PAGE_PERMISSIONS, else
+    view_figures); without it the user gets a plain refusal, not the page.
+    """
     demo_banner()
     if not database_ready():
         st.error(
@@ -66,7 +107,17 @@ def page(title: str, caption: str | None = None) -> Filters:
             "builds the synthetic demo), then reload this page."
         )
         st.stop()
-    f = sidebar_filters()
+    user = auth.current_user()
+    if user is None:
+        auth.sign_in_form()
+        st.stop()
+    auth.sidebar_identity(user)
+    page_path = auth.caller_page()
+    auth.require_page(user, needs or auth.page_permission(page_path), page_path)
+    if partner_bound(user) and user.partner_id is None:
+        st.error("Your account is not linked to a partner yet. Ask an administrator.")
+        st.stop()
+    f = sidebar_filters(user)
     st.title(title)
     if caption:
         st.caption(caption)
@@ -88,29 +139,60 @@ def database_ready() -> bool:
 
 
 def download_csv(df: pd.DataFrame, file_stem: str, label: str = "Download data (CSV)", key: str | None = None) -> None:
+    """A CSV download of the frame, formula-safe (assurance.exports.safe_frame); the download is audited."""
     st.download_button(
-        label, df.to_csv(index=False).encode("utf-8-sig"), file_name=f"{file_stem}.csv", mime="text/csv",
-        key=key or f"dl-{file_stem}",
+        label, safe_csv(df), file_name=f"{file_stem}.csv", mime="text/csv",
+        key=key or f"dl-{file_stem}", on_click=record_export, args=(f"{file_stem}.csv", len(df)),
     )
+
+
+def record_export(file_name: str, rows: int | None = None) -> None:
+    """Audit an export (use as on_click of any other download button)."""
+    auth.record(_audit.EXPORT, file_name, None if rows is None else {"rows": rows})
+
+
+def plain(text: str) -> str:
+    """Text a user typed, escaped so Markdown shows it literally."""
+    return auth.plain(text)
 
 
 def no_data(message: str = "No data for this period yet.") -> None:
     st.info(message, icon=":material/info:")
 
 
-def current_user_name() -> str:
-    """Who is using the app, for the record (until sign-in arrives: the operating-system user)."""
-    import getpass
+def current_user() -> UserInfo | None:
+    """The signed-in user (role, partner_id, partner_code, ...); None when nobody is signed in."""
+    return auth.current_user()
 
-    return st.session_state.get("user_name") or getpass.getuser()
+
+def current_user_name() -> str:
+    """Who is using the app, for the record: the signed-in user's username."""
+    user = auth.current_user()
+    return user.actor if user else "anonymous"
+
+
+def must_suppress() -> bool:
+    """Whether figures shown to the signed-in user must be suppressed (roles outside the QA subgroup)."""
+    return _must_suppress(auth.current_user())
+
+
+def allowed(permission: str, partner_id: int | None = None) -> bool:
+    """Server-side check before an action: may the signed-in user do `permission` (for that partner)?"""
+    return auth.allowed(permission, partner_id)
+
+
+def audit(action: str, target: str | None = None, details=None) -> None:
+    """Record an event in the audit trail as the signed-in user (from their address)."""
+    auth.record(action, target, details)
 
 
 # --- figures, tables and charts, as every review page shows them --------------------------------
 
 
 def publication_mode() -> bool:
-    """Whether figures on screen go through small-number suppression."""
-    return config.board().publication_mode
+    """Whether figures on screen go through small-number suppression: the Board's setting, and always for roles
+    outside the QA subgroup."""
+    return config.board().publication_mode or must_suppress()
 
 
 @st.cache_data(ttl=120, max_entries=64, show_spinner=False)
@@ -128,31 +210,41 @@ def figures(partner_code: str | None = None):
     return _figures(config.database_url(), partner_code, path.stat().st_mtime if path.exists() else 0.0)
 
 
-def table(frame: pd.DataFrame, file_stem: str, count_columns: list[str] | None = None, key: str | None = None,
-          **kwargs) -> pd.DataFrame:
-    """A table with its CSV download; count columns are suppressed in publication mode. Returns what was shown."""
+def published(frame: pd.DataFrame, count_columns: list[str] | None) -> pd.DataFrame:
+    """The frame with its count columns suppressed and rounded (publication mode)."""
     from assurance.disclosure import publish_table
 
-    shown = frame
-    if count_columns and publication_mode() and not frame.empty:
-        shown = publish_table(frame, count_columns).astype({c: str for c in count_columns})
+    present = [c for c in (count_columns or []) if c in frame.columns]
+    if not present or frame.empty:
+        return frame
+    return publish_table(frame, present).astype({c: str for c in present})
+
+
+def table(frame: pd.DataFrame, file_stem: str, count_columns: list[str] | None = None, key: str | None = None,
+          **kwargs) -> pd.DataFrame:
+    """A table with its CSV download. Count columns are suppressed on screen in publication mode, and always in
+    the download (every export leaves the product in publication mode). Returns what was shown."""
+    shown = published(frame, count_columns) if publication_mode() else frame
     st.dataframe(shown, hide_index=True, width="stretch", **kwargs)
-    download_csv(shown, file_stem, key=key)
+    download_csv(published(frame, count_columns), file_stem, key=key)
     return shown
 
 
-def chart(fig, data: pd.DataFrame, file_stem: str, summary: str, key: str | None = None) -> None:
-    """A Plotly chart, a sentence saying what it shows, and its data as CSV."""
+def chart(fig, data: pd.DataFrame, file_stem: str, summary: str, key: str | None = None,
+          count_columns: list[str] | None = None) -> None:
+    """A Plotly chart, a sentence saying what it shows, and its data as CSV (count columns in publication mode)."""
     st.plotly_chart(fig, width="stretch", key=key)
     st.caption(summary)
-    download_csv(data, file_stem, label="Download chart data (CSV)", key=f"dl-chart-{key or file_stem}")
+    download_csv(published(data, count_columns), file_stem, label="Download chart data (CSV)",
+                 key=f"dl-chart-{key or file_stem}")
 
 
 def disclosure_key() -> None:
     """The key to the suppression symbols, shown whenever publication mode is on."""
     from assurance.disclosure import KEY
 
-    if publication_mode():
-        with st.expander("Publication mode is on: key to symbols"):
-            for symbol, meaning in KEY:
-                st.markdown(f"**{symbol}**: {meaning}")
+    title = ("Publication mode is on: key to symbols" if publication_mode()
+             else "Unrounded figures for the QA subgroup; downloads are in publication mode: key to symbols")
+    with st.expander(title):
+        for symbol, meaning in KEY:
+            st.markdown(f"**{symbol}**: {meaning}")

@@ -10,7 +10,11 @@ from assurance.board.challenges import ChallengeError, Evidence, raise_challenge
 
 
 def raise_challenge_form(engine, partner_code: str, partner_name: str, evidence: Evidence, source: str, actor: str, key: str) -> int | None:
-    """Draw the form; returns the new challenge number once raised."""
+    """Draw the form (only for roles that may raise challenges); returns the new challenge number once raised."""
+    import ui
+
+    if not ui.allowed("raise_challenges"):
+        return None
     with st.form(key=f"challenge-{key}", clear_on_submit=True):
         st.markdown(f"**Challenge {partner_name}**")
         if evidence.describe():
@@ -20,6 +24,11 @@ def raise_challenge_form(engine, partner_code: str, partner_name: str, evidence:
         meeting = c1.date_input("Meeting date", value=date.today(), key=f"m-{key}", format="DD/MM/YYYY")
         due = c2.date_input("Response due", value=date.today() + timedelta(days=28), key=f"d-{key}", format="DD/MM/YYYY")
         if st.form_submit_button("Raise challenge", type="primary"):
+            from assurance.access import audit
+
+            if not ui.allowed("raise_challenges"):  # server-side check, whatever the page drew
+                st.error("Your role does not allow you to raise challenges.")
+                return None
             try:
                 number = raise_challenge(
                     engine, partner_code=partner_code, question=question, raised_by=actor, evidence=evidence,
@@ -28,6 +37,7 @@ def raise_challenge_form(engine, partner_code: str, partner_name: str, evidence:
             except ChallengeError as exc:
                 st.error(str(exc))
                 return None
+            ui.audit(audit.CHALLENGE_RAISED, f"challenge {number}", {"partner": partner_code, "source": source})
             st.success(f"Challenge {number} raised with {partner_name}. It is in the challenge log.")
             return number
     return None

@@ -31,10 +31,10 @@ def sync_partners(session, board: BoardConfig) -> tuple[int, int]:
         returns = ",".join(pc.returns)
         p = existing.get(pc.code)
         if p is None:
-            session.add(Partner(code=pc.code, name=pc.name, type=pc.type, returns=returns, active=True))
+            session.add(Partner(code=pc.code, name=pc.name, type=pc.type, returns=returns, active=pc.active))
             added += 1
-        elif (p.name, p.type, p.returns, p.active) != (pc.name, pc.type, returns, True):
-            p.name, p.type, p.returns, p.active = pc.name, pc.type, returns, True
+        elif (p.name, p.type, p.returns, p.active) != (pc.name, pc.type, returns, pc.active):
+            p.name, p.type, p.returns, p.active = pc.name, pc.type, returns, pc.active
             updated += 1
     configured = {pc.code for pc in board.partners}
     for code, p in existing.items():

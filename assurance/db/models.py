@@ -370,3 +370,40 @@ class QuarterlyFigure(Base):
     denominator: Mapped[int | None] = mapped_column(BigInteger)
 
     __table_args__ = (UniqueConstraint("period_id", "partner_id", "definition", name="uq_quarterly_figures_key"),)
+
+
+class User(Base):
+    """Someone who may sign in: a local account (password hash) or an OpenID Connect user matched by e-mail."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)  # stored lower-case
+    role: Mapped[str] = mapped_column(String(20))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    last_sign_in: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(120))
+
+
+class AuditEvent(Base):
+    """The audit trail: append-only (database triggers reject UPDATE and DELETE)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(60))
+    target: Mapped[str | None] = mapped_column(String(200))
+    details: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(10))  # app / cli
+    address: Mapped[str] = mapped_column(String(64))  # client IP, "local" or "cli"
+
+    __table_args__ = (Index("ix_audit_events_actor_action", "actor", "action"),)

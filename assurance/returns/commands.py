@@ -18,13 +18,15 @@ def setup_load(p: argparse.ArgumentParser) -> None:
     p.add_argument("--partner", help="partner code (default: from the file name)")
     p.add_argument("--period", help='quarter, e.g. "2025-26 Q1" (default: from the file name or the dates inside)')
     p.add_argument("--type", choices=list(RETURN_TYPES), help="return type (default: from the sheets)")
-    p.add_argument("--user", help="who is submitting (default: your login name)")
+    p.add_argument("--user", help="who is submitting, for the record (default: the --as user, else your login name)")
     p.add_argument("--report", metavar="ISSUES.csv", help="also write every issue to this CSV file")
 
 
 def cmd_load(args) -> int:
     """Exit 0 when every file loaded (queries are printed), 1 when any was rejected, 2 for a usage error."""
-    from assurance.cli import _engine
+    from assurance.cli import _engine, acting_user, check
+    from assurance.access import audit
+    from assurance.exports import safe_frame
     from assurance.returns.issues import ERROR, issues_frame
     from assurance.returns.load import load_bytes
     from assurance.returns.read import ReadError
@@ -41,17 +43,20 @@ def cmd_load(args) -> int:
     else:
         print(f"Error: {path} does not exist.", file=sys.stderr)
         return 2
-    user = args.user or _login()
+    by = check(args, "upload_returns", any_partner=True)  # and for the return's partner, when it is known
+    user = args.user or (by.actor if by else _login())
     engine = _engine()
     all_issues, rejected = [], 0
     for f in files:
         try:
-            result = load_bytes(f.read_bytes(), f.name, engine, user, args.partner, args.period, args.type, source="cli")
+            result = load_bytes(f.read_bytes(), f.name, engine, user, args.partner, args.period, args.type, source="cli",
+                                by=by, address="cli")
         except UsageError as exc:
             print(f"Error: {exc}", file=sys.stderr)
             return 2
         except ReadError as exc:
             rejected += 1
+            audit.record(engine, user, audit.UPLOAD_REFUSED, f.name, {"reason": str(exc)}, source="cli", address="cli")
             print(f"REJECTED  {f.name}: {exc} Nothing was loaded.")
             continue
         report = result.report
@@ -72,7 +77,7 @@ def cmd_load(args) -> int:
             print(f"  ... {total - shown:,} more issues of the same kinds are counted above but not listed.")
         all_issues.extend(report.issues)
     if args.report:
-        issues_frame(all_issues, readable=True).to_csv(args.report, index=False, encoding="utf-8-sig")
+        safe_frame(issues_frame(all_issues, readable=True)).to_csv(args.report, index=False, encoding="utf-8-sig")
         print(f"Issues written to {args.report} ({len(all_issues):,} rows).")
     if len(files) > 1:
         print(f"{len(files) - rejected} of {len(files)} returns loaded.")
@@ -92,12 +97,14 @@ def setup_submissions(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_submissions(args) -> int:
-    from assurance.cli import CommandError, _engine, _print_table
+    from assurance.cli import CommandError, _engine, _partner_for, _print_table, acting_user, check
     from assurance.directory import list_periods
     from assurance.periods import Period
     from assurance.returns.tracker import history_frame, state_counts, tracker_frame
 
     engine = _engine()
+    partner = _partner_for(args, acting_user(args), None)  # a partner-bound --as user sees their own only
+    check(args, "view_returns", partner.id if partner else None)
     periods = list_periods(engine)
     if not periods:
         raise CommandError("No reporting periods yet: run `python -m assurance init-db` first.")
@@ -113,9 +120,14 @@ def cmd_submissions(args) -> int:
         df = tracker_frame(engine, label, date.today())
         cols = ["Partner", "Return", "State", "Latest file", "Status", "Rows", "Errors", "Queries", "Submitted by",
                 "Submitted at", "Attempts"]
+        if partner is not None:
+            df = df[df["Partner"] == partner.code]
         due = df["Due"].iloc[0] if len(df) else None
         counts = ", ".join(f"{n} {s.lower()}" for s, n in state_counts(df).items() if n)
-        print(f"{label}: returns due {due:%d %B %Y}. {counts}.")
+        if due is not None:
+            print(f"{label}: returns due {due:%d %B %Y}. {counts}.")
+    if args.history and partner is not None:
+        df = df[df["Partner"] == partner.code]
     if df.empty:
         print("No submissions for this period.")
         return 0

@@ -17,6 +17,8 @@ from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from assurance.access import audit
+from assurance.access.roles import require
 from assurance.db.engine import bulk_insert
 from assurance.measures.figures import refresh_after_load
 from assurance.db.models import Enquiry, EnquiryRisk, Partner, StoredFile, Submission, ValidationIssue
@@ -43,10 +45,10 @@ class LoadResult:
 
 def load_bytes(data: bytes, file_name: str, engine: Engine, user: str, partner: str | None = None,
                period: str | None = None, return_type: str | None = None, source: str = "cli",
-               progress: Progress | None = None) -> LoadResult:
+               progress: Progress | None = None, by=None, address: str | None = None) -> LoadResult:
     """prepare + load_prepared. Raises ReadError (unreadable/hostile file) or UsageError (bad choices)."""
     prepared = prepare(data, file_name, engine, partner, period, return_type, progress)
-    return load_prepared(prepared, engine, user, source, progress)
+    return load_prepared(prepared, engine, user, source, progress, by, address)
 
 
 def load_file(path: str | Path, engine: Engine, user: str, **kwargs) -> LoadResult:
@@ -55,12 +57,25 @@ def load_file(path: str | Path, engine: Engine, user: str, **kwargs) -> LoadResu
 
 
 def load_prepared(prepared: Prepared, engine: Engine, user: str, source: str = "upload",
-                  progress: Progress | None = None) -> LoadResult:
-    """Check again inside the transaction and load if there are no errors; otherwise record the rejection."""
+                  progress: Progress | None = None, by=None, address: str | None = None) -> LoadResult:
+    """Check again inside the transaction and load if there are no errors; otherwise record the rejection.
+
+    `by` (a signed-in user, or None for the command line's operator) must be allowed to upload for the partner
+    (AccessDenied otherwise, before anything is written). The audit trail records the outcome, and every
+    submission superseded, in the same transaction.
+    """
     report_progress = progress or (lambda _f, _m: None)
+    if by is not None and prepared.partner is not None:
+        require(by, "upload_returns", prepared.partner.id)
+    trail = {"file": prepared.file_name, "sha256": prepared.sha256, "return": prepared.spec.type if prepared.spec else None,
+             "partner": prepared.partner.code if prepared.partner else None,
+             "period": prepared.period.label if prepared.period else None}
+    where = dict(source="cli" if source == "cli" else "app", address=address)
     if not prepared.can_record:  # no partner/period to record against: nothing is written
         with engine.connect() as conn:
-            return LoadResult("rejected", None, [], check(prepared, conn))
+            report = check(prepared, conn)
+        audit.record(engine, user, audit.RETURN_REJECTED, prepared.file_name, {**trail, "errors": report.error_count}, **where)
+        return LoadResult("rejected", None, [], report)
     now = datetime.now().replace(microsecond=0)
     with engine.connect() as conn:
         _lock(conn, prepared.partner.id)
@@ -90,14 +105,23 @@ def load_prepared(prepared: Prepared, engine: Engine, user: str, source: str = "
                 report_progress(0.97, "Updating the quarterly figures")
                 refresh_after_load(conn, prepared.period_id)
         _insert_issues(conn, report, sub_id)
+        outcome = {**trail, "rows": rows, "errors": report.error_count, "queries": report.query_count}
+        if status == "loading":
+            audit.record(engine, user, audit.RETURN_LOADED, f"submission {sub_id}", outcome, conn=conn, **where)
+            for old in superseded:
+                audit.record(engine, user, audit.SUBMISSION_SUPERSEDED, f"submission {old}", {**trail, "by": sub_id},
+                             conn=conn, **where)
+        else:
+            audit.record(engine, user, audit.RETURN_REJECTED, f"submission {sub_id}", outcome, conn=conn, **where)
         conn.commit()
     report_progress(1.0, "Done")
     return LoadResult("accepted" if status == "loading" else "rejected", sub_id, superseded, report, rows)
 
 
-def record_rejection(prepared: Prepared, engine: Engine, user: str, source: str = "upload") -> LoadResult:
+def record_rejection(prepared: Prepared, engine: Engine, user: str, source: str = "upload", by=None,
+                     address: str | None = None) -> LoadResult:
     """Same as load_prepared for a return with errors: the attempt and its issues are kept, no facts."""
-    return load_prepared(prepared, engine, user, source)
+    return load_prepared(prepared, engine, user, source, by=by, address=address)
 
 
 # --- pieces of the transaction -------------------------------------------------------------------------

@@ -78,3 +78,15 @@ def browser_page():
 def wait_until_idle(page) -> None:
     """Streamlit has finished running the script (content is drawn)."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+
+
+def sign_in(page, base: str, username: str, password: str, path: str = "") -> None:
+    """Open the app and sign in through the form (the session then lives as long as the tab)."""
+    page.goto(f"{base}/{path}")
+    wait_until_idle(page)
+    page.get_by_role("heading", name="Sign in").wait_for()
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    wait_until_idle(page)
+    page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Sign out").wait_for()

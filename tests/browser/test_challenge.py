@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.browser.conftest import wait_until_idle
+from assurance.access.demo_accounts import DEMO_PASSWORD
+from tests.browser.conftest import sign_in, wait_until_idle
 
 
 @pytest.fixture
@@ -13,8 +14,7 @@ def demo_url(demo_copy_url):
 
 def test_raise_a_challenge_from_the_partner_view(app_server, browser_page):
     page = browser_page
-    page.goto(app_server)
-    wait_until_idle(page)
+    sign_in(page, app_server, "chair", DEMO_PASSWORD)
     nav = page.locator('[data-testid="stSidebarNav"]')
     nav.get_by_text("Partner view").click()
     wait_until_idle(page)

@@ -2,13 +2,20 @@
 
 import pytest
 
-from tests.browser.conftest import wait_until_idle
+from assurance.access.accounts import UserInfo, create_user
+from assurance.db.engine import get_engine
+from tests.browser.conftest import sign_in, wait_until_idle
 from tests.returns.builders import activity_sheets, xlsx
+
+PASSWORD = "council analyst password"
 
 
 @pytest.fixture
 def demo_url(db_url):
-    """Serve a fresh database, not the shared read-only demo: a rejected upload is recorded."""
+    """Serve a fresh database, not the shared read-only demo: a rejected upload is recorded. The council's analyst
+    signs in."""
+    create_user(get_engine(db_url), UserInfo(None, "setup", "setup", "admin"), "sam", "Sam Analyst", "analyst", "LA",
+                password=PASSWORD)
     return db_url
 
 
@@ -18,9 +25,11 @@ def test_upload_shows_the_validation_report(app_server, browser_page, tmp_path):
     path = tmp_path / "LA 2025-26 Q2.xlsx"
     path.write_bytes(xlsx(sheets))
     page = browser_page
-    page.goto(f"{app_server}/upload")
+    sign_in(page, app_server, "sam", PASSWORD)
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Upload a return").click()
     wait_until_idle(page)
     page.get_by_role("heading", name="Upload a return").wait_for()
+    page.get_by_text("Submitting as Sam Analyst").wait_for()
     page.set_input_files('[data-testid="stFileUploader"] input[type="file"]', str(path))
     page.get_by_text("Validation report").wait_for(timeout=60_000)
     wait_until_idle(page)

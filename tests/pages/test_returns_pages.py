@@ -1,11 +1,14 @@
 """AppTest for the Returns pages: upload (validate, report, load) and the submissions tracker."""
 
+import json
+
 import pytest
 import streamlit as st
 from sqlalchemy import func, select
 
+from assurance.access import audit
 from assurance.db.models import Concern, Submission
-from tests.pages.helpers import open_page, texts
+from tests.pages.helpers import open_page, texts, user_for_role
 from tests.returns.builders import activity_sheets, measure_sheets, xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -20,8 +23,8 @@ def fresh_caches():
     st.cache_data.clear()
 
 
-def _upload(data: bytes, name: str):
-    at = open_page("pages/upload.py")
+def _upload(data: bytes, name: str, role: str = "chair"):
+    at = open_page("pages/upload.py", role=role)
     assert "Choose the file to check" in texts(at)
     at.file_uploader[0].upload(name, data, XLSX).run()
     assert not at.exception, [e.message for e in at.exception]
@@ -32,15 +35,35 @@ def test_clean_return_is_checked_then_loaded(engine):
     at = _upload(xlsx(measure_sheets()), "Police 2025-26 Q2.xlsx")
     shown = texts(at)
     assert "Partner assurance return POL 2025-26 Q2 from Police 2025-26 Q2.xlsx: 5 measures; 0 errors, 0 queries." in shown
-    assert "No problems found." in shown
-    load = at.button(key="upload_load")
-    assert load.disabled  # a name is needed first
-    at.text_input(key="upload_user").input("Ann Analyst").run()
+    assert "No problems found." in shown and "Submitting as **chair** (chair)." in shown
     at.button(key="upload_load").click().run()
     assert "Loaded as submission 1: 5 rows." in texts(at)
     with engine.connect() as c:
         assert c.execute(select(Submission.status, Submission.submitted_by, Submission.source)).one() == \
-            ("accepted", "Ann Analyst", "upload")
+            ("accepted", "chair", "upload")
+    loaded = audit.search(engine, action=audit.RETURN_LOADED)
+    assert list(zip(loaded["Who"], loaded["Target"], loaded["Source"])) == [("chair", "submission 1", "app")]
+    assert json.loads(loaded["Details"].iloc[0])["partner"] == "POL"
+
+
+def test_an_analyst_uploads_only_for_their_own_partner(engine):
+    at = open_page("pages/upload.py", role="analyst")  # analyst.police
+    assert at.selectbox(key="upload_partner").options == ["Demo Shire Police (POL)"]
+    at.file_uploader[0].upload("LA 2025-26 Q2.xlsx", xlsx(measure_sheets()), XLSX).run()
+    assert not at.exception
+    # The partner is theirs whatever the file says: the council's file name is a mismatch, nothing loads.
+    issues = at.dataframe[1].value
+    assert list(issues["Rule"]) == ["PARTNER_MISMATCH"]
+    with engine.connect() as c:
+        assert c.execute(select(Submission.partner_id, Submission.status)).all() == [(user_for_role("analyst").partner_id,
+                                                                                        "rejected")]
+    # Their own partner's return loads, recorded against them.
+    at = open_page("pages/upload.py", role="analyst")
+    at.file_uploader[0].upload("Police 2025-26 Q2.xlsx", xlsx(measure_sheets()), XLSX).run()
+    at.button(key="upload_load").click().run()
+    assert "Loaded as submission" in texts(at)
+    with engine.connect() as c:
+        assert c.scalar(select(Submission.submitted_by)) == "analyst.police"
 
 
 def test_errors_are_listed_by_rule_and_nothing_is_loaded(engine):
@@ -70,7 +93,6 @@ def test_queries_need_confirming(engine):
         row[7] = "Not stated"
     at = _upload(xlsx(sheets), "LA 2025-26 Q2.xlsx")
     assert "1 query: check each one below." in texts(at)
-    at.text_input(key="upload_user").input("Ann").run()
     assert at.button(key="upload_load").disabled
     at.checkbox(key="upload_confirm").check().run()
     at.button(key="upload_load").click().run()
@@ -86,6 +108,8 @@ def test_unreadable_file_gets_one_clear_error(engine):
         "or CSV. Nothing has been changed."]
     with engine.connect() as c:
         assert c.scalar(select(func.count()).select_from(Submission)) == 0
+    refused = audit.search(engine, action=audit.UPLOAD_REFUSED)
+    assert list(zip(refused["Who"], refused["Target"])) == [("chair", "POL 2025-26 Q2.xlsx")]
 
 
 def test_tracker_page_shows_states_and_history(demo_url, demo_engine):

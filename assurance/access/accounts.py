@@ -1,0 +1,318 @@
+"""Users: local accounts (argon2id password hashes, lockout) and OpenID Connect users matched by e-mail."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
+
+from assurance.access import audit
+from assurance.access.roles import ROLES, require, role, role_label
+from assurance.access.settings import AuthSettings, auth_settings
+from assurance.db.engine import session_scope
+from assurance.db.models import Partner, User
+
+MIN_PASSWORD_LENGTH = 12
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,79}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+GENERIC_FAILURE = "The username or password is not right."
+
+_hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile
+_DUMMY_HASH = _hasher.hash("not a real password: keeps unknown usernames as slow as known ones")
+
+
+class AccountError(ValueError):
+    """A user could not be created or changed; the message says why."""
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    """A signed-in user (or the CLI operator) as the permission checks see them."""
+
+    id: int | None
+    username: str
+    name: str
+    role: str
+    partner_id: int | None = None
+    partner_code: str | None = None
+    partner_name: str | None = None
+    email: str | None = None
+    active: bool = True
+
+    @property
+    def role_label(self) -> str:
+        return role_label(self.role)
+
+    @property
+    def actor(self) -> str:
+        """How the user appears in records (challenge log, audit trail)."""
+        return self.username
+
+
+def cli_operator() -> UserInfo:
+    """Whoever runs `python -m assurance`: they hold the database credentials, so they act as an administrator."""
+    name = audit.cli_actor()
+    return UserInfo(None, name, name, "admin")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def check_password_rules(password: str, username: str = "") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+    if username and username.lower() in password.lower():
+        raise AccountError("The password must not contain the username.")
+
+
+def _info(u: User, p: Partner | None) -> UserInfo:
+    return UserInfo(u.id, u.username, u.display_name, u.role, u.partner_id, p.code if p else None,
+                    p.name if p else None, u.email, u.active)
+
+
+def _query():
+    return select(User, Partner).outerjoin(Partner, Partner.id == User.partner_id)
+
+
+def get_user(engine: Engine, user_id: int) -> UserInfo | None:
+    with engine.connect() as c:
+        row = c.execute(_query().where(User.id == user_id)).first()
+    return _row_info(row)
+
+
+def find_user(engine: Engine, username: str) -> UserInfo | None:
+    with engine.connect() as c:
+        row = c.execute(_query().where(User.username == username.strip().lower())).first()
+    return _row_info(row)
+
+
+def find_by_email(engine: Engine, email: str) -> UserInfo | None:
+    with engine.connect() as c:
+        row = c.execute(_query().where(User.email == email.strip().lower())).first()
+    return _row_info(row)
+
+
+def _row_info(row) -> UserInfo | None:
+    if row is None:
+        return None
+    m = row._mapping
+    u, p = User.__table__.c, Partner.__table__.c
+    return UserInfo(m[u.id], m[u.username], m[u.display_name], m[u.role], m[u.partner_id], m[p.code], m[p.name],
+                    m[u.email], bool(m[u.active]))
+
+
+def list_users(engine: Engine) -> list[dict]:
+    with session_scope(engine) as s:
+        rows = s.execute(_query().order_by(User.username)).all()
+        return [
+            {"username": u.username, "name": u.display_name, "role": u.role, "role_label": role_label(u.role),
+             "partner": p.code if p else None, "email": u.email, "active": u.active,
+             "local password": u.password_hash is not None,
+             "locked until": u.locked_until, "last sign-in": u.last_sign_in}
+            for u, p in rows
+        ]
+
+
+def _partner(s, code: str | None) -> Partner | None:
+    if code is None or not str(code).strip():
+        return None
+    p = s.scalar(select(Partner).where(Partner.code == str(code).strip().upper()))
+    if p is None:
+        raise AccountError(f"There is no partner with code {code!r}.")
+    return p
+
+
+def _check_binding(role_key: str, partner: Partner | None) -> None:
+    r = role(role_key)
+    if r.partner_bound and partner is None:
+        raise AccountError(f"{_a(r.label)} must be linked to one partner: give the partner code.")
+    if not r.partner_bound and partner is not None:
+        raise AccountError(f"{_a(r.label)} sees every partner: do not give a partner code.")
+
+
+def _a(label: str) -> str:
+    return ("An " if label[0].lower() in "aeiou" else "A ") + label.lower()
+
+
+def _clean_email(email: str | None) -> str | None:
+    if email is None or not email.strip():
+        return None
+    email = email.strip().lower()
+    if not EMAIL.match(email):
+        raise AccountError(f"{email!r} is not an e-mail address.")
+    return email
+
+
+def create_user(engine: Engine, by: UserInfo, username: str, name: str, role_key: str, partner_code: str | None = None,
+                email: str | None = None, password: str | None = None, source: str = "app",
+                address: str | None = None, now: datetime | None = None) -> UserInfo:
+    """Add a user (administrators only). Without a password the user can sign in only through OpenID Connect."""
+    require(by, "manage_users")
+    username = username.strip().lower()
+    if not USERNAME.match(username):
+        raise AccountError("A username is 2 to 80 characters: lower-case letters, digits, dot, dash, @ or underscore.")
+    if not name.strip():
+        raise AccountError("Give the person's name.")
+    if role_key not in ROLES:
+        raise AccountError(f"Unknown role {role_key!r}; use one of: {', '.join(ROLES)}.")
+    if password is not None:
+        check_password_rules(password, username)
+    now = now or datetime.now().replace(microsecond=0)
+    try:
+        with session_scope(engine) as s:
+            partner = _partner(s, partner_code)
+            _check_binding(role_key, partner)
+            user = User(username=username, display_name=name.strip(), email=_clean_email(email), role=role_key,
+                        partner_id=partner.id if partner else None,
+                        password_hash=hash_password(password) if password is not None else None,
+                        active=True, failed_sign_ins=0, created_at=now, created_by=by.actor)
+            s.add(user)
+            s.flush()
+            audit.record(engine, by.actor, audit.USER_CREATED, username,
+                         {"role": role_key, "partner": partner.code if partner else None, "email": user.email,
+                          "local password": password is not None}, source, address, conn=s.connection())
+            return _info(user, partner)
+    except IntegrityError:
+        raise AccountError(f"A user called {username!r} or with that e-mail address already exists.") from None
+
+
+_UNSET = object()
+
+
+def update_user(engine: Engine, by: UserInfo, username: str, *, role_key: str | None = None, partner_code=_UNSET,
+                name: str | None = None, email=_UNSET, active: bool | None = None, password: str | None = None,
+                unlock: bool = False, source: str = "app", address: str | None = None) -> UserInfo:
+    """Change a user (administrators only); records what changed. An administrator cannot demote or disable themself."""
+    require(by, "manage_users")
+    username = username.strip().lower()
+    changes: dict[str, object] = {}
+    try:
+        with session_scope(engine) as s:
+            user = s.scalar(select(User).where(User.username == username).with_for_update())
+            if user is None:
+                raise AccountError(f"There is no user called {username!r}.")
+            partner = s.get(Partner, user.partner_id) if user.partner_id else None
+            if role_key is not None and role_key != user.role:
+                if role_key not in ROLES:
+                    raise AccountError(f"Unknown role {role_key!r}; use one of: {', '.join(ROLES)}.")
+                changes["role"] = [user.role, role_key]
+                user.role = role_key
+            if partner_code is not _UNSET:
+                new = _partner(s, partner_code)
+                if (new.id if new else None) != user.partner_id:
+                    changes["partner"] = [partner.code if partner else None, new.code if new else None]
+                    user.partner_id, partner = (new.id if new else None), new
+            elif role_key is not None and not ROLES[user.role].partner_bound and partner is not None:
+                changes["partner"] = [partner.code, None]  # a role that sees every partner carries no partner
+                user.partner_id, partner = None, None
+            _check_binding(user.role, partner)
+            if name is not None and name.strip() and name.strip() != user.display_name:
+                changes["name"] = [user.display_name, name.strip()]
+                user.display_name = name.strip()
+            if email is not _UNSET and _clean_email(email) != user.email:
+                changes["email"] = [user.email, _clean_email(email)]
+                user.email = _clean_email(email)
+            if active is not None and active != user.active:
+                changes["active"] = [user.active, active]
+                user.active = active
+            if password is not None:
+                check_password_rules(password, username)
+                user.password_hash = hash_password(password)
+                changes["password"] = "reset"
+            if unlock and (user.locked_until is not None or user.failed_sign_ins):
+                user.locked_until, user.failed_sign_ins = None, 0
+                changes["unlocked"] = True
+            if by.id is not None and by.id == user.id and (user.role != "admin" or not user.active):
+                raise AccountError("You cannot remove your own administrator role or disable your own account.")
+            if changes:
+                s.flush()
+                audit.record(engine, by.actor, audit.USER_CHANGED, username, changes, source, address,
+                             conn=s.connection())
+            return _info(user, partner)
+    except IntegrityError:
+        raise AccountError("Another user already has that e-mail address.") from None
+
+
+def count_admins(engine: Engine) -> int:
+    with engine.connect() as c:
+        return c.scalar(select(func.count()).select_from(User).where(User.role == "admin", User.active)) or 0
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    user: UserInfo | None
+    message: str
+    locked: bool = False
+
+
+def authenticate(engine: Engine, username: str, password: str, address: str | None = None,
+                 now: datetime | None = None, settings: AuthSettings | None = None) -> SignInResult:
+    """Check a local password. Every attempt goes into the audit trail; too many failures lock the account."""
+    settings = settings or auth_settings()
+    now = now or datetime.now().replace(microsecond=0)
+    username = (username or "").strip().lower()[:80]
+    with session_scope(engine) as s:
+        user = s.scalar(select(User).where(User.username == username).with_for_update()) if username else None
+        ok = verify_password(user.password_hash if user else None, password or "")
+        conn = s.connection()
+        if user is None or not user.active or user.password_hash is None:
+            audit.record(engine, username or "(blank)", audit.SIGN_IN_FAILED, username or None,
+                         {"reason": "unknown user" if user is None else "disabled or no local password"},
+                         "app", address, at=now, conn=conn)
+            return SignInResult(None, GENERIC_FAILURE)
+        if user.locked_until is not None and user.locked_until > now:
+            audit.record(engine, username, audit.SIGN_IN_FAILED, username, {"reason": "account locked"}, "app", address,
+                         at=now, conn=conn)
+            return SignInResult(None, _locked_message(user.locked_until), locked=True)
+        if not ok:
+            user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
+            audit.record(engine, username, audit.SIGN_IN_FAILED, username,
+                         {"reason": "wrong password", "failures": user.failed_sign_ins}, "app", address, at=now, conn=conn)
+            if user.failed_sign_ins >= settings.max_failed_sign_ins:
+                user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+                user.failed_sign_ins = 0
+                audit.record(engine, username, audit.LOCKED_OUT, username,
+                             {"minutes": settings.lockout_minutes, "after failures": settings.max_failed_sign_ins},
+                             "app", address, at=now, conn=conn)
+                return SignInResult(None, _locked_message(user.locked_until), locked=True)
+            return SignInResult(None, GENERIC_FAILURE)
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        user.failed_sign_ins, user.locked_until, user.last_sign_in = 0, None, now
+        audit.record(engine, username, audit.SIGN_IN, username, {"method": "local password"}, "app", address,
+                     at=now, conn=conn)
+        partner = s.get(Partner, user.partner_id) if user.partner_id else None
+        return SignInResult(_info(user, partner), "Signed in.")
+
+
+def _locked_message(until: datetime) -> str:
+    return (f"This account is locked after too many failed sign-ins. Try again after {until:%H:%M}, "
+            "or ask an administrator to unlock it.")
+
+
+def oidc_sign_in(engine: Engine, email: str | None, address: str | None = None, now: datetime | None = None) -> UserInfo | None:
+    """Match an OpenID Connect identity to an active user by e-mail; records the sign-in (or the refusal)."""
+    now = now or datetime.now().replace(microsecond=0)
+    user = find_by_email(engine, email) if email else None
+    if user is None or not user.active:
+        audit.record(engine, (email or "(no e-mail)")[:120], audit.SIGN_IN_FAILED, email,
+                     {"reason": "no active user with this e-mail", "method": "openid connect"}, "app", address, at=now)
+        return None
+    with session_scope(engine) as s:
+        s.get(User, user.id).last_sign_in = now
+        audit.record(engine, user.actor, audit.SIGN_IN, user.username, {"method": "openid connect", "email": email},
+                     "app", address, at=now, conn=s.connection())
+    return user

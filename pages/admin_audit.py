@@ -1,0 +1,26 @@
+from datetime import date, timedelta
+
+import streamlit as st
+
+import ui
+from assurance.access import audit
+
+ui.page("Audit trail", "Every sign-in, export, upload, challenge change, admin change and command, as recorded. "
+        "Nothing here can be changed or deleted.", needs="view_audit")
+engine = ui.engine()
+actors, actions = audit.actors_and_actions(engine)
+ALL = "All"
+c1, c2, c3, c4 = st.columns([1, 1, 1.3, 1.5])
+actor = c1.selectbox("User", [ALL, *actors], key="audit-user")
+action = c2.selectbox("Action", [ALL, *actions], key="audit-action")
+span = c3.date_input("Dates", value=(date.today() - timedelta(days=30), date.today()), format="DD/MM/YYYY",
+                     key="audit-dates")
+text = c4.text_input("Text in target or details", key="audit-text")
+start, end = (span[0], span[-1]) if isinstance(span, (tuple, list)) and span else (None, None)
+events = audit.search(engine, None if actor == ALL else actor, None if action == ALL else action, start, end, text)
+st.markdown(f"**{len(events):,}** events" + (" (the newest 5,000)" if len(events) >= 5000 else ""))
+if events.empty:
+    ui.no_data("No events match this search.")
+else:
+    st.dataframe(events, hide_index=True, width="stretch")
+    ui.download_csv(events, "audit trail")

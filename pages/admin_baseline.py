@@ -1,0 +1,48 @@
+import pandas as pd
+import streamlit as st
+
+import ui
+from assurance import administration as adm
+from assurance import config
+from assurance.access.roles import AccessDenied
+from assurance.reference import population
+
+ui.page("Population baseline", "The adult population that rates per 100,000 and representation ratios are measured "
+        "against, and publication mode. Changes are recorded in the audit trail.", needs="manage_baseline")
+board = config.board()
+area = board.population_area
+st.markdown(f"**In use:** {area}  \n{board.population_note}")
+ages = population.adults_by_age_band(area)
+st.markdown(f"Adults (18+): **{population.adults(area):,}** · {population.AGE_SOURCE}")
+st.dataframe(pd.DataFrame({"Age band": list(ages), "Adults": list(ages.values())}), hide_index=True)
+eth = population.population_by_broad_ethnicity(area)
+st.markdown(f"{population.ETHNICITY_SOURCE}. {population.ETHNICITY_CAVEAT}")
+st.dataframe(pd.DataFrame({"Ethnic group (broad)": list(eth), "Residents": list(eth.values())}), hide_index=True)
+
+st.markdown("#### Change the baseline")
+areas = population.areas()
+with st.form("baseline"):
+    new_area = st.selectbox("Area", areas, index=areas.index(area) if area in areas else 0)
+    note = st.text_input("Note shown with it", value=board.population_note)
+    if st.form_submit_button("Save baseline", type="primary"):
+        try:
+            changed = adm.set_population_baseline(ui.engine(), ui.current_user(), new_area, note,
+                                                  address=ui.auth.client_address())
+            st.cache_data.clear()
+            st.success(f"Baseline: {new_area}." if changed else "Nothing to change.")
+        except (adm.AdminError, AccessDenied) as exc:
+            st.error(str(exc))
+st.caption("Baselines come from the files in data/population/ (ONS mid-year adults by age band; Census 2021 ethnic "
+           "group). To add your area, add its rows to those files.")
+
+st.markdown("#### Publication mode")
+with st.form("publication"):
+    on = st.toggle("Suppress small numbers for everyone", value=board.publication_mode,
+                   help="Counts of 1 to 4 show as [c], others round to the nearest 5. Roles outside the QA subgroup, "
+                        "downloads and board packs are always in publication mode.")
+    if st.form_submit_button("Save"):
+        try:
+            changed = adm.set_publication_mode(ui.engine(), ui.current_user(), on, address=ui.auth.client_address())
+            st.success(f"Publication mode is {'on' if on else 'off'}." if changed else "Nothing to change.")
+        except (adm.AdminError, AccessDenied) as exc:
+            st.error(str(exc))

@@ -1,0 +1,35 @@
+import pandas as pd
+import streamlit as st
+
+import ui
+from assurance import administration as adm
+from assurance import config
+from assurance.access.roles import AccessDenied
+from assurance.directory import list_periods
+
+ui.page("Periods and due dates", "Reporting periods are UK financial-year quarters. Each quarter's returns are due by "
+        "its due date; the submissions tracker marks returns late or missing against it.", needs="manage_periods")
+engine = ui.engine()
+periods = list(reversed(list_periods(engine)))
+if not periods:
+    ui.no_data("No reporting periods yet: run `python -m assurance init-db`.")
+    st.stop()
+board = config.board()
+frame = pd.DataFrame([{"Period": p.label, "Starts": p.start, "Ends": p.end, "Returns due": p.due} for p in periods])
+st.dataframe(frame, hide_index=True, width="stretch", column_config={
+    c: st.column_config.DateColumn(format="DD/MM/YYYY") for c in ("Starts", "Ends", "Returns due")})
+ui.download_csv(frame, "reporting periods")
+st.caption(f"Periods run from {board.first_period} (set in the Board configuration) to the last complete quarter; a new "
+           f"quarter's returns are due {board.return_due_days} days after it ends unless changed here.")
+
+st.markdown("#### Change a due date")
+label = st.selectbox("Quarter", [p.label for p in periods], key="adm-period")
+period = next(p for p in periods if p.label == label)
+with st.form("due-date"):
+    due = st.date_input("Returns due by", value=period.due, min_value=period.end, format="DD/MM/YYYY")
+    if st.form_submit_button("Save the due date", type="primary"):
+        try:
+            changed = adm.set_due_date(engine, ui.current_user(), label, due, address=ui.auth.client_address())
+            st.success(f"Returns for {label} are now due by {due:%d %B %Y}." if changed else "Nothing to change.")
+        except (adm.AdminError, AccessDenied) as exc:
+            st.error(str(exc))

@@ -1,0 +1,212 @@
+"""Each role's boundaries through the app itself (AppTest): refusals, the forced partner, challenge actions."""
+
+import re
+from datetime import date
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+
+from assurance.access import audit
+from assurance.access.roles import ROLES
+from assurance.board import challenges as ch
+from assurance.db.engine import get_engine
+from assurance.db.models import Concern, Partner, ReportingPeriod
+from assurance.disclosure import figure_counts, figure_text, publish_count
+from assurance.measures.compute import compute_figures
+from streamlit.testing.v1 import AppTest
+
+from tests.pages.helpers import APP, open_page, open_script, sign_in, texts, user_for_role
+from ui.auth import pages_for
+
+BOARD_PAGES = ["pages/overview.py", "pages/partner_view.py", "pages/challenges.py", "pages/actions.py",
+               "pages/submissions.py"]
+ADMIN_PAGES = ["pages/admin_partners.py", "pages/admin_periods.py", "pages/admin_targets.py", "pages/admin_baseline.py",
+               "pages/admin_users.py", "pages/admin_audit.py"]
+
+
+def test_navigation_lists_only_what_each_role_may_use():
+    from tests.pages.helpers import ROOT
+
+    def page(path, default=False):
+        return SimpleNamespace(_page=ROOT / path, _default=default, name=path.split("/")[1][:-3])
+
+    pages = {"Review": [page(BOARD_PAGES[0], True)], "Board": [page(p) for p in BOARD_PAGES[1:4]],
+             "Returns": [page("pages/submissions.py"), page("pages/upload.py")],
+             "Admin": [page(p) for p in ADMIN_PAGES]}
+    board = {"overview", "partner_view", "challenges", "actions", "submissions", "upload"}
+    expected = {
+        "analyst": board,
+        "partner_lead": board - {"submissions", "upload"},
+        "qa": board,
+        "chair": board,
+        "admin": board - {"challenges"} | {p.split("/")[1][:-3] for p in ADMIN_PAGES},
+    }
+    for role, names in expected.items():
+        user = SimpleNamespace(role=role, partner_id=2 if ROLES[role].partner_bound else None, active=True)
+        shown = {p.name for items in pages_for(pages, user).values() for p in items}
+        assert shown == names, role
+    assert pages_for(pages, None) == pages  # before sign-in every URL leads to the sign-in form
+    unbound = SimpleNamespace(role="analyst", partner_id=None, active=True)  # misconfigured: default page only
+    assert [p.name for items in pages_for(pages, unbound).values() for p in items] == ["overview"]
+
+
+REFUSED = [(role, page) for role in ("analyst", "partner_lead", "qa", "chair") for page in ADMIN_PAGES] + [
+    ("partner_lead", "pages/submissions.py"), ("admin", "pages/challenges.py")]
+
+
+@pytest.mark.parametrize("role,page", REFUSED)
+def test_a_role_without_permission_gets_a_refusal_not_the_page(demo_copy_url, role, page):
+    user = user_for_role(role)
+    at = sign_in(AppTest.from_file(APP, default_timeout=60), user).run()  # the default page, as after sign-in
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(page)  # not in this role's navigation, so no URL reaches it
+    at = open_script(page, user)  # and run directly, the page itself refuses
+    assert "does not allow you to" in at.error[0].value and ROLES[role].label in at.error[0].value
+    assert not at.title and not at.dataframe and not at.text_input and not at.form
+    refused = audit.search(get_engine(demo_copy_url), action=audit.ACCESS_REFUSED)
+    assert list(refused["Target"]) == [page] and list(refused["Who"]) == [user_for_role(role).username]
+
+
+@pytest.mark.parametrize("role", ["qa", "chair", "admin"])
+def test_board_wide_roles_see_every_partner(demo_url, role):
+    at = open_page("pages/submissions.py", role=role)
+    partner = at.sidebar.selectbox(key="partner")
+    assert not partner.disabled and len(partner.options) == 13 and partner.value == "All partners"
+    assert len(set(at.dataframe[0].value["Partner"])) > 1
+
+
+def _concerns(engine, label, code):
+    with engine.connect() as c:
+        return c.scalar(select(func.count()).select_from(Concern).join(ReportingPeriod).join(
+            Partner, Partner.id == Concern.partner_id).where(ReportingPeriod.label == label, Partner.code == code))
+
+
+def test_an_analyst_cannot_reach_another_partners_data(demo_url, demo_engine):
+    at = open_page("pages/submissions.py", role="analyst")  # analyst.police, bound to POL
+    partner = at.sidebar.selectbox(key="partner")
+    assert partner.disabled and partner.options == ["Demo Shire Police (POL)"] and partner.value == "POL"
+    assert set(at.dataframe[0].value["Partner"]) == {"POL"}
+    # A partner chosen in the session beforehand (as a forged widget value would be) and a query parameter
+    # change nothing.
+    at = sign_in(AppTest.from_file(APP, default_timeout=60), user_for_role("analyst"))
+    at.session_state["partner"] = "LA"
+    at.query_params["partner"] = "LA"
+    at.run()
+    at.switch_page("pages/submissions.py").run()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="partner").value == "POL"
+    assert set(at.dataframe[0].value["Partner"]) == {"POL"}
+    # The figures are POL's (no activity return: no concerns), never the council's.
+    label = at.sidebar.selectbox(key="period").value
+    assert _concerns(demo_engine, label, "LA") > 0 and _concerns(demo_engine, label, "POL") == 0
+    at.switch_page("pages/overview.py").run()
+    assert "Demo Shire Police" in texts(at) and "the whole Board" not in texts(at)
+    measures = set().union(*(set(d.value["Measure"]) for d in at.dataframe))
+    trained = compute_figures(demo_engine, "POL").get("staff_trained", label)
+    assert trained.name in measures and "Safeguarding concerns received" not in measures  # POL's, in publication mode
+    assert "Publication mode: small numbers suppressed." in texts(at)
+    at.switch_page("pages/concerns.py").run()
+    assert "has no safeguarding activity return" in texts(at) and not at.get("plotly_chart")
+    # The council's analyst sees the council's figures, suppressed and rounded.
+    la = user_for_role("analyst", partner="LA", username="analyst.council")
+    at = open_page("pages/overview.py", user=la)
+    rows = pd.concat([d.value for d in at.dataframe]).set_index("Measure")
+    assert rows.loc["Safeguarding concerns received", "Value"] == f"{publish_count(_concerns(demo_engine, label, 'LA')):,}"
+
+
+def test_partner_view_of_a_partner_lead_is_their_own(demo_url, demo_engine):
+    at = sign_in(AppTest.from_file(APP, default_timeout=60), user_for_role("partner_lead"))
+    at.session_state["partner"] = "POL"
+    at.query_params["partner"] = "POL"
+    at.run()
+    at.switch_page("pages/partner_view.py").run()
+    assert not at.exception
+    assert at.subheader[0].value == "Demo Ambulance Service NHS Trust"
+    # AMB's own figures, in publication mode (a partner lead is outside the QA subgroup).
+    label = at.sidebar.selectbox(key="period").value
+    trained = compute_figures(demo_engine, "AMB").get("staff_trained", label)
+    shown = at.dataframe[0].value.set_index("Measure")
+    assert shown.loc[trained.name, "Value"] == figure_text(trained, True)
+    assert shown.loc[trained.name, "Counts"] == figure_counts(trained, True)
+    # Where AMB ranks, but no chart naming the other partners' figures.
+    assert re.fullmatch(r"\d+ of \d+", shown.loc[trained.name, "Rank among partners"])
+    assert not [s for s in at.selectbox if s.label == "Compare with the other partners"] and not at.get("plotly_chart")
+
+
+def _button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_challenge_permissions_by_role(demo_copy_url):
+    engine = get_engine(demo_copy_url)
+    amb = ch.raise_challenge(engine, partner_code="AMB", question="Why did training fall?", raised_by="qa",
+                             evidence=ch.Evidence(), source="partner view")
+    pol = ch.raise_challenge(engine, partner_code="POL", question="Police: supervision?", raised_by="qa",
+                             evidence=ch.Evidence(), source="partner view")
+    labels = lambda at: {b.label for b in at.button}  # noqa: E731
+
+    partner_ids = dict(engine.connect().execute(select(Partner.code, Partner.id)).all())
+    amb_log = set(ch.challenge_log(engine, date.today(), partner_id=partner_ids["AMB"])["No."])
+    pol_log = set(ch.challenge_log(engine, date.today(), partner_id=partner_ids["POL"])["No."])
+    assert amb in amb_log and pol in pol_log and not amb_log & pol_log
+
+    # Partner lead (AMB): sees only AMB's challenges, may respond, may not close or raise.
+    at = open_page("pages/challenges.py", role="partner_lead")
+    assert set(at.dataframe[0].value["No."]) == amb_log
+    at.selectbox(key="ch-pick").select(amb).run()
+    assert "Record response" in labels(at) and "Close challenge" not in labels(at) and "Raise challenge" not in labels(at)
+    at.text_area[0].input("Training recovery plan in place.")
+    _button(at, "Record response").click()
+    at.run()
+    assert ch.challenge_log(engine, date.today()).set_index("No.").loc[amb, "Status"] == "responded"
+
+    # Analyst (POL): reads their partner's challenges only; no buttons that change anything.
+    at = open_page("pages/challenges.py", role="analyst")
+    assert set(at.dataframe[0].value["No."]) == pol_log
+    assert not labels(at) & {"Record response", "Close challenge", "Raise challenge", "Reopen challenge"}
+    assert "read this challenge but not change it" in texts(at)
+
+    # QA member: may raise and respond, not close.
+    at = open_page("pages/challenges.py", partner="AMB", role="qa")
+    at.selectbox(key="ch-pick").select(amb).run()
+    assert "Raise challenge" in labels(at) and "Record response" in labels(at) and "Close challenge" not in labels(at)
+
+    # Chair: closes, then reopens.
+    at = open_page("pages/challenges.py", partner="AMB", role="chair")
+    at.selectbox(key="ch-pick").select(amb).run()
+    _button(at, "Close challenge").click()
+    at.run()
+    assert ch.challenge_log(engine, date.today()).set_index("No.").loc[amb, "Status"] == "closed"
+    next(t for t in at.text_input if t.label == "Why reopen it?").input("New evidence")
+    _button(at, "Reopen challenge").click()
+    at.run()
+    assert ch.challenge_log(engine, date.today()).set_index("No.").loc[amb, "Status"] == "open"
+
+    events = audit.search(engine)
+    changes = events[events["Action"].str.startswith("challenge")].iloc[::-1]
+    assert list(zip(changes["Who"], changes["Action"], changes["Target"])) == [
+        ("lead.ambulance", audit.CHALLENGE_RESPONDED, f"challenge {amb}"),
+        ("chair", audit.CHALLENGE_CLOSED, f"challenge {amb}"),
+        ("chair", audit.CHALLENGE_REOPENED, f"challenge {amb}"),
+    ]
+    assert list(ch.history(engine, amb)["Who"]) == ["qa", "lead.ambulance", "chair", "chair"]
+
+
+def test_raising_a_challenge_is_audited(demo_copy_url):
+    engine = get_engine(demo_copy_url)
+    at = open_page("pages/challenges.py", partner="POL", role="qa")
+    at.text_area(key="q-log").input("Why are DoLS applications down?")
+    _button(at, "Raise challenge").click()
+    at.run()
+    raised = audit.search(engine, action=audit.CHALLENGE_RAISED)
+    assert list(raised["Who"]) == ["qa"] and '"partner": "POL"' in raised.iloc[0]["Details"]
+
+
+def test_actions_are_read_only_for_analysts_and_partner_leads(demo_url):
+    for role in ("analyst", "partner_lead"):
+        at = open_page("pages/actions.py", role=role)
+        assert not at.form and not at.file_uploader and "Your role lets you read the actions" in texts(at)
+    at = open_page("pages/actions.py", role="qa")
+    assert at.form and at.file_uploader

@@ -1,0 +1,84 @@
+"""The Admin pages: each shows what is in force and changes it through its form, recorded in the audit trail."""
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from assurance import config
+from assurance.access import audit
+from assurance.db.engine import get_engine
+from assurance.db.models import Partner
+from assurance.directory import list_periods
+from assurance.measures.framework import framework
+from assurance.reference import population
+from tests.pages.helpers import open_page, texts
+
+
+def _submit(at, label):
+    next(b for b in at.button if b.label == label).click()
+    return at.run()
+
+
+def _admin_changes(url):
+    return audit.search(get_engine(url), action="admin change")
+
+
+def test_partners_page_lists_and_adds_a_partner(demo_copy_url, config_copy):
+    at = open_page("pages/admin_partners.py", role="admin")
+    partners = at.dataframe[0].value
+    with get_engine(demo_copy_url).connect() as c:
+        assert len(partners) == c.scalar(select(func.count()).select_from(Partner))
+    assert "Demo Shire Police" in set(partners["Name"])
+    code = next(t for t in at.text_input if t.label == "Code")
+    code.input("HOSP")
+    next(t for t in at.text_input if t.label == "Name").input("Demo Hospice")
+    next(s for s in at.selectbox if s.label == "Type").select("Voluntary")
+    next(m for m in at.multiselect if m.label == "Returns it makes").select("assurance")
+    at = _submit(at, "Save partner")
+    assert not at.exception and at.success[0].value == "Partner added."
+    assert config.board().partner("HOSP").name == "Demo Hospice"
+    with get_engine(demo_copy_url).connect() as c:
+        assert c.scalar(select(Partner.returns).where(Partner.code == "HOSP")) == "assurance"
+    assert list(_admin_changes(demo_copy_url)["Target"]) == ["partner: HOSP"]
+
+
+def test_periods_page_changes_a_due_date(demo_copy_url):
+    at = open_page("pages/admin_periods.py", role="admin")
+    periods = list_periods(get_engine(demo_copy_url))
+    assert len(at.dataframe[0].value) == len(periods)
+    latest = periods[-1]
+    assert at.selectbox(key="adm-period").value == latest.label
+    new_due = latest.due + timedelta(days=7)
+    at.date_input[0].set_value(new_due)
+    at = _submit(at, "Save the due date")
+    assert f"now due by {new_due:%d %B %Y}" in at.success[0].value
+    assert list_periods(get_engine(demo_copy_url))[-1].due == new_due
+    details = json.loads(_admin_changes(demo_copy_url)["Details"].iloc[0])
+    assert details == {"due": [str(latest.due), str(new_due)]}
+
+
+def test_targets_page_changes_a_target(demo_copy_url, config_copy):
+    at = open_page("pages/admin_targets.py", role="admin")
+    shown = at.dataframe[0].value.set_index("id")
+    assert shown.loc["msp_asked", "Target"] == framework().get("msp_asked").target
+    at.selectbox(key="adm-measure").select("msp_asked").run()
+    at.number_input[0].set_value(90.0)
+    at.number_input[1].set_value(2.5)
+    at = _submit(at, "Save target")
+    assert not at.exception
+    assert (framework().get("msp_asked").target, framework().get("msp_asked").tolerance) == (90.0, 2.5)
+    assert list(_admin_changes(demo_copy_url)["Target"]) == ["framework target: msp_asked"]
+
+
+def test_baseline_page_shows_and_changes_the_baseline(demo_copy_url, config_copy):
+    at = open_page("pages/admin_baseline.py", role="admin")
+    shown = texts(at)
+    assert "In use:** Luton" in shown and f"{population.adults('Luton'):,}" in shown
+    next(s for s in at.selectbox if s.label == "Area").select("England")
+    at = _submit(at, "Save baseline")
+    assert at.success[0].value == "Baseline: England." and config.board().population_area == "England"
+    at.toggle[0].set_value(True)
+    at = _submit(at, "Save")
+    assert config.board().publication_mode
+    assert list(_admin_changes(demo_copy_url)["Target"].str.split(":").str[0]) == ["publication mode", "population baseline"]
