@@ -12,6 +12,7 @@ from functools import lru_cache
 from assurance.config import DATA_DIR
 
 _NON_ALNUM = re.compile(r"[^a-z0-9+]+")
+SUGGEST_CUTOFF = 0.8  # difflib similarity a typo reaches; unrelated words sharing letters stay below it
 
 
 def normalise(text: object) -> str:
@@ -27,10 +28,16 @@ class Codelist:
     name: str
     values: tuple[str, ...]
     synonyms: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    _cache: dict = field(default_factory=dict, hash=False, compare=False, repr=False)
 
     @property
     def _lookup(self) -> dict[str, str]:
-        return _lookup_for(self)
+        # Kept on the instance: two lists with the same values but different synonyms compare equal, so a cache
+        # keyed by the list would hand one the other's synonyms.
+        lookup = self._cache.get("lookup")
+        if lookup is None:
+            lookup = self._cache["lookup"] = _lookup_for(self)
+        return lookup
 
     def match(self, value: object) -> str | None:
         """The national label for `value`, or None if it is not recognised."""
@@ -39,21 +46,30 @@ class Codelist:
         return self._lookup.get(normalise(value))
 
     def suggest(self, value: object) -> str | None:
-        """The closest label to an unrecognised value ("did you mean ...?")."""
+        """The closest label to an unrecognised value ("did you mean ...?"), or None when nothing is close enough
+        to be worth suggesting: a typo ('Phyiscal Abuse') or a known variant with words added or left out
+        ('Sexual abuse online', 'Material') is suggested; a different thing that shares a few letters
+        ('Martian' ~ 'African', 'Cyber abuse' ~ 'Sexual Abuse') is not."""
         key = normalise(value)
         if not key:
             return None
         lookup = self._lookup
-        close = difflib.get_close_matches(key, list(lookup), n=1, cutoff=0.6)
+        close = difflib.get_close_matches(key, list(lookup), n=1, cutoff=SUGGEST_CUTOFF)
         if close:
             return lookup[close[0]]
-        for k, label in lookup.items():
-            if len(key) >= 4 and (key in k or k in key):
-                return label
+        # Whole words: every word of a known variant is in the value, or every word of the value is in
+        # variants of one label only. Short or generic words ('abuse', 'care') alone suggest nothing.
+        words = set(key.split())
+        inside = {label for k, label in lookup.items() if len(k) >= 5 and set(k.split()) <= words}
+        if len(inside) == 1:
+            return inside.pop()
+        if len(key) >= 5:
+            around = {label for k, label in lookup.items() if words <= set(k.split())}
+            if len(around) == 1:
+                return around.pop()
         return None
 
 
-@lru_cache(maxsize=64)
 def _lookup_for(cl: Codelist) -> dict[str, str]:
     lookup = {normalise(v): v for v in cl.values}
     for variant, label in cl.synonyms.items():

@@ -1,7 +1,8 @@
 """Spec-driven cleaning: find sheets and header rows, match headings, convert types and codes.
 
-Real-world mess is cleaned, not rejected: title rows above the header, blank rows, a trailing Total
-row, numbers with commas or '.0', IDs with stray spaces or lower case, UK dates written as text.
+Real-world mess is cleaned, not rejected: title rows above the header, blank rows (including cells holding
+only spaces), a trailing Total row and note rows after the data ('Source: Mosaic extract 03/10/2025'), numbers
+with commas or '.0', IDs with stray spaces or lower case, UK dates written as text (with or without a time).
 Conversion is vectorised: each column is factorised and only its distinct values are examined in
 Python, so a 100,000-row sheet with 90 distinct dates parses 90 dates, not 100,000.
 """
@@ -28,6 +29,10 @@ _ORDINAL = re.compile(r"(\d)(st|nd|rd|th)\b", re.IGNORECASE)
 _SPLIT_CODES = re.compile(r"[;|\n]+|,(?!\s*they)")  # 'Yes, they lacked capacity' keeps its comma
 _TOTAL = re.compile(r"^(grand )?totals?\b")
 EXCEL_EPOCH = date(1899, 12, 30)
+_TIME_OF_DAY = re.compile(  # a time after a date: '2025-10-03 00:00:00.000' (SQL), '03/10/2025 14:05', ISO with a zone
+    r"(?<=\d)(?:[ T]|\s*-\s*)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[ap]\.?m\.?|z|utc|gmt|bst|[+-]\d{2}:?\d{2})?$",
+    re.IGNORECASE,
+)
 DATE_FORMATS = (
     "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d-%m-%y", "%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d", "%Y/%m/%d",
     "%d %B %Y", "%d %b %Y", "%d %B %y", "%d %b %y", "%d-%b-%Y", "%d-%b-%y", "%d-%B-%Y", "%B %d %Y",
@@ -65,8 +70,10 @@ class CleanSheet:
 
 
 def header_key(text: object) -> str:
+    """Headings compared without case, notes in brackets, asterisks, spaces or punctuation:
+    'Person I.D.', 'PERSON  ID', 'PersonID' and 'Person-ID' all match 'Person ID'."""
     s = _PAREN.sub(" ", str(text)).replace("*", " ")
-    return normalise(s)
+    return normalise(s).replace(" ", "")
 
 
 def is_blank(v: object) -> bool:
@@ -159,20 +166,9 @@ def clean_sheet(raw: RawSheet, s: SheetSpec, spec: ReturnSpec, ctx: Context, par
     arr = np.empty((len(data), width), dtype=object)
     if data:
         arr[:] = data
-    blank_cells = arr == ""  # readers give '' for an empty cell
+    blank_cells = _blank_cells(arr)
     keep = ~np.all(blank_cells, axis=1) if len(arr) else np.zeros(0, bool)
-    # Trailing Total rows (and blank rows between them) are summaries, not data.
-    last = len(arr) - 1
-    while last >= 0:
-        if not keep[last]:
-            last -= 1
-            continue
-        first_text = next((v for v in arr[last] if not is_blank(v)), "")
-        if isinstance(first_text, str) and _TOTAL.match(normalise(first_text)):
-            keep[last] = False
-            last -= 1
-            continue
-        break
+    _drop_totals_and_notes(arr, keep, raw.rows[header_i], mapping, spec)
     idx = np.flatnonzero(keep)
     arr = arr[idx]
     rows = header_row + 1 + idx
@@ -187,7 +183,8 @@ def clean_sheet(raw: RawSheet, s: SheetSpec, spec: ReturnSpec, ctx: Context, par
             continue
         seen[col.field] = j
     for j, v in enumerate(raw.rows[header_i]):
-        if is_blank(v) and j not in mapping and len(arr) and not np.all(blank_cells[idx, j]):
+        if is_blank(v) and j not in mapping and len(arr) and not np.all(blank_cells[idx, j]) \
+                and not np.all(_IS_BLANK(arr[:, j]).astype(bool)):
             ctx.add("EMPTY_HEADER", f"Column {letter(j)} on sheet {raw.name} holds data but has no heading, so it was "
                     "ignored.", sheet=raw.name, row=header_row, column=letter(j))
     for col in s.columns:
@@ -207,6 +204,95 @@ def clean_sheet(raw: RawSheet, s: SheetSpec, spec: ReturnSpec, ctx: Context, par
         sheet.letters[col.field] = letter(j)
         convert_column(sheet, col, arr[:, j] if len(arr) else np.empty(0, dtype=object), spec, ctx, partners)
     return sheet
+
+
+_IS_BLANK = np.frompyfunc(is_blank, 1, 1)
+_NOTE_WORDS = re.compile(r"^(source|sources|note|notes|nb|data|extract|extracted|prepared|produced|generated|"
+                         r"compiled|printed|run|report|figures|caveat|please)\b")
+MAX_TRAILING_NOTES = 20
+
+
+def _blank_cells(arr: np.ndarray) -> np.ndarray:
+    """Cells that look empty: readers give '' for an empty cell, and a cell holding only spaces (or non-breaking
+    spaces) looks empty too. A row can only be blank if its first cell is, so only those rows are examined
+    cell by cell (a 100,000-row sheet costs one pass over its first column)."""
+    blank = arr == ""
+    if not arr.size:
+        return np.asarray(blank, dtype=bool).reshape(arr.shape)
+    first = arr[:, 0]
+    spaces = np.fromiter((type(v) is str and v != "" and not v.strip() for v in first), bool, count=len(first))
+    rows = np.flatnonzero(blank[:, 0] | spaces)
+    if len(rows):
+        blank[rows] = _IS_BLANK(arr[rows]).astype(bool)
+    return blank
+
+
+def _is_total(row) -> bool:
+    first = next((v for v in row if not is_blank(v)), "")
+    return isinstance(first, str) and bool(_TOTAL.match(normalise(first)))
+
+
+def _recognised(value: str, col: ColumnSpec | None, spec: ReturnSpec) -> bool:
+    """Whether `value` is a valid entry for a code column (so the row is data, not a note)."""
+    if col is None:
+        return False
+    if col.type in ("code", "codes") and col.codelist:
+        return spec.codelist(col.codelist).match(value) is not None
+    if col.type == "ethnicity":
+        return broad_ethnicity(value)[1] is not None
+    return False
+
+
+def _note_text(row, first_col: int, mapping: dict[int, ColumnSpec], spec: ReturnSpec) -> str | None:
+    """The text of a row that holds only a note: one or two text cells at the start of the row, every other
+    cell (so every other mandatory column) blank. None for anything else."""
+    filled = [(j, v) for j, v in enumerate(row) if not is_blank(v)]
+    if not filled or len(filled) > 2:
+        return None
+    if any(not isinstance(v, str) or j > first_col + 1 for j, v in filled):
+        return None
+    if any(_recognised(v, mapping.get(j), spec) for j, v in filled):
+        return None
+    return " ".join(v.strip() for _, v in filled)
+
+
+def _looks_like_note(text: str) -> bool:
+    """Without a Total row above it, a row is only taken for a note if it reads like one ('Source: Mosaic extract
+    03/10/2025', 'Note: figures are provisional'): an ID or a code left alone on a row is unfinished data."""
+    key = normalise(text)
+    return bool(_NOTE_WORDS.match(key) or text.lstrip().startswith("*")) or len(text.split()) >= 3
+
+
+def _drop_totals_and_notes(arr: np.ndarray, keep: np.ndarray, header: list, mapping: dict[int, ColumnSpec],
+                           spec: ReturnSpec) -> None:
+    """Unmark (in `keep`) the summary and note rows after the data: Total rows, and text-only note rows below
+    a Total row or at the very end (e.g. a Total row followed by 'Source: Mosaic extract 03/10/2025')."""
+    first_col = next((j for j, v in enumerate(header) if not is_blank(v)), 0)
+    notes: list[tuple[int, str]] = []
+    i = len(arr) - 1
+    while i >= 0 and len(notes) <= MAX_TRAILING_NOTES:
+        if not keep[i]:
+            i -= 1
+            continue
+        row = arr[i]
+        if _is_total(row):
+            keep[i] = False
+            for k, _text in notes:
+                keep[k] = False
+            notes = []
+            i -= 1
+            continue
+        text = _note_text(row, first_col, mapping, spec)
+        if text is None:
+            break
+        notes.append((i, text))
+        i -= 1
+    if len(notes) > MAX_TRAILING_NOTES:  # that many text-only rows are data, however sparse
+        return
+    # Trailing rows with no Total row above them: drop only the ones that read like notes.
+    for k, text in notes:
+        if _looks_like_note(text):
+            keep[k] = False
 
 
 def _absent(sheet: CleanSheet, col: ColumnSpec) -> None:
@@ -371,6 +457,7 @@ def parse_date(u: object, header: str = "Date") -> date | Problem:
             d = EXCEL_EPOCH + timedelta(days=int(u))
     elif isinstance(u, str):
         text = _ORDINAL.sub(r"\1", " ".join(u.replace(",", " ").split()))
+        text = _TIME_OF_DAY.sub("", text)  # '2025-10-03 00:00:00.000' (SQL), '03/10/2025 14:05', ISO with a zone
         text = re.sub(r"(?i)\bsept\b", "Sep", text)
         for fmt in DATE_FORMATS:
             try:

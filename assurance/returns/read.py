@@ -18,6 +18,8 @@ MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024  # 1 GB of XML is far beyond any rea
 MAX_COMPRESSION_RATIO = 200
 MAX_ZIP_MEMBERS = 10_000
 TEMPLATE_INFO_SHEET = "Template info"
+# Names that promise a workbook: a text file (CSV or tab-separated) called one of these is refused, not guessed at.
+SPREADSHEET_EXTENSIONS = {"xlsx", "xlsm", "xltx", "xltm", "xlsb", "xls", "xlt", "ods"}
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -95,7 +97,11 @@ def read_bytes(data: bytes, file_name: str) -> RawWorkbook:
             raise ReadError(f"{name} is {what}, not a spreadsheet. Upload the return as an Excel workbook (.xlsx) or CSV.")
     if head.startswith(b"PK"):
         raise ReadError(f"{name} is a damaged or incomplete zip file, not a readable workbook. {_SAVE_AS}")
-    return _read_csv(data, name)
+    return _read_csv(data, name, spreadsheet_name=_extension(name) in SPREADSHEET_EXTENSIONS)
+
+
+def _extension(name: str) -> str:
+    return os.path.splitext(name)[1].lower().lstrip(".")
 
 
 # --- zip formats: xlsx, xlsm, ods ----------------------------------------------------------------
@@ -246,7 +252,7 @@ def _short(exc: Exception) -> str:
 
 # --- CSV -----------------------------------------------------------------------------------------
 
-def _read_csv(data: bytes, name: str) -> RawWorkbook:
+def _read_csv(data: bytes, name: str, spreadsheet_name: bool = False) -> RawWorkbook:
     sample = data[:65536]
     if b"\x00" in sample:
         raise ReadError(f"{name} is not a spreadsheet or CSV file (it holds binary data). Upload the return as .xlsx or .csv.")
@@ -260,6 +266,10 @@ def _read_csv(data: bytes, name: str) -> RawWorkbook:
         raise ReadError(f"{name} is not readable text. Save it as 'CSV UTF-8' and upload it again.")
     if text.lstrip().startswith(("<?xml", "<html", "<!DOCTYPE", "<HTML")):
         raise ReadError(f"{name} is an XML or web page file, not a workbook. Save the return as .xlsx and upload that.")
+    if spreadsheet_name:
+        what = "a spreadsheet workbook" if _extension(name) == "ods" else "an Excel workbook"
+        raise ReadError(f"{name} is plain text, not {what} (it was probably renamed, or exported as text with a "
+                        f".{_extension(name)} name): save it as .xlsx or .csv and upload again.")
     try:
         dialect = csv.Sniffer().sniff(text[:20000], delimiters=",;\t|")
         delimiter = dialect.delimiter

@@ -4,6 +4,7 @@ highlighted and commented."""
 from __future__ import annotations
 
 import io
+import re
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
@@ -15,26 +16,31 @@ from assurance.returns.read import read_bytes
 
 ERROR_FILL = PatternFill("solid", fgColor="F4B6B6")
 QUERY_FILL = PatternFill("solid", fgColor="FFE9A8")
+MAX_TITLE = 31  # Excel's limit on a sheet name
+_BAD_TITLE = re.compile(r"[\\/*?:\[\]]")
 
 
 def highlighted_workbook(data: bytes, file_name: str, issues: list[Issue]) -> bytes:
     """The uploaded workbook (or CSV, as a workbook) with each problem cell filled and commented."""
     raw = read_bytes(data, file_name)
+    titles: dict[str, str] = {}  # sheet name in the issues -> sheet title in the copy
     if raw.kind in ("xlsx", "xlsm"):
         wb = load_workbook(io.BytesIO(data), keep_vba=False)
+        titles = {n: n for n in wb.sheetnames}
     else:  # CSV, .xls or .ods: rebuild the values in a new workbook at the same positions
         wb = Workbook()
         wb.remove(wb.active)
         for name in raw.sheet_names:
             sheet = raw.sheet(name)
-            ws = wb.create_sheet(name[:31])
+            titles[name] = sheet_title(name, set(titles.values()))
+            ws = wb.create_sheet(titles[name])
             for i, row in enumerate(sheet.rows):
                 for j, v in enumerate(row):
                     if v != "":
                         ws.cell(row=sheet.row_offset + i + 1, column=sheet.col_offset + j + 1, value=v)
     notes: dict[tuple[str, str], list[Issue]] = {}
     for issue in issues:
-        sheet = issue.sheet if issue.sheet in wb.sheetnames else None
+        sheet = titles.get(issue.sheet) if issue.sheet else None
         if sheet is None:
             continue
         cell = f"{issue.column or 'A'}{issue.row or 1}"
@@ -48,6 +54,17 @@ def highlighted_workbook(data: bytes, file_name: str, issues: list[Issue]) -> by
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def sheet_title(name: str, taken: set[str] = frozenset()) -> str:
+    """A valid, unused Excel sheet title for `name` (a CSV's file name can be longer than Excel's 31 characters
+    or hold characters Excel forbids in sheet names)."""
+    base = _BAD_TITLE.sub("_", name).strip("'") or "Sheet"
+    title, k = base[:MAX_TITLE], 1
+    while title.lower() in {t.lower() for t in taken}:
+        k += 1
+        title = f"{base[:MAX_TITLE - len(str(k)) - 1]}~{k}"
+    return title
 
 
 def column_number(letter: str) -> int:

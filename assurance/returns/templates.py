@@ -17,8 +17,7 @@ from assurance.returns.read import TEMPLATE_INFO_SHEET
 from assurance.returns.specs import TYPE_WORDS, ReturnSpec, get_spec
 
 LISTS_SHEET = "Lists"
-PREPARED_ROWS = 2000  # rows given formats and drop-downs (validation reaches further)
-VALIDATION_ROWS = 100_000
+VALIDATION_ROWS = 100_000  # rows given drop-downs and checks; number and date formats are set for whole columns
 MANDATORY_FILL = PatternFill("solid", fgColor="005EB8")  # NHS blue, white text
 BLANK_OK_FILL = PatternFill("solid", fgColor="41B6E6")
 VOLUNTARY_FILL = PatternFill("solid", fgColor="D8DDE0")
@@ -51,26 +50,23 @@ def template_bytes(return_type: str) -> bytes:
             ws.column_dimensions[letter].width = max(14, min(48, len(col.header) + 6, len(col.example) + 4))
             rng = f"{letter}2:{letter}{VALIDATION_ROWS}"
             if col.type == "date":
-                for r in range(2, PREPARED_ROWS + 2):
-                    ws.cell(row=r, column=j).number_format = "dd/mm/yyyy"
+                ws.column_dimensions[letter].number_format = "dd/mm/yyyy"  # every row, beyond the drop-downs too
                 dv = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)", formula2="DATE(2100,12,31)",
                                     errorStyle="warning", showErrorMessage=True, error="Enter a date as dd/mm/yyyy.",
                                     errorTitle=col.header)
                 dv.add(rng)
                 ws.add_data_validation(dv)
             elif col.type == "integer":
-                for r in range(2, PREPARED_ROWS + 2):
-                    ws.cell(row=r, column=j).number_format = "#,##0"
+                ws.column_dimensions[letter].number_format = "#,##0"  # every row, beyond the drop-downs too
                 dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", errorStyle="stop",
                                     showErrorMessage=True, error="Enter a whole number of 0 or more.", errorTitle=col.header)
                 dv.add(rng)
                 ws.add_data_validation(dv)
             elif col.type in ("id", "text"):
-                for r in range(2, PREPARED_ROWS + 2):
-                    ws.cell(row=r, column=j).number_format = "@"
-            key = col.codelist or ("partners" if col.type == "partner" else "age_band" if col.type == "age" else None)
+                ws.column_dimensions[letter].number_format = "@"  # every row, beyond the drop-downs too
+            key = _list_key(col)
             if key in list_ranges:
-                strict = col.type in ("code", "partner") and key != "measure_code"
+                strict = col.type in ("code", "partner") and key[0] != "measure_code"
                 dv = DataValidation(
                     type="list", formula1=list_ranges[key], allow_blank=True, showErrorMessage=True,
                     errorStyle="stop" if strict else "warning", errorTitle=col.header,
@@ -97,21 +93,32 @@ def template_bytes(return_type: str) -> bytes:
     return buf.getvalue()
 
 
-def _fill_lists(ws, spec: ReturnSpec) -> dict[str, str]:
-    keys: list[str] = []
+def _list_key(col) -> tuple[str, tuple[str, ...]] | None:
+    """Which list a column's drop-down offers: (codelist key, values left out), or None for no drop-down."""
+    key = col.codelist or ("partners" if col.type == "partner" else "age_band" if col.type == "age" else None)
+    return (key, col.not_offered) if key else None
+
+
+def _fill_lists(ws, spec: ReturnSpec) -> dict[tuple[str, tuple[str, ...]], str]:
+    keys: list[tuple[str, tuple[str, ...]]] = []
+    headers: dict[tuple[str, tuple[str, ...]], str] = {}
     for s in spec.sheets:
         for c in s.columns:
-            key = c.codelist or ("partners" if c.type == "partner" else "age_band" if c.type == "age" else None)
+            key = _list_key(c)
             if key and key not in keys:
                 keys.append(key)
+                headers[key] = c.header
     ranges = {}
     for j, key in enumerate(keys, start=1):
-        if key == "partners":
+        name, left_out = key
+        if name == "partners":
             values = [p.code for p in config.board().partners]
             title = "Partner codes"
         else:
-            cl = spec.codelist(key)
-            values, title = list(cl.values), cl.name
+            cl = spec.codelist(name)
+            values, title = [v for v in cl.values if v not in left_out], cl.name
+            if left_out:
+                title = f"{title} ({headers[key].lower()})"
         ws.cell(row=1, column=j, value=title).font = Font(bold=True)
         for r, v in enumerate(values, start=2):
             ws.cell(row=r, column=j, value=v)

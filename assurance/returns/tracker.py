@@ -1,5 +1,6 @@
 """The submissions tracker: for a period, each partner and return type it makes, whether the return is in
-(on time or late) or missing against the period's due date, with the latest submission and its history."""
+(on time or late) or missing against the period's due date, with the submission in use (the accepted one), the
+last attempt when a later upload was rejected, and the history."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from assurance.directory import list_partners, list_periods
 
 SUBMITTED, LATE, MISSING, NOT_DUE = "Submitted", "Late", "Missing", "Not yet due"
 TRACKER_COLUMNS = ["Partner", "Partner name", "Return", "Period", "State", "Due", "Latest file", "Status", "Rows",
-                   "Errors", "Queries", "Submitted by", "Submitted at", "Attempts"]
+                   "Errors", "Queries", "Submitted by", "Submitted at", "Attempts", "Last attempt"]
 
 
 def _period(engine: Engine, period: str | int):
@@ -42,24 +43,36 @@ def tracker_frame(engine: Engine, period: str | int, today: date | None = None) 
     for partner in list_partners(engine):
         for rtype in partner.returns:
             history = by_key.get((partner.id, rtype), [])
-            latest = history[-1] if history else None
-            good = [s for s in history if s.status in ("accepted", "superseded")]
-            if good:
-                state = SUBMITTED if good[0].submitted_at.date() <= p.due else LATE
+            attempt = history[-1] if history else None
+            in_use = next((s for s in reversed(history) if s.status == "accepted"), None)
+            if in_use is not None:
+                # On time if the return was first accepted by the due date (a later correction does not make it late).
+                first = next(s for s in history if s.status in ("accepted", "superseded"))
+                state = SUBMITTED if first.submitted_at.date() <= p.due else LATE
             else:
                 state = MISSING if today > p.due else NOT_DUE
+            shown = in_use or attempt  # the submission in use; with none accepted, the last attempt
             rows.append({
                 "Partner": partner.code, "Partner name": partner.name, "Return": RETURN_TYPES[rtype], "Period": p.label,
                 "State": state, "Due": p.due,
-                "Latest file": latest.file_name if latest else None, "Status": latest.status if latest else None,
-                "Rows": latest.row_count if latest else None, "Errors": latest.error_count if latest else None,
-                "Queries": latest.query_count if latest else None, "Submitted by": latest.submitted_by if latest else None,
-                "Submitted at": latest.submitted_at if latest else None, "Attempts": len(history),
+                "Latest file": shown.file_name if shown else None, "Status": shown.status if shown else None,
+                "Rows": shown.row_count if shown else None, "Errors": shown.error_count if shown else None,
+                "Queries": shown.query_count if shown else None, "Submitted by": shown.submitted_by if shown else None,
+                "Submitted at": shown.submitted_at if shown else None, "Attempts": len(history),
+                "Last attempt": describe_attempt(attempt) if attempt is not None and attempt is not shown else None,
             })
     df = pd.DataFrame(rows, columns=TRACKER_COLUMNS)
     for c in ("Rows", "Errors", "Queries"):
         df[c] = df[c].astype("Int64")
     return df
+
+
+def describe_attempt(s) -> str:
+    """A later upload than the one in use, in a few words: 'rejected 12/11/2026 14:03 (3 errors)'."""
+    counts = [f"{n:,} {one if n == 1 else many}" for n, one, many in
+              ((s.error_count or 0, "error", "errors"), (s.query_count or 0, "query", "queries")) if n]
+    text = f"{s.status} {s.submitted_at:%d/%m/%Y %H:%M}"
+    return text + (f" ({', '.join(counts)})" if counts else "") + (f" by {s.submitted_by}" if s.submitted_by else "")
 
 
 def state_counts(df: pd.DataFrame) -> dict[str, int]:

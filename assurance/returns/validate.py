@@ -125,23 +125,42 @@ def detect_type(wb: RawWorkbook, file_name: str) -> tuple[str | None, str]:
     return None, ""
 
 
-def partner_from_name(file_name: str, partners: list[PartnerInfo]) -> PartnerInfo | None:
-    """A partner named in the file name: by code, by full name, or by type when only one partner has it."""
+def partners_in_name(file_name: str, partners: list[PartnerInfo]) -> list[PartnerInfo]:
+    """Every partner the file name names, as whole words: by code, by full name, or by type when only one
+    partner has it. A word inside a longer match for another partner does not count ('Demo Integrated Care
+    Board' names ICB only, though CARE is a code and Board a type)."""
     stem = normalise(re.sub(r"\.[A-Za-z0-9]{2,5}$", "", file_name).replace("_", " "))
-    padded = f" {stem} "
-    for p in sorted(partners, key=lambda p: -len(p.name)):
-        if f" {normalise(p.name)} " in padded:
-            return p
+    found: list[tuple[int, int, PartnerInfo]] = []  # (start, end, partner) in `stem`
+
+    def find(words: str, p: PartnerInfo) -> None:
+        if words:
+            for m in re.finditer(rf"(?<![a-z0-9+]){re.escape(words)}(?![a-z0-9+])", stem):
+                found.append((m.start(), m.end(), p))
+
     for p in partners:
-        if f" {normalise(p.code)} " in padded:
-            return p
+        find(normalise(p.name), p)
+        find(normalise(p.code), p)
     by_type: dict[str, list[PartnerInfo]] = {}
     for p in partners:
         by_type.setdefault(normalise(p.type), []).append(p)
-    for t, ps in sorted(by_type.items(), key=lambda kv: -len(kv[0])):
-        if len(ps) == 1 and f" {t} " in padded:
-            return ps[0]
-    return None
+    for t, ps in by_type.items():
+        if len(ps) == 1:
+            find(t, ps[0])
+    def inside_another(f) -> bool:
+        return any(o[2].id != f[2].id and o[0] <= f[0] and f[1] <= o[1] and o[1] - o[0] > f[1] - f[0] for o in found)
+
+    kept = [f for f in found if not inside_another(f)]
+    out: list[PartnerInfo] = []
+    for _start, _end, p in sorted(kept, key=lambda f: f[0]):
+        if all(p.id != q.id for q in out):
+            out.append(p)
+    return out
+
+
+def partner_from_name(file_name: str, partners: list[PartnerInfo]) -> PartnerInfo | None:
+    """The one partner named in the file name; None if none is, or if several are (see `partners_in_name`)."""
+    named = partners_in_name(file_name, partners)
+    return named[0] if len(named) == 1 else None
 
 
 def _period_from_dates(spec: ReturnSpec, sheets: dict[str, CleanSheet]) -> tuple[Period | None, float, str]:
@@ -197,12 +216,17 @@ def prepare(data: bytes, file_name: str, engine: Engine, partner: str | None = N
     ctx.spec = spec
 
     # Partner: chosen, or from the file name, or the only partner that makes this return.
-    named = partner_from_name(name, partners)
+    in_name = partners_in_name(name, partners)
+    named = in_name[0] if len(in_name) == 1 else None
     the_partner = chosen_partner or named
-    if chosen_partner and named and named.id != chosen_partner.id:
+    if chosen_partner and in_name and all(p.id != chosen_partner.id for p in in_name):
         ctx.add("PARTNER_MISMATCH", f"You chose {chosen_partner.code} ({chosen_partner.name}), but the file name "
-                f"{name} names {named.code} ({named.name}).")
-    if the_partner is None:
+                f"{name} names {_partner_words(in_name)}.")
+    if the_partner is None and len(in_name) > 1:
+        ctx.add("PARTNER_UNKNOWN", f"The file name {name} names more than one partner ({_partner_words(in_name)}), "
+                "so the partner was not guessed.", "Choose the partner (on the upload form, or --partner CODE), or "
+                "rename the file so that it names only one partner, e.g. `POL 2025-26 Q2.xlsx`.")
+    elif the_partner is None:
         makers = [p for p in partners if rtype in p.returns]
         if len(makers) == 1:
             the_partner = makers[0]
@@ -279,6 +303,11 @@ def check(prepared: Prepared, conn) -> Report:
 def preview(prepared: Prepared, engine: Engine) -> Report:
     with engine.connect() as conn:
         return check(prepared, conn)
+
+
+def _partner_words(ps: list[PartnerInfo]) -> str:
+    text = [f"{p.code} ({p.name})" for p in ps]
+    return text[0] if len(text) == 1 else ", ".join(text[:-1]) + " and " + text[-1]
 
 
 def _chosen_partner(code: str | None, partners: list[PartnerInfo]) -> PartnerInfo | None:

@@ -71,3 +71,29 @@ def test_detailed_to_broad_ethnicity():
 @pytest.mark.parametrize("age,band", [(17, None), (18, "18-64"), (64, "18-64"), (65, "65-74"), (84, "75-84"), (85, "85-94"), (94, "85-94"), (95, "95+"), (103, "95+")])
 def test_age_bands(age, band):
     assert age_band_for(age) == band
+
+
+@pytest.mark.parametrize("key,typed,suggested", [
+    ("type_of_risk", "Phyiscal Abuse", "Physical Abuse"),
+    ("type_of_risk", "Financal Abuse", "Financial or Material Abuse"),
+    ("type_of_risk", "Financial abuse", "Financial or Material Abuse"),
+    ("type_of_risk", "Sexual abuse online", "Sexual Abuse"),
+    ("type_of_risk", "Material", "Financial or Material Abuse"),
+    ("gender", "Femail", "Female"),
+    ("concern_outcome", "Section 24 enquiry", "Section 42 enquiry"),
+    ("ethnicity_detailed", "Martian", None),
+    ("ethnicity_broad", "Martian", None),
+    ("type_of_risk", "Cyber abuse", None),
+    ("type_of_risk", "Verbal abuse", None),
+    ("type_of_risk", "abuse", None),
+])
+def test_suggestions_help_and_do_not_mislead(key, typed, suggested):
+    assert codelist(key).suggest(typed) == suggested
+
+
+def test_lists_with_the_same_values_keep_their_own_synonyms():
+    from assurance.reference.codelists import Codelist
+
+    a = Codelist("measure_code", "Measure code", ("x",), {"Old name": "x"})
+    b = Codelist("measure_code", "Measure code", ("x",), {"New name": "x"})
+    assert a.match("Old name") == "x" and b.match("New name") == "x" and b.match("Old name") is None

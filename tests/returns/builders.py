@@ -74,7 +74,8 @@ def enquiry_rows(concerns: list[list], period: Period = Q2, prefix: str = "E") -
 
 def activity_sheets(n: int = 20, period: Period = Q2) -> dict[str, list[list]]:
     concerns = concern_rows(n, period)
-    return {"Concerns": [CONCERN_HEADERS, *concerns], "Enquiries": [ENQUIRY_HEADERS, *enquiry_rows(concerns, period)]}
+    return {"Concerns": [list(CONCERN_HEADERS), *concerns],
+            "Enquiries": [list(ENQUIRY_HEADERS), *enquiry_rows(concerns, period)]}
 
 
 def measure_sheets() -> dict[str, list[list]]:

@@ -94,3 +94,73 @@ def test_several_codes_in_one_cell_are_split_and_deduplicated(engine):
     values = prepared.sheets["Enquiries"].values
     assert values["risk_type"][0] == ("Neglect and Acts of Omission", "Financial or Material Abuse", "Self-Neglect")
     assert values["risk_location"][0] == ("Care Home - Nursing", "Own Home")
+
+
+def _activity(concerns_tail: list[list], n: int = 6) -> dict[str, list[list]]:
+    from tests.returns.builders import activity_sheets
+
+    sheets = activity_sheets(n)
+    sheets["Concerns"].extend(concerns_tail)
+    return sheets
+
+
+def test_rows_of_spaces_between_data_rows_are_blank_rows(check):
+    from tests.returns.builders import activity_sheets
+
+    sheets = activity_sheets(6)
+    width = len(sheets["Concerns"][0])
+    sheets["Concerns"].insert(3, ["   "] * width)  # spaces
+    sheets["Concerns"].insert(5, ["\u00a0", "", " \u00a0 ", None, "\t"] + [""] * (width - 5))  # non-breaking spaces
+    report = check(sheets)
+    assert report.issues == []
+    assert report.rows == {"Concerns": 6, "Enquiries": 2}
+
+
+def test_spaces_in_an_unheaded_column_are_not_data(check):
+    from tests.returns.builders import activity_sheets
+
+    sheets = activity_sheets(6)
+    sheets["Concerns"][0].append(None)
+    for row in sheets["Concerns"][1:]:
+        row.append("  ")
+    assert check(sheets).issues == []
+
+
+@pytest.mark.parametrize("tail", [
+    [["Total", 6]],
+    [["Total", 6], ["Source: Mosaic extract 03/10/2025"]],
+    [["Total", 6], [], ["Source:", "Mosaic extract 03/10/2025"], ["Figures are provisional"]],
+    [["Grand total", "", "", "", "", "", "", "", "", ""], ["Prepared by", "Performance team"]],
+    [["Source: Mosaic extract 03/10/2025"]],
+    [[], ["Note: figures are provisional until the year-end return."]],
+])
+def test_total_row_and_note_rows_after_the_data_are_dropped(check, tail):
+    report = check(_activity(tail))
+    assert report.issues == []
+    assert report.rows["Concerns"] == 6
+
+
+def test_unfinished_data_row_at_the_end_is_still_checked(check):
+    report = check(_activity([["C0000099", "P0000099"]]))
+    assert {(i.rule, i.row) for i in report.issues} == {("MANDATORY_BLANK", 8)}
+    assert report.rows["Concerns"] == 7
+
+
+def test_note_rows_are_only_dropped_after_the_data(check):
+    from tests.returns.builders import activity_sheets
+
+    sheets = activity_sheets(6)
+    sheets["Concerns"].insert(3, ["Source: Mosaic extract 03/10/2025"])  # between data rows: reported, not hidden
+    report = check(sheets)
+    assert ("MANDATORY_BLANK", 4) in {(i.rule, i.row) for i in report.issues}
+
+
+@pytest.mark.parametrize("heading", ["Person I.D.", "Person-ID", "PersonID", "person_id", " PERSON  id "])
+def test_headings_ignore_punctuation_differences(heading):
+    assert header_key(heading) == header_key("Person ID")
+
+
+@pytest.mark.parametrize("value", ["2025-10-03 00:00:00.000", "2025-10-03 00:00:00", "2025-10-03T09:15:00Z",
+                                   "2025-10-03T09:15:00.123+01:00", "03/10/2025 14:05", "03/10/2025 2:05 pm"])
+def test_dates_with_a_time_of_day(value):
+    assert parse_date(value) == _day("2025-10-03")

@@ -22,7 +22,22 @@ def test_csv_with_bom_and_semicolons_is_read():
 
 def test_type_is_sniffed_by_content_not_extension():
     assert read_bytes(xlsx(measure_sheets()), "return.csv").kind == "xlsx"
-    assert read_bytes(b"Measure code,Numerator\nstaff_trained,3\n", "return.xlsx").kind == "csv"
+    assert read_bytes(b"Measure code,Numerator\nstaff_trained,3\n", "return.csv").kind == "csv"
+    assert read_bytes(b"Measure code,Numerator\nstaff_trained,3\n", "return.txt").kind == "csv"
+
+
+@pytest.mark.parametrize("file_name", ["LA 2025-26 Q2.xlsx", "LA 2025-26 Q2.XLS", "LA 2025-26 Q2.ods", "LA 2025-26 Q2.xlsm"])
+def test_text_file_named_as_a_workbook_is_refused_and_nothing_recorded(file_name, engine):
+    """A CSV renamed .xlsx used to be read as CSV: with --type activity it gave MISSING_SHEET errors and a
+    rejected submission. Now it is one clear error, and nothing is recorded."""
+    text = "Concern ID,Person ID,Date received,Decision date,Referral source,Age,Gender,Ethnicity," \
+           "Primary support reason,Concern outcome\nC1,P1,01/07/2025,02/07/2025,Police,70,Female,Indian,Physical Support,No enquiry\n"
+    before = snapshot(engine)
+    with pytest.raises(ReadError) as err:
+        load_bytes(text.encode("utf-8"), file_name, engine, "tester", return_type="activity")
+    assert f"{file_name} is plain text, not a" in str(err.value)
+    assert "save it as .xlsx or .csv and upload again" in str(err.value)
+    assert snapshot(engine) == before
 
 
 def test_sheet_offsets_give_excel_rows_and_columns():
@@ -120,3 +135,17 @@ def test_macros_are_flagged_not_run(check):
             z.writestr(item, src.read(item))
         z.writestr("xl/vbaProject.bin", b"\x00fake macro project")
     assert read_bytes(out.getvalue(), "LA.xlsm").has_macros
+
+
+def test_macros_raise_the_macros_ignored_query(check):
+    sheets = activity_sheets(5)
+    good = xlsx(sheets)
+    src = zipfile.ZipFile(io.BytesIO(good))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for item in src.infolist():
+            z.writestr(item, src.read(item))
+        z.writestr("xl/vbaProject.bin", b"\x00fake macro project")
+    report = check(out.getvalue(), "LA 2025-26 Q2.xlsm")
+    assert [(i.rule, i.severity) for i in report.issues] == [("MACROS_IGNORED", "query")]
+    assert "contains macros. They were not run" in report.issues[0].message

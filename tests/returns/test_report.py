@@ -34,3 +34,18 @@ def test_csv_upload_gets_a_highlighted_workbook_too(engine):
     out = openpyxl.load_workbook(io.BytesIO(highlighted_workbook(data, "POL 2025-26 Q2.csv", report.issues)))
     assert out.sheetnames == ["POL 2025-26 Q2"]
     assert out["POL 2025-26 Q2"]["B2"].comment.text.startswith("[NUMERATOR_ABOVE_DENOMINATOR] Numerator 1,500")
+
+
+def test_csv_with_a_long_file_name_still_gets_its_highlights(engine):
+    text = "Measure code,Numerator,Denominator\nstaff_trained,1500,1400\nmca_training,10,20\nsupervision,1,2\n" \
+           "concerns_raised,3,\ndols_applications,4,\n"
+    data = text.encode("utf-8")
+    name = "POL Demo Shire Police partner assurance return 2025-26 Q2 [final].csv"  # stem over 31 characters
+    report = preview(prepare(data, name, engine), engine)
+    assert [(i.rule, i.sheet, i.cell) for i in report.issues] == [
+        ("NUMERATOR_ABOVE_DENOMINATOR", "POL Demo Shire Police partner assurance return 2025-26 Q2 [final]", "B2")]
+    out = openpyxl.load_workbook(io.BytesIO(highlighted_workbook(data, name, report.issues)))
+    assert out.sheetnames == ["POL Demo Shire Police partner a"]
+    cell = out["POL Demo Shire Police partner a"]["B2"]
+    assert cell.fill.fgColor.rgb[-6:] == ERROR_FILL.fgColor.rgb[-6:]
+    assert cell.comment.text.startswith("[NUMERATOR_ABOVE_DENOMINATOR] Numerator 1,500")

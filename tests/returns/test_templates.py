@@ -28,7 +28,11 @@ def test_activity_template_layout(activity_template):
     assert fills["Enquiry ID"] == MANDATORY_FILL.fgColor.rgb[-6:]
     assert fills["Risk outcome"] == BLANK_OK_FILL.fgColor.rgb[-6:]
     assert fills["Felt safer"] == VOLUNTARY_FILL.fgColor.rgb[-6:]
-    assert ws["E2"].number_format == "dd/mm/yyyy"
+    # formats are set for whole columns, so they reach every row the drop-downs and checks reach (and beyond)
+    assert ws.column_dimensions["E"].number_format == "dd/mm/yyyy"
+    assert ws.column_dimensions["A"].number_format == "@"
+    assert wb["Concerns"].column_dimensions["F"].number_format == "General"  # Age: years or a band
+    assert {str(dv.sqref).split(":")[1] for dv in ws.data_validations.dataValidation} == {f"{c}100000" for c in "DEFGHIJKLMNOP"}
     lists = {next(iter(dv.sqref.ranges)).coord.split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation
              if dv.type == "list"}
     # every codelist column has a drop-down from the hidden Lists sheet

@@ -48,3 +48,34 @@ def test_due_date_is_editable_and_history_shows_every_attempt(engine, load):
     hist = history_frame(engine, "2025-26 Q2", "POL")
     assert hist["Status"].tolist() == ["accepted", "superseded"]
     assert hist["Superseded by"].tolist()[1] == second.submission_id
+
+
+def test_tracker_shows_the_accepted_submission_in_use_not_a_later_rejected_attempt(engine, load):
+    good = load(measure_sheets(), "POL 2025-26 Q2.xlsx", user="ann")
+    bad = measure_sheets()
+    for row in bad["Measures"][1:4]:
+        row[1] = 5000  # numerator above the denominator: 3 errors
+    rejected = load(bad, "POL 2025-26 Q2 corrected.xlsx", user="bob")
+    assert good.loaded and not rejected.loaded
+    _stamp(engine, good.submission_id, datetime(2025, 10, 20, 9, 0))  # on time (due 30 October 2025)
+    _stamp(engine, rejected.submission_id, datetime(2025, 11, 12, 14, 3))
+    row = tracker_frame(engine, "2025-26 Q2", today=date(2025, 11, 20)).set_index("Partner").loc["POL"]
+    assert (row["State"], row["Latest file"], row["Status"], row["Rows"], row["Errors"], row["Queries"]) == \
+        ("Submitted", "POL 2025-26 Q2.xlsx", "accepted", 5, 0, 0)
+    assert (row["Submitted by"], row["Submitted at"], row["Attempts"]) == ("ann", datetime(2025, 10, 20, 9, 0), 2)
+    assert row["Last attempt"] == "rejected 12/11/2025 14:03 (3 errors) by bob"
+
+
+def test_state_follows_the_accepted_submission(engine, load):
+    bad = measure_sheets()
+    bad["Measures"][1][1] = 5000
+    rejected = load(bad, "POL 2025-26 Q2.xlsx", user="bob")  # on time, but rejected
+    _stamp(engine, rejected.submission_id, datetime(2025, 10, 20, 9, 0))
+    row = tracker_frame(engine, "2025-26 Q2", today=date(2025, 11, 20)).set_index("Partner").loc["POL"]
+    assert (row["State"], row["Status"], row["Errors"]) == ("Missing", "rejected", 1)
+    assert row["Last attempt"] is None  # nothing accepted: the attempt is the row itself
+    late = load(measure_sheets(), "POL 2025-26 Q2 v2.xlsx", user="ann")
+    _stamp(engine, late.submission_id, datetime(2025, 11, 3, 9, 0))
+    row = tracker_frame(engine, "2025-26 Q2", today=date(2025, 11, 20)).set_index("Partner").loc["POL"]
+    assert (row["State"], row["Status"], row["Latest file"], row["Last attempt"]) == \
+        ("Late", "accepted", "POL 2025-26 Q2 v2.xlsx", None)

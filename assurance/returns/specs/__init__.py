@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,6 +43,7 @@ class ColumnSpec:
     example: str = ""
     help: str = ""
     max_length: int | None = None
+    not_offered: tuple[str, ...] = ()  # codelist values the template's drop-down leaves out (still recognised)
 
     @property
     def required_cells(self) -> bool:
@@ -91,6 +92,7 @@ class ReturnSpec:
     volume_tolerance: float = 0.5
     measures: tuple[MeasureSpec, ...] = ()
     local_codelists: dict[str, Codelist] = field(default_factory=dict, hash=False, compare=False)
+    framework_measures: str | None = None  # applies_to value of the framework measures this return collects
 
     def sheet(self, name: str) -> SheetSpec:
         for s in self.sheets:
@@ -126,7 +128,7 @@ def _build(path: Path) -> ReturnSpec:
                 field=c["field"], header=c["header"], type=c["type"], synonyms=tuple(c.get("synonyms", ())),
                 codelist=c.get("codelist"), mandatory=c.get("mandatory", True), blank_ok=c.get("blank_ok", False),
                 unique=c.get("unique", False), dimension=c.get("dimension"), example=str(c.get("example", "")),
-                help=c.get("help", ""), max_length=c.get("max_length"),
+                help=c.get("help", ""), max_length=c.get("max_length"), not_offered=tuple(c.get("not_offered", ())),
             )
             if col.type not in COLUMN_TYPES:
                 raise SpecError(f"{path.name}: column {col.header} has unknown type {col.type}")
@@ -134,6 +136,11 @@ def _build(path: Path) -> ReturnSpec:
                 raise SpecError(f"{path.name}: column {col.header} needs a codelist")
             if col.codelist and col.codelist not in local:
                 codelist(col.codelist)  # raises KeyError naming the known lists
+            if col.not_offered and col.codelist and col.codelist not in local:
+                unknown = set(col.not_offered) - set(codelist(col.codelist).values)
+                if unknown:
+                    raise SpecError(f"{path.name}: column {col.header} leaves out {sorted(unknown)}, which are not in "
+                                    f"the {col.codelist} list")
             cols.append(col)
         sheets.append(
             SheetSpec(
@@ -147,14 +154,62 @@ def _build(path: Path) -> ReturnSpec:
         description=raw.get("description", ""), file_name_words=tuple(raw.get("file_name_words", ())),
         period_from=tuple((p["sheet"], p["field"]) for p in raw.get("period_from", [])),
         volume_tolerance=float(raw.get("volume_tolerance", 0.5)), measures=measures, local_codelists=local,
+        framework_measures=raw.get("framework_measures"),
     )
 
 
-@lru_cache(maxsize=None)
 def get_spec(return_type: str) -> ReturnSpec:
+    """The return's spec. For a return that collects framework measures (`framework_measures` in its file), the
+    measures and the measure codes accepted are the framework's measures for it (data/framework.toml, re-read
+    when it changes) followed by any the spec file lists that the framework does not (yet) define."""
     if return_type not in RETURN_TYPES:
         raise KeyError(f"Unknown return type {return_type!r}; use {', '.join(RETURN_TYPES)}.")
+    base = _base_spec(return_type)
+    if not base.framework_measures:
+        return base
+    return _with_framework(return_type, _framework_measures(base.framework_measures))
+
+
+@lru_cache(maxsize=None)
+def _base_spec(return_type: str) -> ReturnSpec:
     return _build(SPEC_DIR / f"{return_type}.toml")
+
+
+def _framework_measures(applies_to: str) -> tuple[MeasureSpec, ...]:
+    from assurance.config import ConfigError
+    from assurance.measures.framework import framework
+
+    try:
+        fw = framework()
+    except ConfigError:  # the framework file is broken: the dashboards say so; returns keep the spec's own list
+        return ()
+    out = []
+    for m in fw.measures:
+        if m.applies_to != applies_to:
+            continue
+        rate = m.unit == "%" and bool(m.denominator)
+        help_text = f"Numerator: {m.numerator}." + (f" Denominator: {m.denominator}." if rate else
+                                                     " Leave the denominator blank.")
+        out.append(MeasureSpec(m.id, m.name, "rate" if rate else "count", help_text))
+    return tuple(out)
+
+
+@lru_cache(maxsize=16)
+def _with_framework(return_type: str, from_framework: tuple[MeasureSpec, ...]) -> ReturnSpec:
+    base = _base_spec(return_type)
+    own = {m.code: m for m in base.measures}
+    codes = {m.code for m in from_framework}
+    measures = tuple(
+        MeasureSpec(m.code, m.label, m.kind, own[m.code].help if m.code in own and own[m.code].help else m.help)
+        for m in from_framework
+    ) + tuple(m for m in base.measures if m.code not in codes)
+    local = dict(base.local_codelists)
+    cl = local.get("measure_code")
+    if cl is not None:
+        synonyms = dict(cl.synonyms)  # the spec's own labels and synonyms stay accepted
+        synonyms.update({m.label: m.code for m in measures})
+        local["measure_code"] = Codelist(cl.key, cl.name, tuple(m.code for m in measures), synonyms)
+    return replace(base, measures=measures, local_codelists=local)
 
 
 def all_specs() -> list[ReturnSpec]:

@@ -76,3 +76,24 @@ def test_volume_far_from_history_is_a_query(load, check):
     assert where(report) == [("VOLUME_UNUSUAL", None, None, None)]
     assert report.issues[0].message == ("This return has 2 rows, 80% fewer than the average of 10 in SAB's last 3 "
                                         "accepted audit returns (2024-25 Q3 to 2025-26 Q1).")
+
+
+def test_file_name_naming_two_partners_is_not_guessed(check):
+    report = check(measure_sheets(), "Police care 2025-26 Q3.xlsx")  # Police (POL's type) and CARE (a code)
+    assert report.partner is None
+    assert [i.rule for i in report.issues] == ["PARTNER_UNKNOWN"]
+    assert report.issues[0].message == ("The file name Police care 2025-26 Q3.xlsx names more than one partner "
+                                        "(POL (Demo Shire Police) and CARE (Demo Care Providers Forum)), so the "
+                                        "partner was not guessed.")
+    assert report.issues[0].suggestion.startswith("Choose the partner")
+    chosen = check(measure_sheets(), "Police care 2025-26 Q3.xlsx", partner="POL")
+    assert chosen.partner.code == "POL" and chosen.issues == []
+    other = check(measure_sheets(), "Police care 2025-26 Q3.xlsx", partner="ACU")
+    assert [i.rule for i in other.issues] == ["PARTNER_MISMATCH"]
+
+
+def test_partner_codes_and_names_in_the_file_name_are_whole_words(check):
+    # 'Demo Integrated Care Board' is ICB's name: CARE (a code) and Board (SAB's type) inside it do not count
+    assert check(measure_sheets(), "Demo Integrated Care Board 2025-26 Q2.xlsx").partner.code == "ICB"
+    assert check(measure_sheets(), "Carers forum POL 2025-26 Q2.xlsx").partner.code == "POL"  # 'Carers' is not CARE
+    assert check(measure_sheets(), "FIRE_2025-26_Q2.xlsx").partner.code == "FIRE"
