@@ -49,7 +49,7 @@ def publish_count(n: int | float | None) -> int | str:
 def publish_percent(numerator: int | None, denominator: int | None, decimals: int = 1) -> float | str:
     if numerator is None or not denominator:
         return NOT_AVAILABLE
-    if denominator < SMALL_DENOMINATOR:
+    if denominator < SMALL_DENOMINATOR or is_small(numerator):  # a percentage beside a hidden count gives it back
         return SUPPRESSED
     return round(100.0 * numerator / denominator, decimals)
 
@@ -93,21 +93,35 @@ def suppression_mask(counts: pd.DataFrame, row_totals: bool = True, column_total
     return mask
 
 
+def hidden_in_breakdown(counts: Sequence[int]) -> list[bool]:
+    """Which categories of one breakdown (whose total is known) must be hidden: 1 to 4, and enough others that the
+    total does not give a hidden one away."""
+    if not len(counts):
+        return []
+    return suppression_mask(pd.DataFrame({"n": list(counts)}), row_totals=False)["n"].tolist()
+
+
 def publish_table(frame: pd.DataFrame, count_columns: Sequence[str], row_totals: bool = True,
-                  column_totals: bool = True, add_totals: bool = False) -> pd.DataFrame:
+                  column_totals: bool = True, add_totals: bool = False,
+                  percent_columns: dict[str, str] | None = None) -> pd.DataFrame:
     """A copy of `frame` with its count columns suppressed (primary and secondary) and rounded.
 
     Totals are worked out from the unrounded counts, then rounded; with add_totals a Total column and row are added.
+    percent_columns maps a percentage column to the count it is a share of: the percentage is withheld wherever
+    that count is hidden, since the two together would give it back.
     """
     counts = frame[list(count_columns)].fillna(0).astype(int)
     mask = suppression_mask(counts, row_totals, column_totals)
-    out = frame.copy().astype({c: object for c in count_columns})
+    out = frame.copy().astype({c: object for c in [*count_columns, *(percent_columns or {})]})
     for c in count_columns:
         out[c] = [SUPPRESSED if hidden else publish_count(v) for v, hidden in zip(counts[c], mask[c])]
+    for pct, of in (percent_columns or {}).items():
+        out[pct] = [SUPPRESSED if hidden else v for v, hidden in zip(frame[pct], mask[of])]
     if add_totals:
-        out["Total"] = [publish_count(v) for v in counts.sum(axis=1)]
         total_row = {c: publish_count(counts[c].sum()) for c in count_columns}
-        total_row["Total"] = publish_count(int(counts.to_numpy().sum()))
+        if len(count_columns) > 1:  # beside a single count a Total column would repeat it, hidden cells included
+            out["Total"] = [publish_count(v) for v in counts.sum(axis=1)]
+            total_row["Total"] = publish_count(int(counts.to_numpy().sum()))
         first = frame.columns[0]
         if first not in count_columns:
             total_row[first] = "Total"

@@ -4,7 +4,8 @@ import streamlit as st
 import ui
 from assurance.analysis import breakdowns as bd
 from assurance.board.challenges import Evidence
-from assurance.charts import stacked_grades, trend_chart
+from assurance.analysis.spc import xmr
+from assurance.charts import spc_chart, stacked_grades
 from assurance.disclosure import figure_text
 from ui.challenge import raise_challenge_form
 
@@ -33,9 +34,11 @@ domains = bd.audit_grades(engine, window_ids, "domain", agency_id)
 grades = [g for g in bd.GRADES if g in domains.columns]
 worst = domains.assign(share=(domains["Good"] + domains["Outstanding"]) /
                        domains[grades[:4]].sum(axis=1).where(lambda s: s > 0)).sort_values("share").iloc[0]
-ui.chart(stacked_grades(domains["Domain"].tolist(), {g: domains[g].tolist() for g in grades}, "Grades by domain"),
-         domains, "audit grades by domain", f"The domain with the smallest share graded good or better is {worst['Domain']}.",
-         key="au-domain")
+drawn = ui.shown(domains, grades)
+ui.chart(stacked_grades(drawn["Domain"].tolist(),
+                        {g: pd.to_numeric(drawn[g], errors="coerce").fillna(0).tolist() for g in grades}, "Grades by domain"),
+         domains, "audit grades by domain", f"The domain with the smallest share graded good or better is {worst['Domain']}."
+         + (" Suppressed cells ([c]) are not drawn." if publish else ""), key="au-domain", count_columns=grades)
 ui.table(domains, "audit grades by domain table", grades, key="au-domain-t")
 
 left, right = st.columns(2)
@@ -49,9 +52,11 @@ with right:
 st.subheader("Trend")
 trend = [(p, x.value) for p in fs.periods[: idx + 1] if (x := fs.get("audit_good", p)) is not None and x.has_data and not x.small]
 if trend:
-    ui.chart(trend_chart([p for p, _ in trend], [v for _, v in trend], "Good or better, four quarters to each period", "%",
-                         fs.framework.get("audit_good").target), pd.DataFrame(trend, columns=["Period", "Good or better %"]),
-             "audit good trend", f"From {trend[0][1]:.1f}% ({trend[0][0]}) to {trend[-1][1]:.1f}% ({trend[-1][0]}).", key="au-trend")
+    spc = xmr([v for _, v in trend])
+    ui.chart(spc_chart([p for p, _ in trend], [v for _, v in trend], "Good or better, four quarters to each period", "%",
+                       spc, fs.framework.get("audit_good").target), pd.DataFrame(trend, columns=["Period", "Good or better %"]),
+             "audit good trend", f"From {trend[0][1]:.1f}% ({trend[0][0]}) to {trend[-1][1]:.1f}% ({trend[-1][0]})."
+             + (f" {spc.describe()}" if spc else ""), key="au-trend")
 
 st.subheader("Findings and actions")
 search = st.text_input("Search the findings and actions", key="au-search", placeholder="e.g. capacity, escalation")

@@ -5,7 +5,7 @@ import ui
 from assurance.analysis import breakdowns as bd
 from assurance.analysis.spc import xmr
 from assurance.charts import bar_chart, spc_chart
-from assurance.disclosure import figure_text
+from assurance.disclosure import figure_text, publish_count
 from assurance.reference import england
 
 f = ui.page("Concerns and enquiries", "Volumes, rates and conversion by quarter; where concerns come from; the types, "
@@ -33,13 +33,11 @@ upto = fs.periods[: fs.periods.index(f.period.label) + 1]
 trend = pd.DataFrame([{"Period": p, "Concerns": fs.get("concerns", p).numerator,
                        "Per 100,000 adults": fs.get("concern_rate", p).value, "Conversion %": fs.get("conversion", p).value}
                       for p in upto if fs.get("concerns", p) is not None and fs.get("concerns", p).has_data])
-if publish:
-    from assurance.disclosure import publish_count
-
-    trend["Concerns"] = trend["Concerns"].map(publish_count)
-spc = xmr([float(v) for v in trend["Concerns"] if isinstance(v, (int, float))])
-ui.chart(spc_chart(trend["Period"].tolist(), trend["Concerns"].tolist(), "Concerns received", "count", spc), trend,
-         "concerns by quarter", spc.describe() if spc else "One quarter so far.", key="c-trend")
+counts = trend["Concerns"].map(publish_count) if publish else trend["Concerns"]
+spc = xmr([float(v) for v in counts if isinstance(v, (int, float))])
+ui.chart(spc_chart(trend["Period"].tolist(), counts.tolist(), "Concerns received", "count", spc), trend,
+         "concerns by quarter", spc.describe() if spc else "One quarter so far.", key="c-trend",
+         count_columns=["Concerns"], totals=False)
 
 left, right = st.columns(2)
 with left:
@@ -48,15 +46,18 @@ with left:
     total = int(ref["Concerns"].sum())
     ref["%"] = (100 * ref["Concerns"] / total).round(1) if total else 0
     top = ref.iloc[0] if not ref.empty else None
-    ui.chart(bar_chart(ref["Referral source"].tolist(), ref["Concerns"].tolist(), "Concerns by referral source", "concerns"),
+    drawn = ui.plotted(ui.shown(ref, ["Concerns"], {"%": "Concerns"}), "Concerns")
+    ui.chart(bar_chart(drawn["Referral source"].tolist(), drawn["Concerns"].tolist(), "Concerns by referral source", "concerns"),
              ref, f"referral sources {f.period.label}",
-             f"{top['Referral source']} raised the most concerns ({top['%']:.1f}%)." if top is not None else "", key="c-ref")
+             (f"{top['Referral source']} raised the most concerns ({top['%']:.1f}%)." if top is not None else "")
+             + (" Sources with fewer than 5 concerns are not drawn." if publish and len(drawn) < len(ref) else ""),
+             key="c-ref", count_columns=["Concerns"], percent_columns={"%": "Concerns"})
 with right:
     st.subheader("Risk assessment outcomes")
     rao = bd.enquiries_by(engine, "risk_assessment_outcome", pid, partner_id)
     n = int(rao["Enquiries"].sum())
     rao["%"] = (100 * rao["Enquiries"] / n).round(1) if n else 0
-    ui.table(rao, f"risk assessment outcomes {f.period.label}", ["Enquiries"], key="c-rao")
+    ui.table(rao, f"risk assessment outcomes {f.period.label}", ["Enquiries"], key="c-rao", percent_columns={"%": "Enquiries"})
     st.caption(f"{n:,} Section 42 enquiries concluded in {f.period.label}." if not publish else
                "Section 42 enquiries concluded in the quarter.")
 
@@ -73,9 +74,13 @@ for dim, key in (("type", "type_of_risk"), ("location", "location_of_risk"), ("s
     top = data.iloc[0] if not data.empty else None
     summary = (f"Most common: {top[label]} ({top['% of enquiries']:.1f}% of enquiries"
                + (f"; England {eng[top[label]]:g}%" if top[label] in eng else "") + ")." if top is not None else "None.")
-    ui.chart(bar_chart(data[label].tolist(), data["% of enquiries"].tolist(), label, "% of enquiries",
-                       {k: v for k, v in eng.items() if k in set(data[label])}),
-             data, f"{label.lower()} {f.period.label}", summary, key=f"c-{dim}")
+    # An enquiry counts under each of its categories, so no total gives a hidden cell away: primary suppression only.
+    pct = {"% of enquiries": "Enquiries"}
+    drawn = ui.plotted(ui.shown(data, ["Enquiries"], pct, totals=False), "% of enquiries")
+    ui.chart(bar_chart(drawn[label].tolist(), drawn["% of enquiries"].tolist(), label, "% of enquiries",
+                       {k: v for k, v in eng.items() if k in set(drawn[label])}),
+             data, f"{label.lower()} {f.period.label}", summary, key=f"c-{dim}", count_columns=["Enquiries"],
+             percent_columns=pct, totals=False)
 
 st.subheader("Timeliness")
 t1, t2 = st.columns(2)

@@ -30,10 +30,11 @@ if ages.empty:
 st.subheader("Age")
 rows, unknown_age = rep.by_age(ages, area)
 table = rep.representation_frame(rows, "Age band", publish)
-over = [r.group for r in rows if r.finding == "over-represented"]
-ui.chart(representation_chart([r.group for r in rows], [r.ratio for r in rows], [r.lower for r in rows],
-                              [r.upper for r in rows], "Representation by age band"),
-         table, "representation by age", ("Over-represented: " + ", ".join(over) + "." if over else
+drawn = [r for r, ratio in zip(rows, table["Ratio"]) if ratio != disclosure.SUPPRESSED]
+over = [r.group for r in drawn if r.finding == "over-represented"]
+ui.chart(representation_chart([r.group for r in drawn], [r.ratio for r in drawn], [r.lower for r in drawn],
+                              [r.upper for r in drawn], "Representation by age band"),
+         rep.representation_frame(rows, "Age band", True), "representation by age", ("Over-represented: " + ", ".join(over) + "." if over else
                                           "No age band is significantly over-represented.") +
          f" Age not known for {disclosure.publish_count(unknown_age) if publish else unknown_age} adults.", key="dm-age")
 st.dataframe(table, hide_index=True, width="stretch")
@@ -47,10 +48,13 @@ st.subheader("Gender")
 genders = bd.individuals_by(engine, "gender", period_ids, scope, partner_id)
 genders["%"] = (100 * genders["Individuals"] / genders["Individuals"].sum()).round(1)
 female = england.shares("individuals").get("female")
-ui.chart(bar_chart(genders["Gender"].tolist(), genders["%"].tolist(), "Adults by gender", "% of adults"),
+share = {"%": "Individuals"}
+drawn = ui.plotted(ui.shown(genders, ["Individuals"], share), "%")
+ui.chart(bar_chart(drawn["Gender"].tolist(), drawn["%"].tolist(), "Adults by gender", "% of adults"),
          genders, "gender", f"There is no adult population by sex in the baseline files, so no ratio is shown; "
-         f"England's adults in Section 42 enquiries are about {female:g}% female.", key="dm-gender")
-ui.table(genders, "gender table", ["Individuals"], key="dm-gender-t")
+         f"England's adults in Section 42 enquiries are about {female:g}% female.", key="dm-gender",
+         count_columns=["Individuals"], percent_columns=share)
+ui.table(genders, "gender table", ["Individuals"], key="dm-gender-t", percent_columns=share)
 
 st.subheader("Ethnicity")
 st.warning(population.ETHNICITY_CAVEAT, icon=":material/info:")
@@ -58,12 +62,14 @@ detailed = st.toggle("Detailed ethnic groups", key="dm-detailed")
 col = "ethnicity_detailed" if detailed else "ethnicity_broad"
 eth = bd.individuals_by(engine, col, period_ids, scope, partner_id)
 rows, unknown_eth = rep.by_ethnicity(eth, area, detailed)
-table = rep.representation_frame([r for r in rows if r.count or r.population], "Ethnic group", publish)
-over = [r.group for r in rows if r.finding == "over-represented"]
-under = [r.group for r in rows if r.finding == "under-represented"]
-ui.chart(representation_chart([r.group for r in rows], [r.ratio for r in rows], [r.lower for r in rows],
-                              [r.upper for r in rows], "Representation by ethnic group"),
-         table, f"representation by {col}", (f"Over-represented: {', '.join(over)}. " if over else "")
+rows = [r for r in rows if r.count or r.population]
+table = rep.representation_frame(rows, "Ethnic group", publish)
+drawn = [r for r, ratio in zip(rows, table["Ratio"]) if ratio != disclosure.SUPPRESSED]
+over = [r.group for r in drawn if r.finding == "over-represented"]
+under = [r.group for r in drawn if r.finding == "under-represented"]
+ui.chart(representation_chart([r.group for r in drawn], [r.ratio for r in drawn], [r.lower for r in drawn],
+                              [r.upper for r in drawn], "Representation by ethnic group"),
+         rep.representation_frame(rows, "Ethnic group", True), f"representation by {col}", (f"Over-represented: {', '.join(over)}. " if over else "")
          + (f"Under-represented: {', '.join(under)}. " if under else "")
          + f"Ethnicity Refused or not known for {disclosure.publish_count(unknown_eth) if publish else unknown_eth} adults.",
          key="dm-eth")

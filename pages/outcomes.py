@@ -38,8 +38,8 @@ if pts:
     spc = xmr([v for _, v in pts])
     m = fs.framework.get(pick)
     ui.chart(spc_chart([p for p, _ in pts], [v for _, v in pts], m.name, "%", spc, m.target),
-             pd.DataFrame({"Period": [x.period for x in series], "Value %": values}), f"{pick} trend",
-             spc.describe() if spc else "One quarter so far.", key="oc-spc")
+             pd.DataFrame({"Period": [x.period for x in series], "Value %": [figure_value(x, True) for x in series]}),
+             f"{pick} trend", spc.describe() if spc else "One quarter so far.", key="oc-spc")
 
 left, right = st.columns(2)
 for holder, column in ((left, "msp_asked"), (left, "msp_achieved"), (right, "risk_outcome"), (right, "lacked_capacity"),
@@ -50,7 +50,7 @@ for holder, column in ((left, "msp_asked"), (left, "msp_achieved"), (right, "ris
         data["%"] = (100 * data["Enquiries"] / total).round(1) if total else 0
         label = data.columns[0]
         st.markdown(f"**{label}**")
-        ui.table(data, f"{label} {f.period.label}", ["Enquiries"], key=f"oc-{column}")
+        ui.table(data, f"{label} {f.period.label}", ["Enquiries"], key=f"oc-{column}", percent_columns={"%": "Enquiries"})
 
 st.subheader("Are outcomes equitable?")
 st.caption("The same outcomes for each group of adults, over the four quarters to the period (more adults, steadier "
@@ -60,20 +60,27 @@ group = st.radio("By", ["age_band", "gender", "ethnicity_broad"], horizontal=Tru
                  format_func=lambda c: bd.DEMOGRAPHICS[c])
 window_ids = [p.id for p in f.periods if p.label in fs.periods[max(0, fs.periods.index(f.period.label) - 3): fs.periods.index(f.period.label) + 1]]
 eq = bd.outcomes_by_group(engine, group, window_ids, partner_id)
-pct = lambda n, d: publish_percent(n, d) if publish else (round(100 * n / d, 1) if d else None)  # noqa: E731
-shown = pd.DataFrame({
-    bd.DEMOGRAPHICS[group]: eq.iloc[:, 0],
-    "Enquiries": eq["Enquiries"],
-    "Asked %": [pct(a, n) for a, n in zip(eq["Asked"], eq["Enquiries"])],
-    "Achieved %": [pct(a, n) for a, n in zip(eq["Achieved"], eq["Expressed"])],
-    "Risk reduced or removed %": [pct(a, n) for a, n in zip(eq["Reduced or removed"], eq["Risk identified"])],
-    "Felt safer %": [pct(a, n) for a, n in zip(eq["Felt safer"], eq["Answered"])],
-})
-ui.table(shown, f"outcomes by {group}", ["Enquiries"], key="oc-eq")
+
+
+def equity(published: bool) -> pd.DataFrame:
+    pct = lambda n, d: publish_percent(n, d) if published else (round(100 * n / d, 1) if d else None)  # noqa: E731
+    return pd.DataFrame({
+        bd.DEMOGRAPHICS[group]: eq.iloc[:, 0],
+        "Enquiries": eq["Enquiries"],
+        "Asked %": [pct(a, n) for a, n in zip(eq["Asked"], eq["Enquiries"])],
+        "Achieved %": [pct(a, n) for a, n in zip(eq["Achieved"], eq["Expressed"])],
+        "Risk reduced or removed %": [pct(a, n) for a, n in zip(eq["Reduced or removed"], eq["Risk identified"])],
+        "Felt safer %": [pct(a, n) for a, n in zip(eq["Felt safer"], eq["Answered"])],
+    })
+
+
+shown = equity(publish)
+ui.table(shown, f"outcomes by {group}", ["Enquiries"], key="oc-eq", export=equity(True))
 numeric = shown[[isinstance(v, float) for v in shown["Asked %"]]]
 if not numeric.empty:
     ui.chart(bar_chart(numeric.iloc[:, 0].tolist(), numeric["Asked %"].tolist(), "Asked about desired outcomes, by group",
                        "% asked"), numeric, f"asked by {group}",
              f"Lowest: {numeric.loc[numeric['Asked %'].idxmin()].iloc[0]} ({numeric['Asked %'].min():.1f}%); highest: "
-             f"{numeric.loc[numeric['Asked %'].idxmax()].iloc[0]} ({numeric['Asked %'].max():.1f}%).", key="oc-eq-chart")
+             f"{numeric.loc[numeric['Asked %'].idxmax()].iloc[0]} ({numeric['Asked %'].max():.1f}%).", key="oc-eq-chart",
+             count_columns=["Enquiries"], export=equity(True))
 ui.disclosure_key()

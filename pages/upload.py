@@ -5,7 +5,7 @@ from assurance.access import audit
 from assurance.access.roles import AccessDenied
 from assurance.config import RETURN_TYPES
 from assurance.directory import list_periods
-from assurance.returns.load import load_prepared, record_rejection
+from assurance.returns.load import LoadFailed, load_prepared, record_rejection
 from assurance.returns.read import ReadError
 from assurance.returns.report import highlighted_workbook
 from assurance.returns.specs import get_spec, spec_markdown
@@ -93,7 +93,11 @@ if result is not None:
         st.error(f"This return cannot be loaded: it has {n:,} error{'s' if n != 1 else ''}. Nothing has been changed.",
                  icon=":material/block:")
 elif report.error_count:
-    st.session_state["upload_result"] = result = record_rejection(prepared, engine, user, by=me, address=address)
+    try:
+        st.session_state["upload_result"] = result = record_rejection(prepared, engine, user, by=me, address=address)
+    except (LoadFailed, AccessDenied) as exc:
+        st.error(str(exc), icon=":material/block:")
+        st.stop()
     st.rerun()
 else:
     if report.query_count:
@@ -111,6 +115,10 @@ else:
                                                    by=ui.current_user(), address=address)
         except AccessDenied as exc:  # the role changed since the check above
             st.error(f"{exc} Nothing has been changed.", icon=":material/block:")
+            st.stop()
+        except LoadFailed as exc:
+            bar.empty()
+            st.error(str(exc), icon=":material/block:")
             st.stop()
         st.rerun()
 

@@ -11,9 +11,10 @@ def test_counts(n, shown):
 
 @pytest.mark.parametrize(
     "num,den,shown",
-    [(3, 9, "[c]"), (3, 10, 30.0), (7, 11, 63.6), (0, 0, "[x]"), (None, 50, "[x]"), (426, 701, 60.8)],
+    [(3, 9, "[c]"), (3, 10, "[c]"), (5, 10, 50.0), (7, 11, 63.6), (0, 0, "[x]"), (0, 50, 0.0), (None, 50, "[x]"),
+     (426, 701, 60.8)],
 )
-def test_percentages_use_unrounded_counts_and_withhold_small_denominators(num, den, shown):
+def test_percentages_use_unrounded_counts_and_withhold_small_denominators_and_numerators(num, den, shown):
     assert d.publish_percent(num, den) == shown
 
 
@@ -51,3 +52,20 @@ def test_zero_cells_do_not_protect_a_hidden_one():
     body = pd.DataFrame({"g": ["a"], "X": [2], "Y": [0], "Z": [9]})
     out = d.publish_table(body, ["X", "Y", "Z"], column_totals=False)
     assert out.iloc[0].tolist() == ["a", "[c]", 0, "[c]"]
+
+
+def test_a_percentage_is_withheld_with_its_hidden_count():
+    body = pd.DataFrame({"Outcome": ["Removed", "Reduced", "Remained"], "Enquiries": [3, 40, 9], "%": [5.8, 76.9, 17.3]})
+    out = d.publish_table(body, ["Enquiries"], percent_columns={"%": "Enquiries"})
+    # 3 is hidden, and 9 with it (else the total less the rest gives 3 back); their percentages go too.
+    assert out["Enquiries"].tolist() == ["[c]", 40, "[c]"] and out["%"].tolist() == ["[c]", 76.9, "[c]"]
+
+
+def test_a_single_count_column_gets_a_total_row_but_no_total_column():
+    out = d.publish_table(pd.DataFrame({"Group": ["a", "b", "c"], "n": [3, 6, 7]}), ["n"], add_totals=True)
+    assert "Total" not in out.columns and out["n"].tolist() == ["[c]", "[c]", 5, 15]
+
+
+def test_hidden_in_breakdown_adds_secondary_suppression():
+    assert d.hidden_in_breakdown([3, 40, 9]) == [True, False, True]
+    assert d.hidden_in_breakdown([3, 2, 40]) == [True, True, False] and d.hidden_in_breakdown([]) == []

@@ -210,33 +210,55 @@ def figures(partner_code: str | None = None):
     return _figures(config.database_url(), partner_code, path.stat().st_mtime if path.exists() else 0.0)
 
 
-def published(frame: pd.DataFrame, count_columns: list[str] | None) -> pd.DataFrame:
-    """The frame with its count columns suppressed and rounded (publication mode)."""
+def published(frame: pd.DataFrame, count_columns: list[str] | None, percent_columns: dict[str, str] | None = None,
+              totals: bool = True) -> pd.DataFrame:
+    """The frame with its count columns suppressed and rounded (publication mode), and each percentage withheld
+    where its count is hidden (percent_columns: percentage column -> count column). totals=False for breakdowns
+    whose categories overlap (no total can give a cell away)."""
     from assurance.disclosure import publish_table
 
     present = [c for c in (count_columns or []) if c in frame.columns]
     if not present or frame.empty:
         return frame
-    return publish_table(frame, present).astype({c: str for c in present})
+    pcts = {p: c for p, c in (percent_columns or {}).items() if p in frame.columns and c in present}
+    out = publish_table(frame, present, row_totals=totals, column_totals=totals, percent_columns=pcts)
+    return out.astype({c: str for c in [*present, *pcts]})
+
+
+def shown(frame: pd.DataFrame, count_columns: list[str], percent_columns: dict[str, str] | None = None,
+          totals: bool = True) -> pd.DataFrame:
+    """What the screen shows: the frame, or its published form in publication mode."""
+    return published(frame, count_columns, percent_columns, totals) if publication_mode() else frame
+
+
+def plotted(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The rows of a shown frame whose `column` is a number (suppressed cells are not drawn)."""
+    values = pd.to_numeric(frame[column], errors="coerce")
+    return frame.assign(**{column: values})[values.notna()]
 
 
 def table(frame: pd.DataFrame, file_stem: str, count_columns: list[str] | None = None, key: str | None = None,
+          percent_columns: dict[str, str] | None = None, totals: bool = True, export: pd.DataFrame | None = None,
           **kwargs) -> pd.DataFrame:
     """A table with its CSV download. Count columns are suppressed on screen in publication mode, and always in
-    the download (every export leaves the product in publication mode). Returns what was shown."""
-    shown = published(frame, count_columns) if publication_mode() else frame
-    st.dataframe(shown, hide_index=True, width="stretch", **kwargs)
-    download_csv(published(frame, count_columns), file_stem, key=key)
-    return shown
+    the download (every export leaves the product in publication mode; `export`, when given, is the frame's
+    published form to download). Returns what was shown."""
+    on_screen = shown(frame, count_columns or [], percent_columns, totals)
+    st.dataframe(on_screen, hide_index=True, width="stretch", **kwargs)
+    download_csv(published(frame if export is None else export, count_columns, percent_columns, totals), file_stem,
+                 key=key)
+    return on_screen
 
 
 def chart(fig, data: pd.DataFrame, file_stem: str, summary: str, key: str | None = None,
-          count_columns: list[str] | None = None) -> None:
-    """A Plotly chart, a sentence saying what it shows, and its data as CSV (count columns in publication mode)."""
+          count_columns: list[str] | None = None, percent_columns: dict[str, str] | None = None,
+          totals: bool = True, export: pd.DataFrame | None = None) -> None:
+    """A Plotly chart, a sentence saying what it shows, and its data as CSV (in publication mode; `export`, when
+    given, is the data's published form to download)."""
     st.plotly_chart(fig, width="stretch", key=key)
     st.caption(summary)
-    download_csv(published(data, count_columns), file_stem, label="Download chart data (CSV)",
-                 key=f"dl-chart-{key or file_stem}")
+    download_csv(published(data if export is None else export, count_columns, percent_columns, totals), file_stem,
+                 label="Download chart data (CSV)", key=f"dl-chart-{key or file_stem}")
 
 
 def disclosure_key() -> None:

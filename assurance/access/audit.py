@@ -27,6 +27,7 @@ ACCESS_REFUSED = "access refused"
 RETURN_LOADED = "return loaded"
 RETURN_REJECTED = "return rejected"
 SUBMISSION_SUPERSEDED = "submission superseded"
+LOAD_FAILED = "load failed"  # the database could not take it: rolled back, nothing changed
 UPLOAD_REFUSED = "upload refused"  # not a readable, safe workbook: nothing was recorded but this
 COMMAND = "cli command"
 

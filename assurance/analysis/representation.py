@@ -81,12 +81,15 @@ NOT_RECORDED = ("Refused", "Undeclared / Not Known", "Undeclared / Not known", "
 
 
 def representation_frame(rows: list[Representation], label: str, publish: bool) -> pd.DataFrame:
+    """The rows as a table; in publication mode a group's count, share, ratio and interval are hidden when the count
+    is 1 to 4 or when, with the shares adding to 100%, it would give such a group away."""
+    hidden = disclosure.hidden_in_breakdown([r.count for r in rows]) if publish else [False] * len(rows)
     out = []
-    for r in rows:
-        small = publish and disclosure.is_small(r.count)
+    for r, small in zip(rows, hidden):
         out.append({
             label: r.group,
-            "Adults in safeguarding": disclosure.publish_count(r.count) if publish else r.count,
+            "Adults in safeguarding": disclosure.SUPPRESSED if small else (disclosure.publish_count(r.count) if publish
+                                                                           else r.count),
             "Share %": disclosure.SUPPRESSED if small else round(r.share, 1),
             "Population share %": round(r.population_share, 1),
             "Ratio": disclosure.SUPPRESSED if small else (None if r.ratio is None else round(r.ratio, 2)),

@@ -131,6 +131,8 @@ DEFINITIONS: dict[str, Definition] = {
     "staff_trained": assurance_figure("staff_trained"),
     "mca_training": assurance_figure("mca_training"),
     "supervision": assurance_figure("supervision"),
+    "concerns_raised": Definition("assurance", case((a.c.measure_code == "concerns_raised", a.c.numerator), else_=0)),
+    "dols_applications": Definition("assurance", case((a.c.measure_code == "dols_applications", a.c.numerator), else_=0)),
     "audit_good": audit_domain(au.c.overall_grade),
     "audit_good_msp": audit_domain(au.c.grade_msp),
     "audit_good_risk": audit_domain(au.c.grade_risk),

@@ -28,7 +28,7 @@ def cmd_load(args) -> int:
     from assurance.access import audit
     from assurance.exports import safe_frame
     from assurance.returns.issues import ERROR, issues_frame
-    from assurance.returns.load import load_bytes
+    from assurance.returns.load import LoadFailed, load_bytes
     from assurance.returns.read import ReadError
     from assurance.returns.validate import UsageError
 
@@ -54,6 +54,9 @@ def cmd_load(args) -> int:
         except UsageError as exc:
             print(f"Error: {exc}", file=sys.stderr)
             return 2
+        except LoadFailed as exc:
+            print(f"FAILED    {exc}", file=sys.stderr)
+            return 1
         except ReadError as exc:
             rejected += 1
             audit.record(engine, user, audit.UPLOAD_REFUSED, f.name, {"reason": str(exc)}, source="cli", address="cli")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -28,6 +29,10 @@ from assurance.returns.validate import Prepared, Progress, Report, check, prepar
 ISSUE_COLUMNS = ["submission_id", "severity", "rule", "sheet", "row", "column", "field", "value", "message", "suggestion"]
 EXTRA = {"concerns": ("ethnicity_detailed", "ethnicity_broad"), "audit_results": ("agency_partner_id",)}
 SKIP = {"ethnicity", "risk_type", "risk_location", "risk_source"}  # stored through their twins / enquiry_risks
+
+
+class LoadFailed(Exception):
+    """The database could not take the load (full disk, lost connection); nothing was changed."""
 
 
 @dataclass
@@ -76,6 +81,22 @@ def load_prepared(prepared: Prepared, engine: Engine, user: str, source: str = "
             report = check(prepared, conn)
         audit.record(engine, user, audit.RETURN_REJECTED, prepared.file_name, {**trail, "errors": report.error_count}, **where)
         return LoadResult("rejected", None, [], report)
+    try:
+        return _load(prepared, engine, user, source, report_progress, trail, where)
+    except (SQLAlchemyError, OSError) as exc:  # a full disk, a lost connection, a crash of the database
+        reason = getattr(exc, "orig", None) or exc
+        message = str(reason).splitlines()[0] if str(reason) else type(reason).__name__
+        try:
+            audit.record(engine, user, audit.LOAD_FAILED, prepared.file_name, {**trail, "reason": message}, **where)
+        except (SQLAlchemyError, OSError):
+            pass  # the database cannot take even the record: the message below still goes to the user
+        raise LoadFailed(f"{prepared.file_name} could not be stored ({message}). Nothing was changed: the returns "
+                         "loaded before stay in use. Try again later, or tell the administrator.") from exc
+
+
+def _load(prepared: Prepared, engine: Engine, user: str, source: str, report_progress, trail: dict,
+          where: dict) -> LoadResult:
+    """The load itself, in one transaction: rolled back whole if anything fails before the commit."""
     now = datetime.now().replace(microsecond=0)
     with engine.connect() as conn:
         _lock(conn, prepared.partner.id)

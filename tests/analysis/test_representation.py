@@ -45,4 +45,9 @@ def test_publication_mode_hides_small_groups():
     rows = rep.representation({"a": 3, "b": 97}, {"a": 100, "b": 900})
     table = rep.representation_frame(rows, "Group", publish=True)
     assert table.iloc[0].tolist()[1:] == ["[c]", "[c]", 10.0, "[c]", "[c]", "[c]"]
-    assert table.iloc[1]["Adults in safeguarding"] == 95
+    # With two groups the shares add to 100%: b would give a away, so it is hidden as well.
+    assert table.iloc[1]["Adults in safeguarding"] == "[c]" and table.iloc[1]["Ratio"] == "[c]"
+    rows = rep.representation({"a": 3, "b": 97, "c": 40}, {"a": 100, "b": 900, "c": 500})
+    table = rep.representation_frame(rows, "Group", publish=True)
+    assert table["Adults in safeguarding"].tolist() == ["[c]", 95, "[c]"]  # the smallest other group goes with a
+    assert table.iloc[1]["Share %"] == round(100 * 97 / 140, 1)
