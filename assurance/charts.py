@@ -8,39 +8,87 @@ OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "
 RAG_COLOURS = {"green": "#009E73", "amber": "#E69F00", "red": "#D55E00", None: "#7F7F7F"}
 
 
+RAG_MARKERS = {  # shape as well as colour, so red and amber differ for everyone and in black and white
+    "green": ("circle", "Green: on target"),
+    "amber": ("diamond", "Amber: just short of target"),
+    "red": ("square", "Red: off target"),
+    None: ("circle-open", "Not rated"),
+}
+
+
 def trend_chart(periods: list[str], values: list[float | None], title: str, unit: str,
-                target: float | None = None, rags: list[str | None] | None = None) -> go.Figure:
-    """A measure over time: line with RAG-coloured points and the target as a dashed line."""
-    colours = [RAG_COLOURS.get(r, RAG_COLOURS[None]) for r in (rags or [None] * len(values))]
+                target: float | None = None, rags: list[str | None] | None = None, print_size: bool = False) -> go.Figure:
+    """A measure over time: a line with RAG-marked points (shape and colour, with a legend) and the target dashed.
+
+    `print_size` sets larger text for a static image that will be shrunk onto a page (the board pack).
+    """
+    text = 17 if print_size else 12
+    suffix = "%" if unit == "%" else ""
+    rags = rags if rags and any(rags) else None  # an unrated measure: plain points, no RAG legend
     fig = go.Figure(go.Scatter(
-        x=periods, y=values, mode="lines+markers", name=title, line={"color": OKABE_ITO[0], "width": 2},
-        marker={"color": colours, "size": 10, "line": {"color": "white", "width": 1}},
+        x=periods, y=values, mode="lines" if rags else "lines+markers", name=title, showlegend=False,
+        line={"color": OKABE_ITO[0], "width": 2.5}, marker={"color": OKABE_ITO[0], "size": 9},
         hovertemplate="%{x}: %{y:,.1f}" + (" %" if unit == "%" else "") + "<extra></extra>",
     ))
-    if target is not None:
-        fig.add_hline(y=target, line={"dash": "dash", "color": "#4C6272"}, annotation_text=f"target {target:g}",
-                      annotation_position="top left")
+    if rags:
+        for rag in ("green", "amber", "red", None):
+            xs = [p for p, v, r in zip(periods, values, rags) if r == rag and v is not None]
+            if not xs:
+                continue
+            ys = [v for v, r in zip(values, rags) if r == rag and v is not None]
+            symbol, name = RAG_MARKERS[rag]
+            fig.add_trace(go.Scatter(
+                x=xs, y=ys, mode="markers", name=name,
+                marker={"symbol": symbol, "color": RAG_COLOURS[rag], "size": 12 if print_size else 11,
+                        "line": {"color": RAG_COLOURS[rag] if rag is None else "white", "width": 1.5 if rag is None else 1}},
+                hovertemplate="%{x}: %{y:,.1f}" + (" %" if unit == "%" else "") + f" ({name})<extra></extra>",
+            ))
+    if target is not None and periods:
+        # a trace, not an annotation: it goes in the legend, so its label never sits on the axis labels
+        fig.add_trace(go.Scatter(
+            x=periods, y=[target] * len(periods), mode="lines", name=f"Target {target:g}{suffix}",
+            line={"dash": "dash", "color": "#4C6272", "width": 1.5}, hoverinfo="skip",
+        ))
+    heading = _wrap(title, 58 if print_size else 90)
     fig.update_layout(
-        title={"text": title, "font": {"size": 15}}, template="plotly_white", showlegend=False,
-        margin={"l": 50, "r": 20, "t": 50, "b": 40}, yaxis_title=unit if unit != "count" else "number",
-        font={"family": "Arial, sans-serif", "size": 12},
+        title={"text": heading, "font": {"size": text + 3}}, template="plotly_white", showlegend=len(fig.data) > 1,
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.2, "yanchor": "top", "font": {"size": text - 1}},
+        margin={"l": 60, "r": 20, "t": 80 if "<br>" in heading else 55, "b": 20}, font={"family": "Arial, sans-serif", "size": text},
     )
+    fig.update_xaxes(tickfont={"size": text - 1}, type="category")
+    if print_size:  # '2026-27<br>Q2': eight quarters fit across a half-page chart without turning the labels
+        fig.update_xaxes(tickvals=periods, ticktext=[p.replace(" ", "<br>", 1) for p in periods])
+    fig.update_yaxes(tickfont={"size": text - 1}, ticksuffix=suffix,
+                     title_text="" if unit == "%" else (unit if unit != "count" else "number"))
     return fig
 
 
-def describe_trend(periods: list[str], values: list[float | None], unit: str) -> str:
-    """One sentence on what a trend chart shows."""
+def _wrap(text: str, width: int) -> str:
+    """Break a long chart title onto a second line at a space (Plotly does not wrap titles)."""
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width)
+    return text if cut <= 0 else text[:cut] + "<br>" + text[cut + 1:]
+
+
+def describe_trend(periods: list[str], values: list[float | None], unit: str, target: float | None = None,
+                   polarity: str | None = None) -> str:
+    """One sentence on what a trend chart shows (and, given the target, where the latest figure stands against it)."""
     points = [(p, v) for p, v in zip(periods, values) if v is not None]
     if not points:
-        return "No figures yet."
+        return "No figures yet." if not periods else "No figure can be shown: every quarter has fewer than 10 cases."
     suffix = "%" if unit == "%" else ""
     (p0, v0), (p1, v1) = points[0], points[-1]
+    against = ""
+    if target is not None and polarity in ("higher", "lower"):
+        met = v1 >= target if polarity == "higher" else v1 <= target
+        against = f" The latest is {'on or better than' if met else 'short of'} the {target:g}{suffix} target."
     if len(points) == 1:
-        return f"{p1}: {v1:,.1f}{suffix}."
+        return f"{p1}: {v1:,.1f}{suffix}.{against}"
     direction = "up" if v1 > v0 else "down" if v1 < v0 else "unchanged"
     hi = max(points, key=lambda x: x[1])
     return (f"From {v0:,.1f}{suffix} in {p0} to {v1:,.1f}{suffix} in {p1} ({direction}); "
-            f"highest {hi[1]:,.1f}{suffix} in {hi[0]}.")
+            f"highest {hi[1]:,.1f}{suffix} in {hi[0]}.{against}")
 
 
 def _layout(fig: go.Figure, title: str, **kw) -> go.Figure:

@@ -14,7 +14,7 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
-from sqlalchemy import Engine, and_, case, func, select
+from sqlalchemy import Engine, select
 
 from assurance.db.engine import session_scope
 from assurance.db.models import AuditResult, BoardAction, Partner, SarReview, Submission
@@ -125,9 +125,9 @@ def update_action(
         _check(row.action, row.owner, new_status, new_completed)
         row.status, row.completed_date = new_status, new_completed
         if progress is not None:
-            row.progress = progress
+            row.progress = _text(progress)
         if evidence is not None:
-            row.evidence = evidence
+            row.evidence = _text(evidence)
         if due_date is not None:
             row.due_date = due_date
         row.updated_by, row.updated_at = actor, _now()
@@ -177,7 +177,11 @@ def tracker_frame(
                 a.id, a.source, ref, title, a.recommendation_no, a.recommendation, a.audit_ref, a.action, a.owner,
                 a.due_date, a.status, a.completed_date, a.progress, a.evidence, RAG_LABELS[r],
             ])
-    return pd.DataFrame(rows, columns=TRACKER_COLUMNS)
+    # object columns keep an empty field as None (pandas 3 would infer a string column and turn None into NaN,
+    # which a page shows as 'nan' and a form would save back)
+    frame = pd.DataFrame(rows, columns=TRACKER_COLUMNS, dtype=object)
+    frame["Action ID"] = frame["Action ID"].astype("int64")
+    return frame
 
 
 def export_tracker(frame: pd.DataFrame) -> bytes:
@@ -241,6 +245,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     problems: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)  # what each update changed, field by field, for the audit trail
 
 
 def _date(v, where: str, problems: list[str]) -> date | None:
@@ -260,10 +265,11 @@ def _date(v, where: str, problems: list[str]) -> date | None:
 
 
 def _text(v) -> str | None:
-    if v is None:
+    """Text as stored: stripped, and None for an empty field (never the literal 'nan' of a pandas gap)."""
+    if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)):
         return None
     s = str(v).strip()
-    return s or None
+    return None if not s or s.lower() in ("nan", "<na>") else s
 
 
 def import_tracker(engine: Engine, content: bytes, actor: str, file_name: str = "tracker.xlsx") -> ImportResult:
@@ -286,6 +292,7 @@ def import_tracker(engine: Engine, content: bytes, actor: str, file_name: str = 
         result.problems.append(f"{file_name}, sheet {ws.title}: missing column(s) {', '.join(missing)} in row 1.")
         return result
     idx = {c: header.index(c) for c in TRACKER_COLUMNS if c in header}
+    titles: dict[int, tuple[str, str]] = {}  # review id -> (title asked for, where), so two rows cannot disagree
     try:
         with session_scope(engine) as s:
             for n, raw in enumerate(rows[1:], start=2):
@@ -307,15 +314,15 @@ def import_tracker(engine: Engine, content: bytes, actor: str, file_name: str = 
                         if row is None:
                             result.problems.append(f"{where}: there is no action {action_id}; clear the Action ID to add it as new.")
                             continue
-                        _check(row.action, row.owner, match, completed)
-                        new = (match, completed, _text(get("Progress notes")), _text(get("Evidence")), due)
-                        old = (row.status, row.completed_date, row.progress, row.evidence, row.due_date)
-                        if new == old:
+                        changed = _update_from_row(s, row, get, match, due, completed, where, result, titles)
+                        if changed is None:
+                            continue
+                        if not changed:
                             result.unchanged += 1
                             continue
-                        row.status, row.completed_date, row.progress, row.evidence, row.due_date = new
                         row.updated_by, row.updated_at = actor, _now()
                         result.updated += 1
+                        result.changes += [f"Action {row.id}: {c}" for c in changed]
                     else:
                         ref = _text(get("SAR reference"))
                         if ref is None:
@@ -334,15 +341,74 @@ def import_tracker(engine: Engine, content: bytes, actor: str, file_name: str = 
                 raise TrackerError("rollback")
     except TrackerError:
         result.created = result.updated = result.unchanged = 0
+        result.changes = []
     return result
 
 
-def sar_actions_on_time(engine: Engine, start: date, end: date) -> tuple[int, int]:
-    """SAR actions due in [start, end]: (completed by their due date, all due), counted in SQL."""
-    on_time = case((and_(BoardAction.status == "Completed", BoardAction.completed_date <= BoardAction.due_date), 1), else_=0)
-    stmt = select(func.coalesce(func.sum(on_time), 0), func.count()).where(
-        BoardAction.source == "SAR", BoardAction.due_date >= start, BoardAction.due_date <= end
+def _shown(v) -> str:
+    if v is None:
+        return "blank"
+    if isinstance(v, date):
+        return f"{v:%d/%m/%Y}"
+    return repr(str(v)) if len(str(v)) <= 60 else repr(str(v)[:57] + "...")
+
+
+def _update_from_row(s, row: BoardAction, get, status: str, due, completed, where: str, result: ImportResult,
+                     titles: dict[int, tuple[str, str]]) -> list[str] | None:
+    """Apply a tracker row to an existing action. Returns what changed (empty: nothing), or None after a problem."""
+    problems = []
+    review = s.get(SarReview, row.review_id) if row.review_id else None
+    # What says which action this is cannot be changed by an import: it would move the action's history.
+    fixed = (("Source", row.source), ("SAR reference", review.reference if review else None),
+             ("Audit reference", row.audit_ref))
+    for column, current in fixed:
+        given = _text(get(column))
+        if given != current and not (column == "Source" and given is None):
+            problems.append(f"{where}: the {column} of action {row.id} is {_shown(current)} and cannot be changed by an "
+                            f"import (the file has {_shown(given)}); to move the action, clear the Action ID to add it "
+                            "as a new action and close this one.")
+    action = _text(get("Action"))
+    owner = _text(get("Owner agency"))
+    owner_partner = row.owner_partner_id
+    if owner is not None and owner.lower() != (row.owner or "").lower():
+        partner = _partner_for(s, owner)
+        if partner is not None and partner.id == row.owner_partner_id:
+            owner = row.owner  # the partner's code for the same agency
+        elif row.source == "Audit":
+            problems.append(f"{where}: the owner of audit action {row.id} comes from the audit return "
+                            f"({row.owner}); correct the audit return rather than the tracker.")
+        else:
+            owner_partner = partner.id if partner else None
+            owner = partner.name if partner else owner
+    try:
+        _check(action, owner, status, completed)
+    except TrackerError as exc:
+        problems.append(f"{where}: {exc}")
+    title = _text(get("SAR title"))
+    if review is not None and title is not None:
+        earlier = titles.setdefault(review.id, (title, where))
+        if earlier[0] != title:
+            problems.append(f"{where}: the SAR title for {review.reference} differs from the one in {earlier[1]}; "
+                            "give every row of a review the same title.")
+    if problems:
+        result.problems += problems
+        return None
+    fields = (
+        ("Action", "action", action), ("Owner agency", "owner", owner),
+        ("Recommendation no.", "recommendation_no", _text(get("Recommendation no."))),
+        ("Recommendation", "recommendation", _text(get("Recommendation"))), ("Due date", "due_date", due),
+        ("Status", "status", status), ("Completed date", "completed_date", completed),
+        ("Progress notes", "progress", _text(get("Progress notes"))), ("Evidence", "evidence", _text(get("Evidence"))),
     )
-    with engine.connect() as c:
-        done, due = c.execute(stmt).one()
-    return int(done), int(due)
+    changed = []
+    for column, attr, new in fields:
+        old = getattr(row, attr)
+        if new != old:
+            changed.append(f"{column} changed from {_shown(old)} to {_shown(new)}")
+            setattr(row, attr, new)
+    if owner_partner != row.owner_partner_id:
+        row.owner_partner_id = owner_partner
+    if review is not None and title is not None and title != review.title:
+        changed.append(f"SAR title of {review.reference} changed from {_shown(review.title)} to {_shown(title)}")
+        review.title = title
+    return changed

@@ -37,23 +37,60 @@ class Evidence:
     rag: str | None = None
     note: str | None = None
 
-    def describe(self) -> str:
+    def describe(self, publish: bool = False) -> str:
+        """The evidence in plain words: 'Staff trained to their safeguarding level · 2026-27 Q2 · 78.4% (1,803 of 2,300) · Red'.
+
+        With `publish` the figure goes through disclosure control, as in the board pack: counts of 1 to 4 show as [c],
+        other counts are rounded to the nearest 5, and a percentage of fewer than 10 cases is withheld.
+        """
         parts = []
         if self.measure:
-            parts.append(self.measure)
+            parts.append(measure_name(self.measure))
         if self.period:
             parts.append(self.period)
         if self.value is not None:
-            unit = self.unit or ""
-            shown = f"{self.value:.1f}%" if unit == "%" else f"{self.value:,.1f} {unit}".strip()
-            if self.numerator is not None and self.denominator is not None:
-                shown += f" ({self.numerator:,} of {self.denominator:,})"
-            parts.append(shown)
+            parts.append(self._figure(publish))
         if self.rag:
-            parts.append(self.rag.upper())
+            parts.append(self.rag.strip().capitalize())
         if self.note:
             parts.append(self.note)
         return " · ".join(parts)
+
+    def _figure(self, publish: bool) -> str:
+        from assurance import disclosure
+
+        unit = self.unit or ""
+        if publish:
+            if unit in ("%", "per 100,000"):
+                shown = disclosure.figure_text(self, True)
+            else:  # a count: the count itself is the figure
+                shown = str(disclosure.publish_count(self.numerator if self.numerator is not None else self.value))
+            if unit == "per 100,000" and not shown.startswith("["):
+                shown += " per 100,000"
+            counts = disclosure.figure_counts(self, True)
+            return shown + (f" ({counts})" if counts else "")
+        if unit == "%":
+            shown = f"{self.value:.1f}%"
+        elif unit == "per 100,000":
+            shown = f"{self.value:,.1f} per 100,000"
+        elif unit in ("", "count"):
+            shown = f"{self.value:,.0f}" if float(self.value).is_integer() else f"{self.value:,.1f}"
+        else:
+            shown = f"{self.value:,.1f} {unit}"
+        if unit == "%" and self.numerator is not None and self.denominator is not None:
+            shown += f" ({self.numerator:,} of {self.denominator:,})"
+        return shown
+
+
+def measure_name(measure_id: str) -> str:
+    """The framework's name for a measure id (the id itself if the framework no longer has it)."""
+    from assurance.config import ConfigError
+    from assurance.measures.framework import framework
+
+    try:
+        return framework().get(measure_id).name
+    except (ConfigError, OSError):
+        return measure_id
 
 
 def _now(now: datetime | None) -> datetime:
@@ -150,16 +187,18 @@ def is_overdue(status: str, due: date | None, today: date) -> bool:
 
 
 LOG_COLUMNS = [
-    "No.", "Partner", "Question", "Evidence", "Measure", "Period", "Raised by", "Raised", "Meeting", "Due",
+    "No.", "Partner", "Partner name", "Question", "Evidence", "Measure", "Period", "Raised by", "Raised", "Meeting", "Due",
     "Status", "Outcome", "Overdue", "Response", "Responded by",
 ]
 
 
 def challenge_log(
     engine: Engine, today: date, partner_id: int | None = None, status: str | None = None,
-    measure: str | None = None, overdue_only: bool = False,
+    measure: str | None = None, overdue_only: bool = False, publish: bool = False,
 ) -> pd.DataFrame:
-    stmt = select(Challenge, Partner.code).join(Partner, Partner.id == Challenge.partner_id).order_by(Challenge.id.desc())
+    """The log, newest first. With `publish` the Evidence column goes through disclosure control (as in the board pack)."""
+    stmt = (select(Challenge, Partner.code, Partner.name).join(Partner, Partner.id == Challenge.partner_id)
+            .order_by(Challenge.id.desc()))
     if partner_id is not None:
         stmt = stmt.where(Challenge.partner_id == partner_id)
     if status:
@@ -168,17 +207,21 @@ def challenge_log(
         stmt = stmt.where(Challenge.measure == measure)
     rows = []
     with session_scope(engine) as s:
-        for ch, code in s.execute(stmt):
+        for ch, code, name in s.execute(stmt):
             overdue = is_overdue(ch.status, ch.due_date, today)
             if overdue_only and not overdue:
                 continue
             ev = Evidence(ch.measure, ch.period_label, ch.evidence_value, ch.evidence_numerator, ch.evidence_denominator,
                           ch.evidence_unit, ch.evidence_rag, ch.evidence_note)
             rows.append([
-                ch.id, code, ch.question, ev.describe(), ch.measure, ch.period_label, ch.raised_by, ch.raised_at.date(),
-                ch.meeting_date, ch.due_date, ch.status, ch.outcome, "Yes" if overdue else "", ch.response, ch.responded_by,
+                ch.id, code, name, ch.question, ev.describe(publish), ch.measure, ch.period_label, ch.raised_by,
+                ch.raised_at.date(), ch.meeting_date, ch.due_date, ch.status, ch.outcome, "Yes" if overdue else "",
+                ch.response, ch.responded_by,
             ])
-    return pd.DataFrame(rows, columns=LOG_COLUMNS)
+    # object columns keep an empty field as None (pandas 3 would turn it into NaN, shown as 'nan')
+    frame = pd.DataFrame(rows, columns=LOG_COLUMNS, dtype=object)
+    frame["No."] = frame["No."].astype("int64")
+    return frame
 
 
 def history(engine: Engine, challenge_id: int) -> pd.DataFrame:

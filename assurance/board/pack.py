@@ -21,8 +21,8 @@ class Chart:
     title: str
     figure: object  # plotly Figure
     summary: str  # what the chart shows, in words
-    width: int = 900
-    height: int = 420
+    width: int = 760
+    height: int = 370
 
 
 @dataclass
@@ -110,12 +110,13 @@ def build_pack(engine: Engine, period: str, today, publish: bool = True, progres
             f = pfs.get(m.id, label)
             if f is not None and f.rag in ("red", "amber"):
                 exceptions.append({"Partner": p.name, "Measure": m.name, "Value": disclosure.figure_text(f, publish),
-                                   "Counts": disclosure.figure_counts(f, publish), "Target": m.target, "RAG": RAG_LABELS[f.rag]})
+                                   "Counts": disclosure.figure_counts(f, publish), "Target": _target(m.target, m.unit),
+                                   "RAG": RAG_LABELS[f.rag]})
 
     sync_audit_actions(engine)
     actions = tracker_frame(engine, today)
     overdue = actions[actions["RAG"] == "Overdue"]
-    challenges = challenge_log(engine, today)
+    challenges = challenge_log(engine, today, publish=publish)  # evidence suppressed like every other figure
     open_challenges = challenges[challenges["Status"] != "closed"]
     returns = returns_tracker(engine, label, today)
 
@@ -123,10 +124,12 @@ def build_pack(engine: Engine, period: str, today, publish: bool = True, progres
     report(0.18, "Writing the executive summary")
     rated = [r for r in rows if r.figure.rag]
     reds = [r for r in rated if r.figure.rag == "red"]
+    small = sum(r.figure.small for r in rows)
     summary = [
-        f"Of {len(rated)} measures rated against a target this quarter, {len(reds)} are red, "
+        f"Of {_n(len(rated), 'measure')} rated against a target this quarter, {len(reds)} {_be(len(reds))} red, "
         f"{sum(r.figure.rag == 'amber' for r in rated)} amber and {sum(r.figure.rag == 'green' for r in rated)} green. "
-        f"{sum(r.figure.small for r in rows)} rest on fewer than {fs.framework.min_denominator} cases and are not rated."
+        + (f"A further {_n(small, 'measure')} {'rests' if small == 1 else 'rest'} on fewer than "
+           f"{fs.framework.min_denominator} cases and {_be(small)} not rated." if small else "")
     ]
     bullets = []
     for r in reds:
@@ -142,50 +145,68 @@ def build_pack(engine: Engine, period: str, today, publish: bool = True, progres
                        f"to {disclosure.figure_text(r.figure, publish)}.")
     if not moved:
         bullets.append("No rated percentage moved by 3 points or more since last quarter.")
-    bullets.append(f"Partner exceptions: {len(exceptions)} partner figures are red or amber.")
-    bullets.append(f"Challenges: {len(open_challenges)} open or awaiting the Board's decision; "
-                   f"actions: {len(overdue)} SAR or audit actions are overdue.")
+    bullets.append(f"Partner exceptions: {_n(len(exceptions), 'partner figure')} {_be(len(exceptions))} red or amber.")
+    bullets.append(f"Challenges: {_n(len(open_challenges), 'challenge')} {_be(len(open_challenges))} open or awaiting "
+                   f"the Board's decision. Actions: {_n(len(overdue), 'SAR or audit action')} {_be(len(overdue))} overdue.")
     states = returns["State"].value_counts()
     bullets.append(f"Returns: {states.get('Submitted', 0)} on time, {states.get('Late', 0)} late, "
-                   f"{states.get('Missing', 0)} missing.")
+                   f"{states.get('Missing', 0)} missing" + (f", {states.get('Not yet due')} not yet due"
+                                                            if states.get("Not yet due") else "") + ".")
     pack.sections.append(Section("Executive summary", paragraphs=summary, bullets=bullets))
 
     # Scorecard.
     report(0.25, "Laying out the scorecard")
-    table = scorecard_frame(rows, publish, notes).drop(columns=["id"])
+    table = scorecard_frame(rows, publish, notes)
+    units = {m.id: m for m in fs.framework.measures}
+    table["Target"] = [_target(units[i].target, units[i].unit) for i in table["id"]]
+    table["England"] = [_target(units[i].comparator, units[i].unit) for i in table["id"]]
+    table = table.drop(columns=["id"])
     pack.sections.append(Section("Scorecard", paragraphs=[
         "Every framework measure for the quarter. Changes are in percentage points for percentages. "
         "Measures for information (volumes, rates, conversion) are not rated."],
         tables=[Table(f"Scorecard {label}", table, rag_column="RAG")]))
 
-    # One section per strand with its charts.
+    # One section per strand with its charts: every measure of the strand that is a percentage or a rate.
     for strand in STRANDS:
-        strand_rows = [r for r in rows if r.measure.strand == strand and r.measure.unit != "count"][:4]
-        charts = []
+        in_strand = [r for r in rows if r.measure.strand == strand]
+        strand_rows = [r for r in in_strand if r.measure.unit != "count"]
+        counts = [r.measure.name for r in in_strand if r.measure.unit == "count"]
+        charts, blank = [], []
         for r in strand_rows:
             series = r.trend
             periods = [x.period for x in series]
-            values = [None if (publish and (x.small or isinstance(disclosure.figure_value(x, True), str))) else x.value for x in series]
+            values = [None if (publish and (x.small or isinstance(disclosure.figure_value(x, True), str))) else x.value
+                      for x in series]
+            if all(v is None for v in values):
+                blank.append(r.measure.name)
+                continue
+            rated = r.measure.polarity != "information"
             charts.append(Chart(r.measure.name, trend_chart(periods, values, r.measure.name, r.figure.unit,
-                                                            r.measure.target, [x.rag for x in series]),
-                                describe_trend(periods, values, r.figure.unit)))
-        pack.sections.append(Section(
-            f"{STRAND_NAMES[strand]} strand", charts=charts,
-            paragraphs=[f"The last eight quarters of the {STRAND_NAMES[strand].lower()} measures; points are coloured "
-                        "by RAG and the dashed line is the target."]))
+                                                            r.measure.target, [x.rag for x in series] if rated else None,
+                                                            print_size=True),
+                                describe_trend(periods, values, r.figure.unit, r.measure.target, r.measure.polarity)))
+        name = STRAND_NAMES[strand].lower()
+        text = [f"The last eight quarters of every {name} measure that is a percentage or a rate "
+                f"({_n(len(charts), 'chart')}). Points are marked by RAG (green circle on target, amber diamond "
+                "just short, red square off target, open circle not rated); the dashed line is the target."
+                + (f" A quarter with fewer than {fs.framework.min_denominator} cases is left out of the line."
+                   if publish else "")
+                + (f" Counts are in the scorecard rather than charted: {', '.join(counts)}." if counts else "")
+                + (f" Not charted, as no quarter has a figure to show (fewer than {fs.framework.min_denominator} "
+                   f"cases, or no data): {', '.join(blank)}." if blank else "")]
+        pack.sections.append(Section(f"{STRAND_NAMES[strand]} strand", charts=charts, paragraphs=text))
 
     report(0.28, "Partner exceptions, challenges and actions")
     pack.sections.append(Section("Partner exceptions", paragraphs=[
         "Partner figures from the assurance returns and the multi-agency audits that are red or amber this quarter."],
-        tables=[Table("Partner exceptions", pd.DataFrame(exceptions, columns=["Partner", "Measure", "Value", "Counts", "Target", "RAG"]),
-                      rag_column="RAG")]))
-    ch_cols = ["No.", "Partner", "Question", "Evidence", "Due", "Status", "Overdue"]
-    act_cols = ["Source", "SAR reference", "Action", "Owner agency", "Due date", "Status", "RAG"]
-    pack.sections.append(Section("Open challenges and overdue actions", tables=[
-        Table("Open challenges", open_challenges[ch_cols] if not open_challenges.empty else pd.DataFrame(columns=ch_cols)),
-        Table("Overdue SAR and audit actions", overdue[act_cols] if not overdue.empty else pd.DataFrame(columns=act_cols),
-              rag_column="RAG"),
-    ]))
+        tables=[Table("Partner exceptions", pd.DataFrame(exceptions, columns=["Partner", "Measure", "Value", "Counts",
+                                                                             "Target", "RAG"]), rag_column="RAG")]))
+    pack.sections.append(Section("Open challenges and overdue actions", paragraphs=[
+        "Challenges the Board has put to partners that are not yet closed: open ones await the partner's response; "
+        "responded ones await the Board's decision (assured or escalated). Then every SAR or audit action past its "
+        "due date and not completed."],
+        tables=[Table("Open challenges", _challenge_table(open_challenges), rag_column="Overdue"),
+                Table("Overdue SAR and audit actions", _overdue_table(overdue, today), rag_column="RAG")]))
 
     pack.sections.append(Section("Audit themes", paragraphs=[
         "Multi-agency case audits over the four quarters to this one: each agency's overall grade, by theme."],
@@ -197,11 +218,70 @@ def build_pack(engine: Engine, period: str, today, publish: bool = True, progres
         f"Returns were due by {returns['Due'].iloc[0]:%d %B %Y}." if not returns.empty else "No returns are expected."],
         tables=[Table("Returns for the quarter", quality, rag_column="State")]))
 
-    pack.key = [("Symbol", "Meaning"), *disclosure.KEY, ("Red", "Off target by more than the tolerance"),
+    pack.key = [("Symbol", "Meaning"), *disclosure.KEY,
+                ("Red", "Off target by more than the tolerance"),
                 ("Amber", "Short of target, within the tolerance"), ("Green", "On or better than target"),
-                ("small number", f"Fewer than {fs.framework.min_denominator} cases: not rated")]
+                ("small number", f"Fewer than {fs.framework.min_denominator} cases: not rated"),
+                ("pts", "Percentage points: the change in a percentage, e.g. from 60.0% to 62.5% is +2.5 pts"),
+                ("On quarter, On year", "Change since the previous quarter and since the same quarter a year ago"),
+                ("Target, England", "The Board's target and the latest England figure, where there is one"),
+                ("Dashed line", "In the charts, the Board's target for the measure"),
+                ("Chart markers", "Green circle: on target; amber diamond: short, within the tolerance; red square: "
+                                  "off target; open circle: not rated"),
+                ("Overdue", "A challenge still waiting for the partner's response after its due date, or an action "
+                            "past its due date and not completed"),
+                ("Open, Responded", "A challenge waiting for the partner's response; a challenge the partner has "
+                                    "answered, waiting for the Board to close it as assured or escalated"),
+                ("Submitted", "A return accepted by the due date"),
+                ("Late", "A return accepted after the due date"),
+                ("Missing", "No accepted return and the due date has passed"),
+                ("Not yet due", "No accepted return yet, and the due date has not passed")]
     pack.sections.append(Section("Key to symbols", tables=[Table("Key", pd.DataFrame(pack.key[1:], columns=list(pack.key[0])))]))
     return pack
+
+
+def _n(n: int, noun: str) -> str:
+    """'1 measure', '3 measures'."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def _be(n: int) -> str:
+    return "is" if n == 1 else "are"
+
+
+def _target(value: float | None, unit: str) -> str:
+    """A target or comparator as shown everywhere in the pack: 90%, 75.5%, 360 (never 90.0)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return f"{value:g}{'%' if unit == '%' else ''}"
+
+
+def _challenge_table(log: pd.DataFrame) -> pd.DataFrame:
+    """The board pack's view of the open challenges: partner names, evidence in words, the partner's response."""
+    columns = ["No.", "Partner", "Question", "Evidence", "Raised", "Due", "Status", "Overdue", "Partner's response"]
+    rows = []
+    for r in log.to_dict("records"):
+        response = r.get("Response")
+        responded = r["Status"] == "responded" and isinstance(response, str) and response.strip()
+        rows.append({
+            "No.": r["No."], "Partner": r["Partner name"], "Question": r["Question"], "Evidence": r["Evidence"] or "",
+            "Raised": r["Raised"], "Due": r["Due"],
+            "Status": "Responded: awaiting the Board's decision" if r["Status"] == "responded" else "Open",
+            "Overdue": "Overdue" if r["Overdue"] == "Yes" else "",
+            "Partner's response": response.strip() if responded else "",
+        })
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _overdue_table(overdue: pd.DataFrame, today) -> pd.DataFrame:
+    columns = ["Source", "Reference", "Action", "Owner agency", "Due date", "Days overdue", "Status", "RAG"]
+    rows = [{
+        "Source": a["Source"], "Reference": a["SAR reference"] or a["Audit reference"] or "", "Action": a["Action"],
+        "Owner agency": a["Owner agency"], "Due date": a["Due date"],
+        "Days overdue": (today - a["Due date"]).days if a["Due date"] else None, "Status": a["Status"], "RAG": a["RAG"],
+    } for _, a in overdue.iterrows()]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["Days overdue", "Reference"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
 def _audit_themes(engine: Engine, label: str, publish: bool) -> pd.DataFrame:

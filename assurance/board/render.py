@@ -55,6 +55,7 @@ class ChartImages:
 def render_pdf(pack: Pack, images: ChartImages | None = None, progress: Progress | None = None) -> bytes:
     from reportlab import rl_config
     from reportlab.lib import colors
+    from reportlab.lib.enums import TA_RIGHT
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.lib.units import mm
@@ -73,7 +74,6 @@ def render_pdf(pack: Pack, images: ChartImages | None = None, progress: Progress
     styles = getSampleStyleSheet()
     body = ParagraphStyle("body", parent=styles["BodyText"], fontSize=10, leading=13)
     small = ParagraphStyle("small", parent=body, fontSize=8, leading=10)
-    cell = ParagraphStyle("cell", parent=body, fontSize=7.5, leading=9)
     h1 = ParagraphStyle("h1", parent=styles["Heading1"], textColor=colors.HexColor(NHS_BLUE))
     h2 = ParagraphStyle("h2", parent=styles["Heading2"], fontSize=12)
     title = ParagraphStyle("title", parent=styles["Title"], fontSize=26, leading=32, textColor=colors.HexColor(NHS_BLUE))
@@ -83,19 +83,36 @@ def render_pdf(pack: Pack, images: ChartImages | None = None, progress: Progress
     def esc(text: object) -> str:
         return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
+    cell_styles: dict[tuple[float, bool], ParagraphStyle] = {}
+
+    def cell_style(size: float, right: bool) -> ParagraphStyle:
+        key = (size, right)
+        if key not in cell_styles:
+            cell_styles[key] = ParagraphStyle(f"cell{size}{'r' if right else ''}", parent=body, fontSize=size,
+                                              leading=size * 1.22, alignment=TA_RIGHT if right else 0,
+                                              splitLongWords=0)  # wrap at spaces only, never inside a word or number
+        return cell_styles[key]
+
     def table_flow(t: Table):
         frame = t.frame
         if frame.empty:
             return [Paragraph(esc(t.title), h2), Paragraph("None this quarter.", body)]
-        data = [[Paragraph(f"<b>{esc(c)}</b>", cell) for c in frame.columns]]
-        for rec in frame.itertuples(index=False):
-            data.append([Paragraph(esc(_fmt(v)), cell) for v in rec])
-        widths = _col_widths(frame, frame_w)
+        header = [str(c) for c in frame.columns]
+        rows = [[_fmt(v) for v in rec] for rec in frame.itertuples(index=False)]
+        widths, size = _col_widths(header, rows, frame_w, padding=CELL_PADDING)
+        numeric = [_is_numeric_column(frame[c]) for c in frame.columns]
+        data = [[Paragraph(f"<b>{esc(c)}</b>", cell_style(size, num)) for c, num in zip(header, numeric)]]
+        for rec in rows:
+            data.append([Paragraph(esc(v), cell_style(size, num)) for v, num in zip(rec, numeric)])
         rl = RLTable(data, colWidths=widths, repeatRows=1)
         style = [
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EDEE")),
             ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#AEB7BD")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ]
         if t.rag_column and t.rag_column in frame.columns:
             col = list(frame.columns).index(t.rag_column)
@@ -165,6 +182,10 @@ RAG_COLOURS = {"red": "#F4B6B6", "amber": "#FFE08A", "green": "#B7E1B0", "overdu
 def _fmt(v) -> str:
     if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and pd.isna(v)):
         return ""
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)) and not hasattr(v, "strftime"):  # numpy numbers
+        v = v.item()
+        if isinstance(v, float) and pd.isna(v):
+            return ""
     if isinstance(v, float):
         return f"{v:,.1f}"
     if isinstance(v, int):
@@ -174,30 +195,163 @@ def _fmt(v) -> str:
     return str(v)
 
 
-def _col_widths(frame: pd.DataFrame, total: float) -> list[float]:
-    lengths = []
-    for c in frame.columns:
-        longest = max([max(len(w) for w in str(c).split())] + [len(_fmt(v)) for v in frame[c].head(50)])
-        lengths.append(min(max(longest, 9), 60))
-    scale = total / sum(lengths)
-    return [n * scale for n in lengths]
+CELL_PADDING = 4  # points either side of the text in a PDF table cell
+TABLE_FONT_SIZES = (7.5, 7.0, 6.5, 6.0)  # a wide table is set a little smaller before any word would be split
+
+
+def _col_widths(header: list[str], rows: list[list[str]], total: float, padding: float = CELL_PADDING,
+                sizes: tuple[float, ...] = TABLE_FONT_SIZES) -> tuple[list[float], float]:
+    """Column widths (points) and font size for a PDF table that never splits a word, number or date.
+
+    Each column is at least as wide as its longest unbreakable token (a header word in bold, or a value's word),
+    so text wraps only at spaces; the rest of the width goes to the columns whose text would otherwise wrap. If the
+    tokens do not fit at the normal size, the table is set smaller.
+    """
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    slack = 2 * padding + 1.5
+    for size in sizes:
+        least, want = [], []
+        for j, name in enumerate(header):
+            values = [r[j] for r in rows]
+            token = max([stringWidth(w, "Helvetica-Bold", size) for w in name.split()]
+                        + [stringWidth(w, "Helvetica", size) for v in values for w in _tokens(v)] + [0])
+            whole = max([stringWidth(name, "Helvetica-Bold", size)] + [stringWidth(v, "Helvetica", size) for v in values])
+            least.append(token + slack)
+            want.append(max(whole + slack, token + slack))
+        if sum(least) <= total:
+            break
+    else:  # even the smallest size cannot fit every token: share the width out (a very wide table)
+        return [w * total / sum(least) for w in least], sizes[-1]
+    if sum(want) <= total:  # everything fits on one line: share the spare width out evenly
+        spare = (total - sum(want)) / len(want)
+        return [w + spare for w in want], size
+    extra = total - sum(least)
+    short = [w - m for w, m in zip(want, least)]
+    return [m + extra * s / sum(short) for m, s in zip(least, short)], size
+
+
+SHORT_VALUE = 12  # a value this short ('+34.4 pts', '425 of 700') is kept on one line
+
+
+def _tokens(value: str) -> list[str]:
+    """The parts of a cell that must not be broken: the whole value when it is short, otherwise its words."""
+    return [value] if len(value) <= SHORT_VALUE else value.split()
+
+
+def _is_numeric_column(values: pd.Series) -> bool:
+    """True when every non-empty value is a number (or numeric text such as '1,234' or '90%')."""
+    seen = False
+    for v in values:
+        if _number(v) is not None:
+            seen = True
+        elif _fmt(v) != "":
+            return False
+    return seen
+
+
+def _number(v) -> tuple[float | int, str] | None:
+    """(number, Excel number format) for a number or numeric text ('1,234', '60.8%', '90'); None for anything else."""
+    if isinstance(v, bool) or v is None:
+        return None
+    if isinstance(v, int):
+        return v, "#,##0"
+    if isinstance(v, float):
+        return (None if pd.isna(v) else (v, "#,##0.0"))
+    if hasattr(v, "item") and not isinstance(v, str):  # numpy scalars
+        try:
+            return _number(v.item())
+        except (TypeError, ValueError):
+            return None
+    if not isinstance(v, str):
+        return None
+    text = v.strip()
+    percent = text.endswith("%")
+    digits = text[:-1] if percent else text
+    if not digits or not all(ch.isdigit() or ch in ",.-+" for ch in digits) or not any(ch.isdigit() for ch in digits):
+        return None
+    try:
+        number = float(digits.replace(",", ""))
+    except ValueError:
+        return None
+    decimals = len(digits.split(".")[1]) if "." in digits else 0
+    fmt = "#,##0" + ("." + "0" * decimals if decimals else "") + ('"%"' if percent else "")
+    return (int(number) if decimals == 0 and number.is_integer() else number), fmt
 
 
 # --- PowerPoint -----------------------------------------------------------------------------------
 
 
+SLIDE_W_IN, SLIDE_H_IN = 13.333, 7.5
+CONTENT_TOP_IN = 1.25  # below the slide title
+CONTENT_BOTTOM_IN = 6.95  # above the footer line
+TABLE_PT = 10
+TEXT_PT = 13
+SUMMARY_PT = 11
+CHAR_EM, BOLD_EM = 0.6, 0.66  # widest likely character width in ems, so a word fits its column in any font
+WRAP_EM, WRAP_BOLD_EM = 0.53, 0.58  # average character width in ems, for how many lines wrapped text takes
+CELL_MARGIN_IN = 0.08  # left and right, each side of a slide table cell
+
+
+def _text_height_in(text: str, width_in: float, size_pt: float) -> float:
+    """A generous estimate of the height wrapped text takes on a slide."""
+    per_line = max(10, int(width_in * 72 / (size_pt * CHAR_EM)))
+    lines = sum(max(1, -(-len(line) // per_line)) for line in text.split("\n"))
+    return lines * size_pt * 1.2 / 72 + 0.1
+
+
+def _pptx_col_widths(header: list[str], rows: list[list[str]], total_in: float, size_pt: float = TABLE_PT) -> list[float]:
+    """Slide table column widths (inches): at least the longest unbreakable token, more for columns with long text."""
+    char_in, bold_in = size_pt * CHAR_EM / 72, size_pt * BOLD_EM / 72
+    pad = 2 * CELL_MARGIN_IN + 0.05
+    least, want = [], []
+    for j, name in enumerate(header):
+        values = [r[j] for r in rows]
+        token = max([len(w) * bold_in for w in name.split()] + [len(w) * char_in for v in values for w in _tokens(v)]
+                    + [char_in])
+        whole = max([len(name) * bold_in] + [min(len(v), 70) * char_in for v in values])
+        least.append(token + pad)
+        want.append(max(whole + pad, least[-1]))
+    if sum(least) >= total_in:
+        return [w * total_in / sum(least) for w in least]
+    if sum(want) <= total_in:
+        return [w * total_in / sum(want) for w in want]
+    extra, short = total_in - sum(least), [w - m for w, m in zip(want, least)]
+    return [m + extra * d / sum(short) for m, d in zip(least, short)]
+
+
+def _pptx_row_height_in(cells: list[str], widths_in: list[float], size_pt: float = TABLE_PT, bold: bool = False) -> float:
+    """The height a slide table row takes, wrapping each cell at spaces as PowerPoint does."""
+    lines = 1
+    for text, w in zip(cells, widths_in):
+        per_line = max(4, int((w - 2 * CELL_MARGIN_IN) * 72 / (size_pt * (WRAP_BOLD_EM if bold else WRAP_EM))))
+        n, used = 1, 0
+        for word in text.split():
+            need = len(word) + (1 if used else 0)
+            if used and used + need > per_line:
+                n, used = n + 1, len(word)
+            else:
+                used += need
+        lines = max(lines, n)
+    return lines * size_pt * 1.2 / 72 + 0.1
+
+
 def render_pptx(pack: Pack, images: ChartImages | None = None, progress: Progress | None = None) -> bytes:
+    """One slide per section, with continuation slides where a table or a strand's charts need more room; every
+    shape is laid out above the footer."""
     from pptx import Presentation
     from pptx.dml.color import RGBColor
     from pptx.util import Emu, Inches, Pt
 
     images = images or ChartImages(pack, progress)
     prs = Presentation()
-    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
-    blank, title_only, title_slide = prs.slide_layouts[6], prs.slide_layouts[5], prs.slide_layouts[0]
+    prs.slide_width, prs.slide_height = Inches(SLIDE_W_IN), Inches(SLIDE_H_IN)
+    title_only, title_slide = prs.slide_layouts[5], prs.slide_layouts[0]
     blue = RGBColor(0x00, 0x5E, 0xB8)
+    left_in, width_in = 0.5, SLIDE_W_IN - 1.0
+    fills = {k: RGBColor.from_string(v.lstrip("#")) for k, v in RAG_COLOURS.items()}
 
-    def add_text(slide, text: str, left, top, width, height, size=14, bold=False):
+    def add_text(slide, text: str, left, top, width, height, size=TEXT_PT, bold=False, colour=None):
         box = slide.shapes.add_textbox(left, top, width, height)
         tf = box.text_frame
         tf.word_wrap = True
@@ -205,60 +359,138 @@ def render_pptx(pack: Pack, images: ChartImages | None = None, progress: Progres
             p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
             p.text = line
             p.font.size, p.font.bold = Pt(size), bold
+            if colour is not None:
+                p.font.color.rgb = colour
         return box
 
-    def add_table(slide, t: Table, top):
-        frame = t.frame.head(16)
-        rows, cols = len(frame) + 1, len(frame.columns)
-        shape = slide.shapes.add_table(rows, cols, Inches(0.4), top, prs.slide_width - Inches(0.8), Inches(0.3) * rows)
+    def place(shape, left, top, width, height):  # the template's placeholders are laid out for a 4:3 slide
+        shape.left, shape.top, shape.width, shape.height = Inches(left), Inches(top), Inches(width), Inches(height)
+
+    def new_slide(title: str):
+        slide = prs.slides.add_slide(title_only)
+        slide.shapes.title.text = title
+        place(slide.shapes.title, left_in, 0.3, width_in, 0.85)
+        para = slide.shapes.title.text_frame.paragraphs[0]
+        para.font.size, para.font.color.rgb = Pt(28), blue
+        add_text(slide, pack.footer, Inches(0.4), Inches(SLIDE_H_IN - 0.4), Inches(12.5), Inches(0.3), size=9,
+                 colour=RGBColor(0x4C, 0x62, 0x72))
+        return slide
+
+    def add_table_rows(slide, t: Table, header, rows, widths, heights, top_in):
+        head_h = _pptx_row_height_in(header, widths, bold=True)
+        height = head_h + sum(heights)
+        shape = slide.shapes.add_table(len(rows) + 1, len(header), Inches(left_in), Inches(top_in), Inches(width_in),
+                                       Inches(height))
         table = shape.table
-        for j, c in enumerate(frame.columns):
-            table.cell(0, j).text = str(c)
-        for i, rec in enumerate(frame.itertuples(index=False), start=1):
+        for j, w in enumerate(widths):
+            table.columns[j].width = Emu(int(Inches(w)))
+        table.rows[0].height = Emu(int(Inches(head_h)))
+        for i, h in enumerate(heights, start=1):
+            table.rows[i].height = Emu(int(Inches(h)))
+        rag = header.index(t.rag_column) if t.rag_column in header else None
+        for r, rec in enumerate([header, *rows]):
             for j, v in enumerate(rec):
-                table.cell(i, j).text = _fmt(v)
-        for r in range(rows):
-            for j in range(cols):
-                for p in table.cell(r, j).text_frame.paragraphs:
-                    p.font.size = Pt(9)
-        if len(t.frame) > len(frame):
-            add_text(slide, f"{len(t.frame) - len(frame)} more rows in the Excel tables.", Inches(0.4),
-                     prs.slide_height - Inches(0.5), Inches(8), Inches(0.3), size=9)
+                cell = table.cell(r, j)
+                cell.text = v
+                cell.margin_left = cell.margin_right = Inches(CELL_MARGIN_IN)
+                cell.margin_top = cell.margin_bottom = Inches(0.04)
+                for p in cell.text_frame.paragraphs:
+                    p.font.size, p.font.bold = Pt(TABLE_PT), r == 0
+                if r and j == rag and v.lower() in fills:
+                    cell.fill.solid()
+                    cell.fill.fore_color.rgb = fills[v.lower()]
+        return height
+
+    def add_charts(slide, charts: list[Chart], top: float, first_title: str) -> None:
+        """Charts two to a row, each with its summary in words underneath; continuation slides as needed."""
+        col_w = width_in / 2
+        while charts:
+            room = CONTENT_BOTTOM_IN - top
+            summary_h = max(_text_height_in(c.summary, col_w - 0.3, SUMMARY_PT) for c in charts[:4])
+            rows = 2 if room / 2 - summary_h >= 2.2 and len(charts) > 2 else 1
+            cell_h = room / rows
+            for i, chart in enumerate(charts[:rows * 2]):
+                img_h = cell_h - summary_h - 0.1
+                img_w = min(col_w - 0.3, img_h * chart.width / chart.height)
+                img_h = img_w * chart.height / chart.width
+                x = left_in + col_w * (i % 2) + (col_w - img_w) / 2
+                y = top + cell_h * (i // 2)
+                png = images.png(chart)
+                if png:
+                    slide.shapes.add_picture(io.BytesIO(png), Inches(x), Inches(y), Inches(img_w), Inches(img_h))
+                    add_text(slide, chart.summary, Inches(x), Inches(y + img_h), Inches(img_w), Inches(summary_h),
+                             size=SUMMARY_PT)
+                else:
+                    add_text(slide, f"{chart.title}: {chart.summary}", Inches(x), Inches(y), Inches(img_w),
+                             Inches(min(img_h, 1.5)), size=12)
+            charts = charts[rows * 2:]
+            if charts:
+                slide, top = new_slide(f"{first_title} (continued)"), CONTENT_TOP_IN
 
     for section in pack.sections:
         if section.kind == "cover":
             slide = prs.slides.add_slide(title_slide)
             slide.shapes.title.text = pack.board_name
-            slide.placeholders[1].text = f"Quarterly assurance board pack: {pack.period_label}\n" + "\n".join(section.paragraphs)
+            place(slide.shapes.title, 0.8, 1.2, SLIDE_W_IN - 1.6, 1.6)
+            body = slide.placeholders[1]
+            place(body, 0.8, 3.0, SLIDE_W_IN - 1.6, 3.6)
+            body.text = f"Quarterly assurance board pack: {pack.period_label}\n" + "\n".join(section.paragraphs)
+            for i, p in enumerate(body.text_frame.paragraphs):
+                p.font.size = Pt(22 if i == 0 else 15)
+            add_text(slide, pack.footer, Inches(0.4), Inches(SLIDE_H_IN - 0.4), Inches(12.5), Inches(0.3), size=9)
             continue
-        slide = prs.slides.add_slide(title_only)
-        slide.shapes.title.text = section.title
-        slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(28)
-        slide.shapes.title.text_frame.paragraphs[0].font.color.rgb = blue
-        top = Inches(1.4)
+        slide = new_slide(section.title)
+        top = CONTENT_TOP_IN
         text = "\n".join(section.paragraphs + [f"• {b}" for b in section.bullets])
         if text:
-            add_text(slide, text, Inches(0.5), top, prs.slide_width - Inches(1), Inches(1.2), size=13)
-            top += Inches(1.3)
+            size = 12 if section.charts else TEXT_PT if section.tables else 15
+            h = _text_height_in(text, width_in, size)
+            add_text(slide, text, Inches(left_in), Inches(top), Inches(width_in), Inches(h), size=size)
+            top += h + 0.1
         if section.charts:
-            n = len(section.charts[:4])
-            width = (prs.slide_width - Inches(1)) / min(n, 2)
-            for k, chart in enumerate(section.charts[:4]):
-                left = Inches(0.5) + width * (k % 2)
-                y = top + Inches(2.7) * (k // 2)
-                png = images.png(chart)
-                if png:
-                    slide.shapes.add_picture(io.BytesIO(png), left, y, width=Emu(int(width - Inches(0.2))))
-                else:
-                    add_text(slide, f"{chart.title}: {chart.summary}", left, y, Emu(int(width - Inches(0.2))), Inches(1), size=12)
-        elif section.tables:
-            add_table(slide, section.tables[0], top)
-        add_text(slide, pack.footer, Inches(0.4), prs.slide_height - Inches(0.35), Inches(12), Inches(0.3), size=8)
+            add_charts(slide, list(section.charts), top, section.title)
+
+        # Tables: every row, split across continuation slides; the header row repeats.
+        for t in section.tables:
+            header = [str(c) for c in t.frame.columns]
+            rows = [[_fmt(v) for v in rec] for rec in t.frame.itertuples(index=False)]
+            widths = _pptx_col_widths(header, rows, width_in)
+            heights = [_pptx_row_height_in(r, widths) for r in rows]
+            head_h = _pptx_row_height_in(header, widths, bold=True)
+            start, first = 0, True
+            while True:
+                # start a new slide unless the title, the header and the first few rows fit on this one
+                if CONTENT_BOTTOM_IN - top < 0.4 + head_h + sum(heights[start:start + 3]):
+                    slide, top = new_slide(f"{section.title} (continued)"), CONTENT_TOP_IN
+                label = t.title if first else f"{t.title} (continued)"
+                if not rows:
+                    add_text(slide, f"{label}: none this quarter.", Inches(left_in), Inches(top), Inches(width_in),
+                             Inches(0.35), size=14, bold=True)
+                    top += 0.45
+                    break
+                add_text(slide, label, Inches(left_in), Inches(top), Inches(width_in), Inches(0.35), size=14, bold=True)
+                top += 0.4
+                room, end = CONTENT_BOTTOM_IN - top - head_h, start
+                while end < len(rows) and (room >= heights[end] or end == start):
+                    room -= heights[end]
+                    end += 1
+                left_over = len(rows) - end
+                if 0 < left_over < 3 and end - start > 6:  # no continuation slide for a row or two on its own
+                    end -= 3 - left_over
+                top += add_table_rows(slide, t, header, rows[start:end], widths, heights[start:end], top) + 0.1
+                if t.note and end >= len(rows):
+                    add_text(slide, t.note, Inches(left_in), Inches(top), Inches(width_in), Inches(0.3), size=10)
+                    top += 0.35
+                top += 0.15
+                start, first = end, False
+                if start >= len(rows):
+                    break
 
     stamp = datetime.combine(pack.generated_on, time(0, 0))
     prs.core_properties.created = prs.core_properties.modified = stamp
     prs.core_properties.last_printed = stamp
     prs.core_properties.title = f"{pack.board_name}: board pack {pack.period_label}"
+    prs.core_properties.author = prs.core_properties.last_modified_by = pack.board_name
     prs.core_properties.revision = 1
     buf = io.BytesIO()
     prs.save(buf)
@@ -269,47 +501,114 @@ def render_pptx(pack: Pack, images: ChartImages | None = None, progress: Progres
 
 
 def render_xlsx(pack: Pack) -> bytes:
+    """The pack's tables, one sheet each, after a sheet that says what the workbook is (publication mode, demo data).
+
+    Numbers are stored as numbers where a column holds nothing else; text stays text (never a formula). The file
+    is the same, byte for byte, for the same pack, whenever it is made.
+    """
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.writer.excel import ExcelWriter
 
     wb = Workbook()
-    wb.remove(wb.active)
-    used: set[str] = set()
+    about = wb.active
+    about.title = "About"
+    used: set[str] = {"About"}
+    bold, italic = Font(bold=True), Font(italic=True, color="4C6272")
+    sheets: list[tuple[str, str]] = []
     for section in pack.sections:
         for t in section.tables:
             name = _sheet_name(t.title, used)
+            sheets.append((name, t.title))
             ws = wb.create_sheet(name)
             ws.append([t.title])
             ws["A1"].font = Font(bold=True, size=12)
+            ws.append([pack.footer])
+            ws["A2"].font = italic
             if t.note:
                 ws.append([t.note])
             ws.append([])
-            ws.append(list(t.frame.columns))
-            for c in ws[ws.max_row]:
-                c.font = Font(bold=True)
+            header_row = ws.max_row + 1
+            ws.append(list(map(str, t.frame.columns)))
+            for c in ws[header_row]:
+                c.font = bold
+            numeric = {c: _is_numeric_column(t.frame[c]) for c in t.frame.columns}
             for rec in t.frame.itertuples(index=False):
-                ws.append([None if (v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and pd.isna(v))) else v
-                           for v in rec])
-                for c in ws[ws.max_row]:
-                    if isinstance(c.value, str):
+                ws.append([_xlsx_value(v, numeric[c]) for v, c in zip(rec, t.frame.columns)])
+                for c, v, col in zip(ws[ws.max_row], rec, t.frame.columns):
+                    if numeric[col] and (n := _number(v)) is not None:
+                        c.number_format = n[1]
+                    elif hasattr(c.value, "strftime"):
+                        c.number_format = "DD/MM/YYYY"
+                    elif isinstance(c.value, str):
                         c.data_type = "s"  # text stays text, never a formula
             for i, col in enumerate(t.frame.columns, start=1):
-                ws.column_dimensions[ws.cell(ws.max_row, i).column_letter].width = max(10, min(len(str(col)) + 6, 45))
-    key = wb.create_sheet("Key")
-    for line in pack.key:
-        key.append(list(line))
+                longest = max([len(str(col))] + [len(_fmt(v)) for v in t.frame[col]])
+                ws.column_dimensions[ws.cell(header_row, i).column_letter].width = max(10, min(longest + 2, 60))
+                if longest > 60:
+                    for row in ws.iter_rows(min_row=header_row + 1, min_col=i, max_col=i):
+                        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+            ws.freeze_panes = ws.cell(header_row + 1, 1)
+
+    cover = next((s for s in pack.sections if s.kind == "cover"), None)
+    about.append([pack.board_name])
+    about["A1"].font = Font(bold=True, size=14)
+    about.append([f"Quarterly assurance board pack: {pack.period_label} (the tables)"])
+    about["A2"].font = Font(bold=True, size=12)
+    about.append([])
+    lines = [("Period", cover.paragraphs[0] if cover and cover.paragraphs else pack.period_label),
+             ("Produced on", f"{pack.generated_on:%d %B %Y}"),
+             ("Publication mode", "On: small numbers suppressed. Counts of 1 to 4 are shown as [c], other counts are "
+                                  "rounded to the nearest 5, and percentages of fewer than 10 cases are withheld."
+              if pack.publication_mode else
+              "OFF: unrounded figures. This workbook must stay within the QA subgroup."),
+             ("Data", "SYNTHETIC DEMO DATA: every person, case and figure in this workbook is made up."
+              if pack.demo else "The partners' returns accepted by the date above.")]
+    for label, text in lines:
+        about.append([label, text])
+        about.cell(about.max_row, 1).font = bold
+        about.cell(about.max_row, 2).data_type = "s"
+    about.append([])
+    about.append(["Sheet", "Table"])
+    for c in about[about.max_row]:
+        c.font = bold
+    for name, title in sheets:
+        about.append([name, title])
+    about.column_dimensions["A"].width = 24
+    about.column_dimensions["B"].width = 110
+    if "Key" not in used:  # the pack's own key table normally gives the Key sheet
+        key = wb.create_sheet(_sheet_name("Key", used))
+        for line in pack.key:
+            key.append(list(line))
+
     stamp = datetime.combine(pack.generated_on, time(0, 0))
     wb.properties.created = wb.properties.modified = stamp
+    wb.properties.creator = wb.properties.lastModifiedBy = pack.board_name
+    wb.properties.title = f"{pack.board_name}: board pack {pack.period_label}"
     buf = io.BytesIO()
-    wb.save(buf)
+    # openpyxl's Workbook.save stamps the wall-clock time as 'modified'; its writer, used directly, keeps ours.
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).write_data()
     return stable_zip(buf.getvalue(), stamp)
 
 
+def _xlsx_value(v, numeric: bool):
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and pd.isna(v)) or v == "":
+        return None
+    if numeric and (n := _number(v)) is not None:
+        return n[0]
+    if isinstance(v, pd.Timestamp):
+        return v.to_pydatetime()
+    if hasattr(v, "item") and not isinstance(v, str):  # numpy scalars
+        return v.item()
+    return v
+
+
 def _sheet_name(title: str, used: set[str]) -> str:
-    base = "".join(ch for ch in title if ch not in "[]:*?/\\")[:28] or "Table"
+    base = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31].strip() or "Table"  # Excel allows 31
     name, n = base, 2
     while name in used:
-        name, n = f"{base[:25]} {n}", n + 1
+        name, n = f"{base[:28]} {n}", n + 1
     used.add(name)
     return name
 

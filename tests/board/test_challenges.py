@@ -25,7 +25,9 @@ def test_lifecycle_and_history(engine):
     log = ch.challenge_log(engine, date(2026, 11, 23))
     row = log.iloc[0]
     assert (row["No."], row["Partner"], row["Status"], row["Outcome"]) == (n, "AMB", "closed", "assured")
-    assert row["Evidence"] == "staff_trained · 2026-27 Q2 · 78.4% (1,803 of 2,300) · RED"
+    assert row["Partner name"] == "Demo Ambulance Service NHS Trust"
+    # the framework's name for the measure and 'Red', not the internal id and 'RED'
+    assert row["Evidence"] == "Staff trained to their safeguarding level · 2026-27 Q2 · 78.4% (1,803 of 2,300) · Red"
     hist = ch.history(engine, n)
     assert list(hist["What"]) == ["raised", "responded", "closed (assured)"]
     assert list(hist["From"]) == ["", "open", "responded"]
@@ -102,3 +104,36 @@ def test_log_filters_and_excel_export(engine):
     assert header == ch.LOG_COLUMNS
     q = ws.cell(2, header.index("Question") + 1)
     assert q.value == '=HYPERLINK("http://x")' and q.data_type == "s"  # text, never a live formula
+
+
+@pytest.mark.parametrize(
+    "evidence,unrounded,published",
+    [
+        (ch.Evidence("felt_safer", "2026-27 Q2", 37.5, 3, 8, "%", "red"),
+         "Adults who felt safer after the enquiry · 2026-27 Q2 · 37.5% (3 of 8) · Red",
+         "Adults who felt safer after the enquiry · 2026-27 Q2 · [c] ([c] of 10) · Red"),  # percentage withheld
+        (EVIDENCE, "Staff trained to their safeguarding level · 2026-27 Q2 · 78.4% (1,803 of 2,300) · Red",
+         "Staff trained to their safeguarding level · 2026-27 Q2 · 78.4% (1,805 of 2,300) · Red"),
+        (ch.Evidence("audit_actions", "2026-27 Q2", 3.0, 3, None, "count"),
+         "Audit actions required · 2026-27 Q2 · 3", "Audit actions required · 2026-27 Q2 · [c]"),
+        (ch.Evidence("concerns", "2026-27 Q2", 701.0, 701, None, "count", None, "Rising"),
+         "Safeguarding concerns received · 2026-27 Q2 · 701 · Rising",
+         "Safeguarding concerns received · 2026-27 Q2 · 700 · Rising"),
+        (ch.Evidence("retired_measure", "2025-26 Q1", None, None, None, None, "amber"),
+         "retired_measure · 2025-26 Q1 · Amber", "retired_measure · 2025-26 Q1 · Amber"),
+        (ch.Evidence(period="2026-27 Q1", note="Returns missing"), "2026-27 Q1 · Returns missing",
+         "2026-27 Q1 · Returns missing"),
+    ],
+)
+def test_evidence_in_words_and_in_publication_mode(evidence, unrounded, published):
+    assert evidence.describe() == unrounded
+    assert evidence.describe(publish=True) == published
+
+
+def test_log_evidence_follows_publication_mode(engine):
+    raise_one(engine, evidence=ch.Evidence("felt_safer", "2026-27 Q2", 37.5, 3, 8, "%", "red"))
+    today = date(2026, 11, 23)
+    assert ch.challenge_log(engine, today).iloc[0]["Evidence"].endswith("37.5% (3 of 8) · Red")
+    assert ch.challenge_log(engine, today, publish=True).iloc[0]["Evidence"].endswith("[c] ([c] of 10) · Red")
+    row = ch.challenge_log(engine, today).iloc[0]
+    assert row["Outcome"] is None and row["Response"] is None  # an empty field is None, never NaN shown as 'nan'
