@@ -32,5 +32,10 @@ demo: $(VENV)/.installed
 init-db: $(VENV)/.installed
 	$(PY) -m assurance init-db
 
+# The benchmarks (figures in the README): loading a 100,000-concern return, and the pages over a million concerns.
+benchmark: $(VENV)/.installed
+	$(PY) benchmarks/load_activity.py
+	$(PY) benchmarks/measures.py
+
 clean-db:
 	rm -f data/assurance.db data/assurance.db-wal data/assurance.db-shm

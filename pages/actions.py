@@ -67,5 +67,6 @@ if upload is not None and st.button("Import tracker", type="primary") and ui.all
     if result.problems:
         st.error("Nothing was imported. Fix these and try again:\n\n" + "\n".join(f"- {p}" for p in result.problems))
     else:
-        ui.audit("actions imported", upload.name, {"new": result.created, "updated": result.updated})
+        ui.audit("actions imported", upload.name, {"new": result.created, "updated": result.updated,
+                                                   "changes": result.changes})
         st.success(f"Imported: {result.created} new, {result.updated} updated, {result.unchanged} unchanged.")

@@ -20,10 +20,11 @@ fw = framework()
 measure = c2.selectbox("Measure", ["", *fw.ids], key="ch-measure",
                        format_func=lambda i: fw.get(i).name if i else "All measures")
 overdue = c3.toggle("Overdue only", key="ch-overdue")
-log = ch.challenge_log(
-    engine, today, partner_id=f.partner.id if f.partner else None, status=None if status == "All" else status,
-    measure=measure or None, overdue_only=overdue,
-)
+filters = dict(partner_id=f.partner.id if f.partner else None, status=None if status == "All" else status,
+               measure=measure or None, overdue_only=overdue)
+publish = ui.publication_mode()
+log = ch.challenge_log(engine, today, publish=publish, **filters)
+exported = log if publish else ch.challenge_log(engine, today, publish=True, **filters)  # exports: publication mode
 who = f.partner.name if f.partner else "all partners"
 open_n, overdue_n = int((log["Status"] == "open").sum()), int((log["Overdue"] == "Yes").sum())
 st.markdown(f"**{len(log)}** challenges for {who} · **{open_n}** open · **{overdue_n}** overdue")
@@ -33,9 +34,9 @@ else:
     st.dataframe(log, hide_index=True, width="stretch", column_config={"No.": st.column_config.NumberColumn(format="%d")})
     d1, d2 = st.columns(2)
     with d1:
-        ui.download_csv(log, "challenge log")
+        ui.download_csv(exported, "challenge log")
     with d2:
-        st.download_button("Download challenge log (Excel)", ch.log_workbook(log), file_name="challenge log.xlsx",
+        st.download_button("Download challenge log (Excel)", ch.log_workbook(exported), file_name="challenge log.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            on_click=ui.record_export, args=("challenge log.xlsx", len(log)))
 

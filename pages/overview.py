@@ -7,7 +7,9 @@ from assurance.analysis.spc import xmr
 from assurance.board.commentary import CommentaryError, add_commentary, qa_commentary
 from assurance.charts import spc_chart
 from assurance.disclosure import figure_text, figure_value
-from assurance.measures.compute import scorecard, scorecard_frame
+from assurance.board.challenges import Evidence
+from assurance.measures.compute import applies, scorecard, scorecard_frame
+from ui.challenge import raise_challenge_form
 from assurance.measures.framework import BASIS_NAMES, STRAND_NAMES, STRANDS
 
 f = ui.page("Overview", "The Performance Assurance Framework for the quarter: every measure, its RAG and how it moved.")
@@ -43,21 +45,28 @@ for strand in STRANDS:
         continue
     st.subheader(f"{STRAND_NAMES[strand]} strand")
     shown = part.drop(columns=["Strand", "id"]).style.map(lambda v: RAG_FILL.get(v, ""), subset=["RAG"])
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        "Last 8 quarters": st.column_config.LineChartColumn("Last 8 quarters", width="small"),
-        "Measure": st.column_config.TextColumn(width="large"),
-    })
+    picked = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                          key=f"ov-table-{strand}", column_config={
+                              "Last 8 quarters": st.column_config.LineChartColumn("Last 8 quarters", width="small"),
+                              "Measure": st.column_config.TextColumn(width="large"),
+                          })
+    rows_picked = picked.selection.rows if picked else []
+    if rows_picked and st.session_state.get(f"_ov-picked-{strand}") != rows_picked:
+        st.session_state[f"_ov-picked-{strand}"] = rows_picked
+        st.session_state["ov-measure"] = part["id"].iloc[rows_picked[0]]  # one click: the measure in detail below
 exported = frame if publish else scorecard_frame([r for r in rows if r.figure.has_data], True, qa_commentary(
     ui.engine(), f.period.label, f.partner.id if f.partner else None))
 ui.download_csv(exported.drop(columns=["Last 8 quarters", "id"], errors="ignore"), f"scorecard {f.period.label}")
 ui.disclosure_key()
 
+st.caption("Click a row to see that measure in detail below.")
 st.divider()
 st.subheader("A measure in detail")
 ids = frame["id"].tolist()
 wanted = st.query_params.get("measure")
-pick = st.selectbox("Measure", ids, index=ids.index(wanted) if wanted in ids else 0, key="ov-measure",
-                    format_func=lambda i: fs.framework.get(i).name)
+if st.session_state.get("ov-measure") not in ids:
+    st.session_state["ov-measure"] = wanted if wanted in ids else ids[0]
+pick = st.selectbox("Measure", ids, key="ov-measure", format_func=lambda i: fs.framework.get(i).name)
 st.query_params["measure"] = pick
 m = fs.framework.get(pick)
 series = [x for p in fs.periods[: fs.periods.index(f.period.label) + 1] if (x := fs.get(pick, p)) is not None and x.has_data]
@@ -75,6 +84,20 @@ if points:
                          "Shown as": [figure_text(x, True) for x in series]})
     ui.chart(fig, data, f"{pick} trend", (spc.describe() if spc else "One quarter so far.")
              + f" Latest: {figure_text(series[-1], publish)} in {series[-1].period}.", key="ov-spc")
+
+if ui.allowed("raise_challenges"):
+    # The partner answerable for the figure: the one chosen in the sidebar, else one the measure applies to.
+    answerable = [f.partner] if f.partner else [q for q in f.partners if applies(m, q) and q.type != "Board"]
+    if answerable:
+        with st.expander(f"Challenge a partner on {m.name}"):
+            target = answerable[0] if len(answerable) == 1 else next(q for q in answerable if q.code == st.selectbox(
+                "Partner", [q.code for q in answerable], key="ov-challenge-partner",
+                format_func=lambda c: next(q.name for q in answerable if q.code == c)))
+            x = ui.figures(target.code).get(pick, f.period.label) if f.partner is None else fs.get(pick, f.period.label)
+            evidence = Evidence(pick, f.period.label, *(
+                (x.value, x.numerator, x.denominator, x.unit, x.rag) if x is not None else (None,) * 5))
+            raise_challenge_form(ui.engine(), target.code, target.name, evidence, "measure", ui.current_user_name(),
+                                 key="ov")
 
 if not ui.allowed("write_commentary"):
     st.stop()

@@ -90,13 +90,14 @@ for _, n in notes.iterrows():
     st.text(n["Commentary"])
 
 st.markdown("#### Challenges")
-log = challenge_log(engine, date.today(), partner_id=p.id)
+log = challenge_log(engine, date.today(), partner_id=p.id, publish=publish)
 open_log = log[log["Status"] != "closed"]
 st.markdown(f"**{len(open_log)}** open or awaiting a decision · **{len(log) - len(open_log)}** closed")
 if not log.empty:
     shown_log = log[["No.", "Question", "Evidence", "Raised", "Due", "Status", "Outcome", "Overdue", "Response"]]
     st.dataframe(shown_log, hide_index=True, width="stretch")
-    ui.download_csv(shown_log, f"{p.code} challenges", key="dl-pv-challenges")
+    exported = challenge_log(engine, date.today(), partner_id=p.id, publish=True)[shown_log.columns]
+    ui.download_csv(exported, f"{p.code} challenges", key="dl-pv-challenges")
 if not mine.empty and ui.allowed("raise_challenges", p.id):
     with st.expander(f"Raise a challenge to {p.name}"):
         pick = st.selectbox("About", mine["id"].tolist(), key="pv-measure", format_func=lambda i: fs.framework.get(i).name)

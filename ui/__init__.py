@@ -16,7 +16,7 @@ from assurance.access.accounts import UserInfo
 from assurance.access.roles import must_suppress as _must_suppress
 from assurance.access.roles import partner_bound
 from assurance.db.engine import get_engine, schema_ready
-from assurance.directory import PartnerInfo, PeriodInfo, list_partners, periods_with_data
+from assurance.directory import PartnerInfo, PeriodInfo, list_partners, list_periods, periods_with_data
 from assurance.exports import safe_csv
 from ui import auth
 
@@ -56,7 +56,8 @@ class Filters:
 @st.cache_data(ttl=60, max_entries=8)
 def _choices(url: str) -> tuple[tuple[PeriodInfo, ...], tuple[PartnerInfo, ...]]:
     eng = get_engine(url)
-    return tuple(periods_with_data(eng)), tuple(list_partners(eng))
+    periods = periods_with_data(eng) or list_periods(eng)  # a new Board: the configured quarters, before any return
+    return tuple(periods), tuple(list_partners(eng))
 
 
 def all_partners() -> tuple[PartnerInfo, ...]:

@@ -7,6 +7,7 @@ database on every run, so a disabled account or a changed role takes effect at o
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -27,6 +28,7 @@ from assurance.access.settings import auth_settings
 
 SESSION_KEY = "auth_user_id"
 SESSION_NAME = "auth_username"  # checked with the id, so a rebuilt database never hands a session to someone else
+LAST_SEEN = "auth_last_seen"
 _OIDC_KEY = "auth_oidc_user_id"
 
 
@@ -72,9 +74,15 @@ def current_user() -> UserInfo | None:
         user = get_user(_engine(), int(user_id))
         if user is not None and user.username != st.session_state.get(SESSION_NAME):
             user = None
+        now = time.time()
+        if user is not None and now - st.session_state.get(LAST_SEEN, now) > 60 * settings.idle_minutes:
+            audit.record(_engine(), user.actor, audit.SIGNED_OUT_IDLE, user.username,
+                         {"minutes": settings.idle_minutes}, "app", client_address())
+            user = None
+        st.session_state[LAST_SEEN] = now
     if user is None or not user.active:
-        st.session_state.pop(SESSION_KEY, None)
-        st.session_state.pop(SESSION_NAME, None)
+        for key in (SESSION_KEY, SESSION_NAME, LAST_SEEN):
+            st.session_state.pop(key, None)
         return None
     return user
 
@@ -159,7 +167,7 @@ def sign_out() -> None:
     user = current_user()
     if user is not None:
         audit.record(_engine(), user.actor, audit.SIGN_OUT, user.username, None, "app", client_address())
-    for key in (SESSION_KEY, SESSION_NAME, _OIDC_KEY):
+    for key in (SESSION_KEY, SESSION_NAME, _OIDC_KEY, LAST_SEEN):
         st.session_state.pop(key, None)
     if auth_settings().mode == "oidc" and _oidc_logged_in():
         st.logout()

@@ -17,8 +17,9 @@ def raise_challenge_form(engine, partner_code: str, partner_name: str, evidence:
         return None
     with st.form(key=f"challenge-{key}", clear_on_submit=True):
         st.markdown(f"**Challenge {partner_name}**")
-        if evidence.describe():
-            st.caption(f"Evidence captured with the challenge: {evidence.describe()}")
+        described = evidence.describe(ui.publication_mode())
+        if described:
+            st.caption(f"Evidence captured with the challenge: {described}")
         question = st.text_area("Question for the partner", key=f"q-{key}", placeholder="What is the partner doing about ...?")
         c1, c2 = st.columns(2)
         meeting = c1.date_input("Meeting date", value=date.today(), key=f"m-{key}", format="DD/MM/YYYY")

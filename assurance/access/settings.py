@@ -17,6 +17,7 @@ class AuthSettings:
     provider: str | None = None  # st.login provider name ([auth.NAME] in .streamlit/secrets.toml); None = [auth]
     max_failed_sign_ins: int = 5
     lockout_minutes: int = 15
+    idle_minutes: int = 30  # a local sign-in ends after this long without use
     demo_accounts: bool = False  # ready demo accounts: only when the Board is in demo mode
 
 
@@ -35,5 +36,6 @@ def auth_settings() -> AuthSettings:
         provider=raw.get("provider") or None,
         max_failed_sign_ins=int(raw.get("max_failed_sign_ins", 5)),
         lockout_minutes=int(raw.get("lockout_minutes", 15)),
+        idle_minutes=int(raw.get("idle_minutes", 30)),
         demo_accounts=board.demo and bool(raw.get("demo_accounts", True)),
     )

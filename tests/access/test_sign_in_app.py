@@ -208,3 +208,20 @@ def test_a_session_is_tied_to_the_username_not_just_the_id(demo_url):
     at.session_state[SESSION_NAME] = "someone.else"  # e.g. the database was rebuilt under the session
     at.run()
     assert at.title[0].value == "Sign in" and not at.metric
+
+
+def test_a_local_sign_in_ends_after_idle_minutes(demo_copy_url):
+    import time
+
+    from ui.auth import LAST_SEEN
+
+    at = _sign_in(_app(), "qa", DEMO_PASSWORD)
+    assert at.title[0].value == "Overview"
+    at.session_state[LAST_SEEN] = time.time() - 29 * 60  # within the 30 minutes: still signed in
+    at.run()
+    assert at.title[0].value == "Overview"
+    at.session_state[LAST_SEEN] = time.time() - 31 * 60
+    at.run()
+    assert [t.value for t in at.title] == ["Sign in"] and not at.dataframe
+    idle = audit.search(get_engine(demo_copy_url), action=audit.SIGNED_OUT_IDLE)
+    assert list(idle["Who"]) == ["qa"]

@@ -1,0 +1,32 @@
+"""The scorecard's row click and challenging a partner from a measure (Overview)."""
+
+from datetime import date
+
+from assurance.board import challenges as ch
+from assurance.db.engine import get_engine
+from assurance.measures.compute import compute_figures
+from tests.pages.helpers import open_page
+
+
+def test_a_click_on_a_scorecard_row_opens_that_measure(demo_url):
+    at = open_page("pages/overview.py", period="2026-27 Q2")
+    quality = at.dataframe[1].value  # the Quality strand
+    row = 2
+    at.session_state["ov-table-quality"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="ov-measure").format_func(at.selectbox(key="ov-measure").value) == quality["Measure"].iloc[row]
+
+
+def test_challenging_the_council_from_a_measure(demo_copy_url):
+    at = open_page("pages/overview.py", period="2026-27 Q2", role="chair")
+    at.selectbox(key="ov-measure").select("decision_timeliness").run()
+    at.text_area(key="q-ov").input("Why are decisions slower than the 2 working days the Board expects?")
+    next(b for b in at.button if b.label == "Raise challenge").click()
+    at.run()
+    assert not at.exception and "raised with Demo Borough Council" in at.success[0].value
+    log = ch.challenge_log(get_engine(demo_copy_url), date.today())
+    raised = log[log["Question"].str.startswith("Why are decisions slower")].iloc[0]
+    x = compute_figures(get_engine(demo_copy_url), "LA").get("decision_timeliness", "2026-27 Q2")
+    assert raised["Partner"] in ("LA", "Demo Borough Council (Adult Social Care)")
+    assert f"{x.value:.1f}%" in raised["Evidence"]
