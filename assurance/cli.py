@@ -101,6 +101,9 @@ def cmd_demo(args) -> int:
 
     engine = _engine()
     check(args, "manage_partners")
+    if args.if_empty and not config.board().demo:
+        print("This Board is not in demo mode (demo = false in board.toml): no synthetic data is built.")
+        return 0
     if args.if_empty and not database_is_empty(engine):
         print("The database already holds data; leaving it as it is (drop --if-empty to rebuild it).")
         return 0

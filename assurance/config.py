@@ -38,6 +38,7 @@ class PartnerConfig:
     name: str
     type: str
     returns: tuple[str, ...] = ()
+    active: bool = True  # an inactive partner is kept for history and hidden from new work
 
 
 @dataclass(frozen=True)
@@ -98,13 +99,14 @@ def load_board_config(path: Path | None = None) -> BoardConfig:
                 f"Partner {code} in {path.name} lists unknown return types {unknown}; "
                 f"use {', '.join(RETURN_TYPES)}."
             )
-        partners.append(PartnerConfig(code, str(p["name"]).strip(), ptype, tuple(p.get("returns", []))))
+        partners.append(PartnerConfig(code, str(p["name"]).strip(), ptype, tuple(p.get("returns", [])),
+                                      bool(p.get("active", True))))
     if not partners:
         raise ConfigError(f"{path.name} defines no partners.")
     return BoardConfig(
         name=board.get("name", "Safeguarding Adults Board"),
         area=board.get("area", ""),
-        population_area=board.get("population_area", "England"),
+        population_area=_population_area(board.get("population_area", "England"), path),
         population_note=board.get("population_note", ""),
         first_period=board.get("first_period", "2023-24 Q1"),
         return_due_days=int(board.get("return_due_days", 30)),
@@ -112,6 +114,19 @@ def load_board_config(path: Path | None = None) -> BoardConfig:
         demo=bool(board.get("demo", False)),
         partners=tuple(partners),
     )
+
+
+def _population_area(value, path: Path) -> str:
+    """The population baseline's area as data/population/ names it; a ConfigError if there is no such area."""
+    from assurance.reference.population import areas, canonical_area
+
+    found = canonical_area(str(value))
+    if found is None:
+        raise ConfigError(
+            f"population_area {value!r} in {path.name} is not an area in the population files; "
+            f"use one of: {', '.join(areas())}."
+        )
+    return found
 
 
 @lru_cache(maxsize=4)

@@ -17,15 +17,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
-from sqlalchemy import Engine, MetaData, func, select
+from sqlalchemy import Column, Engine, MetaData, String, Table, func, inspect, select
 
-from assurance.config import BoardConfig
+from assurance.config import BoardConfig, ConfigError
 from assurance.db.bootstrap import init_database
 from assurance.db.engine import bulk_insert, reset_sequences, session_scope
 from assurance.measures.figures import refresh_figures
 from assurance.db.models import (
     AssuranceMeasure,
     AuditResult,
+    Base,
     Concern,
     Enquiry,
     EnquiryRisk,
@@ -56,13 +57,15 @@ TARGETS = {
     "lacked_capacity": 0.30,
     "capacity_supported": 0.83,
     "repeat_within_12_months": 0.20,
+    "s42_per_individual": 1.25,  # S42 enquiries per individual in a year (185,270 / 148,830)
+    "s42_individuals_18_64": 0.39,  # share of individuals with an S42 enquiry aged 18-64
     "decision_within_2_days": 0.83,
     "enquiry_within_60_days": 0.76,
     "felt_safer": 0.775,
 }
 
 AGE_BANDS = ("18-64", "65-74", "75-84", "85-94", "95+", "Not known")
-AGE_P = (0.385, 0.135, 0.205, 0.225, 0.045, 0.005)
+AGE_P = (0.40, 0.13, 0.195, 0.225, 0.045, 0.005)
 GENDER = ("Female", "Male", "Not Known")
 GENDER_P = (0.58, 0.41, 0.01)
 PSR = codelist("primary_support_reason").values
@@ -130,11 +133,43 @@ class DemoSummary:
 Progress = Callable[[float, str], None]
 
 
+# How concerns about the same adult hang together (calibrated so the targets above are met):
+# a repeat concern is about an adult first raised in the previous 365 days; it is likelier to be about
+# an adult whose first concern led to an S42 enquiry, and then likelier to lead to another one.
+REPEAT_FROM_S42 = 0.6  # share of repeat concerns about an adult whose first concern led to an S42 enquiry
+REPEAT_S42_AFTER_S42 = 0.7  # chance a repeat concern leads to an S42 enquiry when the first one did
+REPEAT_S42_OTHERWISE = 0.12  # ... and when the first one did not
+# Chance a first concern leads to an S42 enquiry, by age band (older adults a little likelier).
+FIRST_S42_P = {"18-64": 0.222, "65-74": 0.227, "75-84": 0.229}
+FIRST_S42_P_OLDEST = 0.231
+OTHER_ENQUIRY_P = 0.018
+
+DEMO_REFUSED = (
+    "This Board is not in demo mode (demo = false in board.toml): "
+    "the synthetic demo is never built into a real Board's database."
+)
+
+
+class DemoRefused(ConfigError):
+    """The synthetic demo would be built into a Board that is not in demo mode."""
+
+
 def reset_database(engine: Engine) -> None:
-    """Drop every table (including Alembic's version table) so the schema can be built anew."""
-    meta = MetaData()
-    meta.reflect(engine)
-    meta.drop_all(engine)
+    """Drop the product's own tables (and Alembic's version table) so the schema can be built anew.
+
+    Only tables this product defines are dropped: anything else in a shared database is left alone.
+    """
+    Base.metadata.drop_all(engine, checkfirst=True)
+    version = Table("alembic_version", MetaData(), Column("version_num", String(32), primary_key=True))
+    version.drop(engine, checkfirst=True)
+
+
+def holds_demo_data(engine: Engine) -> bool:
+    """True when the database holds the synthetic demo (submissions recorded with source 'demo')."""
+    if not inspect(engine).has_table(Submission.__tablename__):
+        return False
+    with engine.connect() as conn:
+        return conn.scalar(select(Submission.id).where(Submission.source == "demo").limit(1)) is not None
 
 
 def _dates_iso(days: np.ndarray) -> list[str]:
@@ -177,7 +212,12 @@ def _random_days(rng, period: Period, n: int) -> np.ndarray:
 
 
 def build_demo(engine: Engine, board: BoardConfig, spec: DemoSpec = DemoSpec(), progress: Progress | None = None) -> DemoSummary:
-    """Rebuild the database as a synthetic demo Board (drops what was there)."""
+    """Rebuild the database as a synthetic demo Board (drops what was there).
+
+    Refuses (DemoRefused, a ConfigError) unless the Board is in demo mode, so a real Board's data is never replaced.
+    """
+    if not board.demo:
+        raise DemoRefused(DEMO_REFUSED)
     started = datetime.now()
     report = progress or (lambda _f, _m: None)
     rng = np.random.default_rng(spec.seed)
@@ -218,6 +258,9 @@ def build_demo(engine: Engine, board: BoardConfig, spec: DemoSpec = DemoSpec(), 
         for sub in s.scalars(select(Submission)):
             key = (sub.partner_id, sub.period_id, sub.return_type)
             sub.row_count = submissions[key][1]
+    from assurance.access.demo_accounts import ensure_demo_accounts
+
+    ensure_demo_accounts(engine)  # one account per role (demo Boards only)
     summary.seconds = (datetime.now() - started).total_seconds()
     report(1.0, "Demo database ready")
     return summary
@@ -257,6 +300,39 @@ def _make_submissions(engine, rng, spec, partners, period_rows, periods) -> dict
     return out
 
 
+def _link_repeats(rng, firsts: np.ndarray, window_start: np.ndarray, p_age: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which adult each concern is about, and its chance of leading to an S42 enquiry.
+
+    `firsts` are the (sorted) indices of each adult's first concern, `p_age` their age bands; every other
+    concern repeats one of the first concerns raised in the 365 days before it (from `window_start` on).
+    A concern leads to an S42 enquiry when its uniform draw `u` is below its chance.
+    Returns (the index of the adult's first concern, per concern; the chance of an S42 enquiry, per concern).
+    """
+    n = len(window_start)
+    s42_p = np.empty(n)
+    s42_p[firsts] = np.select([p_age == band for band in FIRST_S42_P], list(FIRST_S42_P.values()), FIRST_S42_P_OLDEST)
+    first_s42 = u[firsts] < s42_p[firsts]
+    repeats = np.setdiff1d(np.arange(n), firsts, assume_unique=True)
+
+    def pick(pool: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """A random member of `pool` raised in each repeat's window, and whether there was one."""
+        lo, hi = np.searchsorted(pool, window_start[repeats]), np.searchsorted(pool, repeats)
+        if not len(pool):
+            return np.zeros(len(repeats), dtype=np.int64), hi > lo
+        k = lo + (rng.random(len(repeats)) * (hi - lo)).astype(np.int64)
+        return pool[np.minimum(k, len(pool) - 1)], hi > lo
+
+    about_s42, has_s42 = pick(firsts[first_s42])
+    about_any, _ = pick(firsts)
+    chosen = has_s42 & (rng.random(len(repeats)) < REPEAT_FROM_S42)
+    person = np.arange(n)
+    person[repeats] = np.where(chosen, about_s42, about_any)
+    was_s42 = np.zeros(n, dtype=bool)
+    was_s42[firsts] = first_s42
+    s42_p[repeats] = np.where(was_s42[person[repeats]], REPEAT_S42_AFTER_S42, REPEAT_S42_OTHERWISE)
+    return person, s42_p
+
+
 def _generate_activity(engine, rng, spec, board, la, period_rows, periods, submissions, report) -> tuple[int, int, int]:
     # One warm-up quarter before the first gives the first quarter its enquiries concluded from earlier concerns.
     all_periods = [periods[0].previous()] + periods
@@ -267,17 +343,18 @@ def _generate_activity(engine, rng, spec, board, la, period_rows, periods, submi
     order = np.argsort(received, kind="stable")
     received, quarter_idx = received[order], quarter_idx[order]
 
-    # People: a share of concerns are about someone with another concern in the previous 365 days.
-    repeat = rng.random(n) < 0.17
+    # People: a share of concerns (repeats) are about an adult first raised in the previous 365 days.
     window_start = np.searchsorted(received, received - np.timedelta64(365, "D"), side="left")
-    person = np.arange(n)
-    for i in np.flatnonzero(repeat):
-        lo = window_start[i]
-        if lo < i:
-            person[i] = person[rng.integers(lo, i)]
-    uniq, person_idx = np.unique(person, return_inverse=True)
-    n_people = len(uniq)
+    idx = np.arange(n)
+    repeat = rng.random(n) < TARGETS["repeat_within_12_months"]
+    firsts = np.flatnonzero(~repeat)
+    repeat &= np.searchsorted(firsts, idx) > np.searchsorted(firsts, window_start)  # someone to repeat
+    firsts = np.flatnonzero(~repeat)  # each adult's first concern; adults are numbered by it
+    n_people = len(firsts)
     p_age = _choice(rng, AGE_BANDS, AGE_P, n_people)
+    u = rng.random(n)  # decides each concern's outcome (below)
+    person, s42_p = _link_repeats(rng, firsts, window_start, p_age, u)
+    person_idx = np.searchsorted(firsts, person)
     p_gender = _choice(rng, GENDER, GENDER_P, n_people)
     p_psr = _choice(rng, PSR, PSR_P, n_people)
     p_eth, p_broad = _person_ethnicities(rng, n_people, board.population_area)
@@ -292,10 +369,8 @@ def _generate_activity(engine, rng, spec, board, la, period_rows, periods, submi
     broad_only = rng.random(n) < 0.01
     eth[broad_only] = None
 
-    # Concern outcome: S42 likelier with age.
-    s42_p = np.select([age == "18-64", age == "65-74", age == "75-84"], [0.24, 0.28, 0.30], 0.32)
-    u = rng.random(n)
-    outcome = np.where(u < s42_p, "Section 42 enquiry", np.where(u < s42_p + 0.018, "Other enquiry", "No enquiry"))
+    # Concern outcome (chances set by _link_repeats).
+    outcome = np.where(u < s42_p, "Section 42 enquiry", np.where(u < s42_p + OTHER_ENQUIRY_P, "Other enquiry", "No enquiry"))
 
     # Decisions: working days after receipt; the council slows down over the last four quarters.
     drift = np.clip(quarter_idx - (len(all_periods) - 5), 0, 4) * 0.045

@@ -8,14 +8,14 @@ from datetime import date, timedelta
 
 _QUARTER_START_MONTH = {1: 4, 2: 7, 3: 10, 4: 1}
 
-# "2025-26 Q1", "2025/26 Q1", "2025-2026 Q1", "2025-26Q1", "2025-26 Quarter 1"
-_YEAR_FIRST = re.compile(
-    r"^(?:FY\s*)?(\d{4})\s*[-/\u2013_ ]\s*(\d{2}|\d{4})\s*[-_,:]?\s*(?:Q|QUARTER\s*)([1-4])$"
-)
-# "Q1 2025-26", "Quarter 1 2025/26"
-_QUARTER_FIRST = re.compile(
-    r"^(?:Q|QUARTER\s*)([1-4])\s*[-_,:]?\s*(?:FY\s*)?(\d{4})\s*[-/\u2013_ ]\s*(\d{2}|\d{4})$"
-)
+# A quarter: "Q1", "Q 1", "Q.1", "Qtr 1", "Qtr. 1", "Quarter 1".
+_QUARTER = r"(?:QUARTER|QTR|Q)\.?\s*([1-4])"
+# A financial year: "2025-26", "2025/26", "2025-2026", "25/26", "FY2025-26", "FY 25-26".
+_YEAR = r"(?:FY\s*)?(\d{4}|\d{2})\s*[-/\u2013_ ]\s*(\d{2}|\d{4})"
+# "2025-26 Q1", "2025/26 Q1", "2025-2026 Q1", "2025-26Q1", "2025-26 Q 1", "2025-26 Qtr 1", "25/26 Q1"
+_YEAR_FIRST = re.compile(rf"^{_YEAR}\s*[-_,:]?\s*{_QUARTER}$")
+# "Q1 2025-26", "Q1 25/26", "Quarter 1 2025/26", "Qtr 1 2025-26"
+_QUARTER_FIRST = re.compile(rf"^{_QUARTER}\s*[-_,:]?\s*{_YEAR}$")
 
 
 class PeriodError(ValueError):
@@ -79,10 +79,10 @@ class Period:
             if not m:
                 raise PeriodError(
                     f"{text!r} is not a reporting period; write it like '2025-26 Q1' "
-                    "(financial year, then quarter)."
+                    "(financial year, then quarter 1 to 4)."
                 )
             q, start, end = m.group(1), m.group(2), m.group(3)
-        year = int(start)
+        year = int(start) if len(start) == 4 else 2000 + int(start)  # "25/26" is 2025-26
         expected_end = year + 1
         if int(end) not in (expected_end % 100, expected_end):
             raise PeriodError(

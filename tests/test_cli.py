@@ -80,3 +80,20 @@ def test_demo_command_builds_and_if_empty_keeps(databases, monkeypatch, capsys):
 def test_demo_rejects_nonsense_sizes(db_url, capsys):
     assert main(["demo", "--quarters", "1"]) == 1
     assert "--quarters" in capsys.readouterr().err
+
+
+def test_demo_if_empty_never_fills_a_real_boards_database(db_url, config_copy, capsys):
+    from sqlalchemy import func, select
+
+    from assurance.cli import main
+    from assurance.db.engine import get_engine
+    from assurance.db.models import Submission
+
+    board_path, _ = config_copy
+    board_path.write_text(board_path.read_text().replace("demo = true", "demo = false"))
+    assert main(["demo", "--if-empty", "--quiet"]) == 0
+    assert "not in demo mode" in capsys.readouterr().out
+    assert main(["demo", "--quiet"]) == 1  # asked for outright: refused in plain words
+    assert "never built into a real Board's database" in capsys.readouterr().err
+    with get_engine(db_url).connect() as c:
+        assert c.scalar(select(func.count()).select_from(Submission)) == 0

@@ -125,9 +125,17 @@ def page(title: str, caption: str | None = None, needs: str | None = None) -> Fi
     return f
 
 
+@st.cache_data(ttl=60, max_entries=8, show_spinner=False)
+def _holds_demo_data(url: str) -> bool:
+    from assurance.demo import holds_demo_data
+
+    return holds_demo_data(get_engine(url))
+
+
 def demo_banner() -> None:
-    board = config.board()
-    if board.demo:
+    """The synthetic-data banner: shown whenever the database holds the demo generator's data, and on a Board in
+    demo mode (its sign-in page lists demo accounts)."""
+    if config.board().demo or _holds_demo_data(config.database_url()):
         st.warning(
             "**Synthetic demo data.** Every person, case and figure here is made up by the demo "
             "generator; none of it describes real people or real agencies.",

@@ -32,6 +32,12 @@ def areas() -> list[str]:
     return list(_age_rows())
 
 
+def canonical_area(name: str) -> str | None:
+    """The area as the population files name it (matched ignoring case and spaces), or None if there is none."""
+    wanted = " ".join(str(name).split()).casefold()
+    return next((a for a in areas() if a.casefold() == wanted), None)
+
+
 def adults(area: str) -> int:
     return _age_rows()[area]["adults_18_plus"]
 

@@ -56,3 +56,10 @@ def test_partner_view_needs_a_partner_then_shows_theirs(demo_url, demo_engine):
     row = figures.loc["Staff trained to their safeguarding level"]
     assert row["Value"] == f"{100 * num / den:.1f}%" and row["Counts"] == f"{num:,} of {den:,}"
     assert row["RAG"] == "Red" and row["Rank among partners"].endswith("of 10")
+
+
+def test_the_banner_follows_the_data_not_only_the_setting(demo_url, config_copy):
+    board_path, _ = config_copy
+    board_path.write_text(board_path.read_text().replace("demo = true", "demo = false"))
+    at = open_page("pages/overview.py")
+    assert "Synthetic demo data" in at.warning[0].value  # the database holds the generator's data

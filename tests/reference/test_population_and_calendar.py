@@ -35,3 +35,10 @@ def test_calendar_index_counts_working_days():
     rows = {d: idx for d, _, idx in calendar_rows(date(2025, 12, 20), date(2026, 1, 10))}
     assert rows["2025-12-29"] - rows["2025-12-24"] == 1
     assert rows["2026-01-02"] - rows["2025-12-24"] == 4  # 29, 30, 31 Dec and 2 Jan (1 Jan is a bank holiday)
+
+
+def test_area_names_are_matched_to_the_population_files():
+    assert population.areas() == ["England", "Luton", "Leicester"]
+    assert population.canonical_area("luton") == "Luton"
+    assert population.canonical_area("  LEICESTER ") == "Leicester"
+    assert population.canonical_area("Bedford") is None

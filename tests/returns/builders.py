@@ -188,3 +188,25 @@ def fast_xlsx(sheets: dict[str, list[list]]) -> bytes:
                 f.write("".join(chunk).encode())
                 f.write(b"</sheetData></worksheet>")
     return buf.getvalue()
+
+
+def at_once(*calls):
+    """Run the calls in threads started together; returns their results and any exceptions raised."""
+    import threading
+
+    results, errors = [None] * len(calls), []
+    barrier = threading.Barrier(len(calls))
+
+    def run(k):
+        try:
+            barrier.wait()
+            results[k] = calls[k]()
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(180)
+    return results, errors

@@ -1,6 +1,5 @@
 """Loading: one transaction, rejected loads change nothing, resubmissions supersede, big returns, concurrency."""
 
-import threading
 from datetime import date
 
 import pytest
@@ -11,8 +10,8 @@ from assurance.db.models import (Concern, Enquiry, EnquiryRisk, ReportingPeriod,
                                  ValidationIssue)
 from assurance.returns.load import load_bytes
 from tests.conftest import BACKEND
-from tests.returns.builders import (CONCERN_HEADERS, ENQUIRY_HEADERS, activity_sheets, concern_rows, enquiry_rows,
-                                    fast_xlsx, measure_sheets, xlsx)
+from tests.returns.builders import (CONCERN_HEADERS, ENQUIRY_HEADERS, activity_sheets, at_once, concern_rows,
+                                    enquiry_rows, fast_xlsx, measure_sheets, xlsx)
 from tests.returns.conftest import snapshot
 
 
@@ -98,22 +97,9 @@ def test_a_clean_100000_row_activity_return_loads_completely(engine):
 
 def test_two_loads_at_once_never_leave_two_accepted(db_url):
     data = [xlsx(measure_sheets()), xlsx({"Measures": [r[:] for r in measure_sheets()["Measures"]][:4]})]
-    results, errors = [None, None], []
-    barrier = threading.Barrier(2)
-
-    def run(k):
-        try:
-            engine = get_engine(db_url)
-            barrier.wait()
-            results[k] = load_bytes(data[k], f"POL 2025-26 Q2 copy {k}.xlsx", engine, f"user{k}")
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(k,)) for k in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
+    engine = get_engine(db_url)
+    results, errors = at_once(*(lambda k=k: load_bytes(data[k], f"POL 2025-26 Q2 copy {k}.xlsx", engine, f"user{k}")
+                                for k in range(2)))
     assert errors == []
     assert all(r.loaded for r in results)
     engine = get_engine(db_url)

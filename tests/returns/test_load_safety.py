@@ -1,7 +1,5 @@
 """Loads stay consistent whatever happens around them: two at once, a crash or a full disk mid-load."""
 
-import threading
-
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
@@ -13,7 +11,7 @@ from assurance.db.models import Concern, StoredFile, Submission
 from assurance.measures.compute import period_figures
 from assurance.returns import load as load_module
 from assurance.returns.load import LoadFailed, load_bytes
-from tests.returns.builders import activity_sheets, xlsx
+from tests.returns.builders import activity_sheets, at_once, xlsx
 
 PERIOD = "2025-26 Q2"
 
@@ -28,22 +26,9 @@ def _in_use(engine) -> tuple[list[tuple], int]:
 
 def test_two_activity_loads_at_once_exactly_one_wins(db_url):
     files = [xlsx(activity_sheets(300)), xlsx(activity_sheets(200))]
-    results, errors = [None, None], []
-    barrier = threading.Barrier(2)
-
-    def run(k):
-        try:
-            engine = get_engine(db_url)
-            barrier.wait()
-            results[k] = load_bytes(files[k], f"LA {PERIOD} v{k}.xlsx", engine, f"analyst{k}")
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(k,)) for k in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(180)
+    engine = get_engine(db_url)
+    results, errors = at_once(*(lambda k=k: load_bytes(files[k], f"LA {PERIOD} v{k}.xlsx", engine, f"analyst{k}")
+                                for k in range(2)))
     assert errors == [] and all(r.loaded for r in results)
     engine = get_engine(db_url)
     subs, concerns = _in_use(engine)
