@@ -79,9 +79,7 @@ if m.comparator is not None:
 if points:
     spc = xmr([v for _, v in points])
     fig = spc_chart([p for p, _ in points], [v for _, v in points], m.name, m.unit, spc, m.target)
-    data = pd.DataFrame({"Period": [x.period for x in series],
-                         "Value": [None if isinstance(figure_value(x, True), str) else x.value for x in series],
-                         "Shown as": [figure_text(x, True) for x in series]})
+    data = pd.DataFrame({"Period": [x.period for x in series], "Value": [figure_value(x, True) for x in series]})
     ui.chart(fig, data, f"{pick} trend", (spc.describe() if spc else "One quarter so far.")
              + f" Latest: {figure_text(series[-1], publish)} in {series[-1].period}.", key="ov-spc")
 
@@ -90,9 +88,11 @@ if ui.allowed("raise_challenges"):
     answerable = [f.partner] if f.partner else [q for q in f.partners if applies(m, q) and q.type != "Board"]
     if answerable:
         with st.expander(f"Challenge a partner on {m.name}"):
-            target = answerable[0] if len(answerable) == 1 else next(q for q in answerable if q.code == st.selectbox(
-                "Partner", [q.code for q in answerable], key="ov-challenge-partner",
-                format_func=lambda c: next(q.name for q in answerable if q.code == c)))
+            target = answerable[0]
+            if len(answerable) > 1:
+                names = {q.code: q.name for q in answerable}
+                code = st.selectbox("Partner", list(names), key="ov-challenge-partner", format_func=names.get)
+                target = next(q for q in answerable if q.code == code)
             x = ui.figures(target.code).get(pick, f.period.label) if f.partner is None else fs.get(pick, f.period.label)
             evidence = Evidence(pick, f.period.label, *(
                 (x.value, x.numerator, x.denominator, x.unit, x.rag) if x is not None else (None,) * 5))

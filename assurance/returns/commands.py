@@ -24,7 +24,7 @@ def setup_load(p: argparse.ArgumentParser) -> None:
 
 def cmd_load(args) -> int:
     """Exit 0 when every file loaded (queries are printed), 1 when any was rejected, 2 for a usage error."""
-    from assurance.cli import _engine, acting_user, check
+    from assurance.cli import _engine, check
     from assurance.access import audit
     from assurance.exports import safe_frame
     from assurance.returns.issues import ERROR, issues_frame

@@ -19,7 +19,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from assurance.config import RETURN_TYPES
-from assurance.directory import PartnerInfo, PeriodInfo, list_partners, list_periods
+from assurance.directory import PartnerInfo, list_partners, list_periods
 from assurance.periods import Period, PeriodError, find_period
 from assurance.reference.codelists import normalise
 from assurance.returns.clean import CleanSheet, clean_workbook, header_key, match_sheets

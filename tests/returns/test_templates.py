@@ -7,7 +7,6 @@ import pytest
 
 from assurance.returns.specs import get_spec, spec_markdown
 from assurance.returns.templates import BLANK_OK_FILL, MANDATORY_FILL, VOLUNTARY_FILL, template_bytes
-from tests.returns.conftest import where
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +38,7 @@ def test_activity_template_layout(activity_template):
     for letter in "DGHIJKLMNOP":
         assert lists[f"{letter}2"].startswith("'Lists'!$"), letter
     lists_ws = wb["Lists"]
-    col = lists[f"G2"].split("!")[1].split(":")[0].replace("$", "")[0]
+    col = lists["G2"].split("!")[1].split(":")[0].replace("$", "")[0]
     assert [c.value for c in lists_ws[col]][1:12] == list(get_spec("activity").codelist("type_of_risk").values)
     assert "Who makes it" in " ".join(str(c.value) for c in wb["Instructions"]["A"] if c.value)
 
