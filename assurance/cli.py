@@ -165,7 +165,8 @@ def cmd_measures(args) -> int:
         writer.writerows(rows)
     else:
         shown = [
-            {**r, "value": "" if r["value"] is None else f"{r['value']:,.1f}", "rag": (r["rag"] or "").upper()
+            {**r, "value": "" if r["value"] is None else (r["value"] if isinstance(r["value"], str) else
+                                                          f"{r['value']:,.1f}"), "rag": (r["rag"] or "").upper()
              or ("small number" if f.small else "")}
             for r, f in zip(rows, figures)
         ]

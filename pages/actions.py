@@ -22,7 +22,7 @@ st.caption("RAG is worked out from today's date: an action past its due date and
 if frame.empty:
     ui.no_data("No actions match these filters.")
 else:
-    st.dataframe(frame, hide_index=True, width="stretch", column_config={"Action ID": st.column_config.NumberColumn(format="%d")})
+    st.dataframe(ui.blank_empty(frame), hide_index=True, width="stretch", column_config={"Action ID": st.column_config.NumberColumn(format="%d")})
 d1, d2 = st.columns(2)
 with d1:
     ui.download_csv(frame, "actions")

@@ -25,7 +25,7 @@ codes = [NEW, *partners["Code"]]
 pick = st.selectbox("Partner", codes, key="adm-partner")
 current = board.partner(pick) if pick != NEW else None
 types = codelist("partner_type").values
-with st.form("partner"):
+with st.form("partner-form"):
     c1, c2 = st.columns([1, 3])
     code = c1.text_input("Code", value=current.code if current else "", disabled=current is not None,
                          help="Short and stable, e.g. POL: it appears in file names and stored data.")

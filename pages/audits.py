@@ -35,10 +35,14 @@ grades = [g for g in bd.GRADES if g in domains.columns]
 worst = domains.assign(share=(domains["Good"] + domains["Outstanding"]) /
                        domains[grades[:4]].sum(axis=1).where(lambda s: s > 0)).sort_values("share").iloc[0]
 drawn = ui.shown(domains, grades)
-ui.chart(stacked_grades(drawn["Domain"].tolist(),
-                        {g: pd.to_numeric(drawn[g], errors="coerce").fillna(0).tolist() for g in grades}, "Grades by domain"),
-         domains, "audit grades by domain", f"The domain with the smallest share graded good or better is {worst['Domain']}."
-         + (" Suppressed cells ([c]) are not drawn." if publish else ""), key="au-domain", count_columns=grades)
+heights = {g: pd.to_numeric(drawn[g], errors="coerce").fillna(0).tolist() for g in grades}
+if any(sum(v) for v in heights.values()):
+    ui.chart(stacked_grades(drawn["Domain"].tolist(), heights, "Grades by domain"), domains, "audit grades by domain",
+             "Suppressed cells ([c]) are not drawn." if publish else
+             f"The domain with the smallest share graded good or better is {worst['Domain']}.",
+             key="au-domain", count_columns=grades)
+else:
+    st.caption("Too few audits to draw the grades without revealing small numbers: see the table.")
 ui.table(domains, "audit grades by domain table", grades, key="au-domain-t")
 
 left, right = st.columns(2)
@@ -49,9 +53,9 @@ with right:
     st.markdown("**By agency**")
     ui.table(bd.audit_grades(engine, window_ids, "agency", agency_id), "audit grades by agency", list(bd.GRADES[:4]), key="au-agency")
 
-st.subheader("Trend")
 trend = [(p, x.value) for p in fs.periods[: idx + 1] if (x := fs.get("audit_good", p)) is not None and x.has_data and not x.small]
 if trend:
+    st.subheader("Trend")
     spc = xmr([v for _, v in trend])
     ui.chart(spc_chart([p for p, _ in trend], [v for _, v in trend], "Good or better, four quarters to each period", "%",
                        spc, fs.framework.get("audit_good").target), pd.DataFrame(trend, columns=["Period", "Good or better %"]),
@@ -61,13 +65,16 @@ if trend:
 st.subheader("Findings and actions")
 search = st.text_input("Search the findings and actions", key="au-search", placeholder="e.g. capacity, escalation")
 findings = bd.audit_findings(engine, window_ids, search, agency_id)
-st.caption(f"{len(findings)} audit findings" + (f" mentioning '{search}'" if search else "") + ".")
-st.dataframe(findings, hide_index=True, width="stretch")
-ui.download_csv(findings, "audit findings", key="au-findings")
+st.caption(f"{len(findings)} audit findings" + (f" mentioning '{search}'" if search else "") + "."
+           + (" Each case's grades are left out in publication mode: listed case by case they would give the "
+              "suppressed counts away." if publish else ""))
+case_grades = [c for c in findings.columns if "grade" in c.lower()]
+st.dataframe(findings.drop(columns=case_grades) if publish else findings, hide_index=True, width="stretch")
+ui.download_csv(findings.drop(columns=case_grades), "audit findings", key="au-findings")
 actions = findings[findings["Action required"].fillna("") != ""]
 st.markdown(f"**Actions required: {len(actions)}** (tracked on the SAR and audit actions page).")
 
-if f.partner is not None and not findings.empty:
+if f.partner is not None and not findings.empty and ui.allowed("raise_challenges", f.partner.id):
     with st.expander(f"Challenge {f.partner.name} on an audit finding"):
         pick = st.selectbox("Finding", findings.index.tolist(), key="au-pick",
                             format_func=lambda i: f"{findings.at[i, 'Audit']} · {findings.at[i, 'Overall grade']} · {findings.at[i, 'Findings'][:70]}")

@@ -31,7 +31,7 @@ st.markdown(f"**{len(log)}** challenges for {who} · **{open_n}** open · **{ove
 if log.empty:
     ui.no_data("No challenges match these filters.")
 else:
-    st.dataframe(log, hide_index=True, width="stretch", column_config={"No.": st.column_config.NumberColumn(format="%d")})
+    st.dataframe(ui.blank_empty(log), hide_index=True, width="stretch", column_config={"No.": st.column_config.NumberColumn(format="%d")})
     d1, d2 = st.columns(2)
     with d1:
         ui.download_csv(exported, "challenge log")
@@ -41,6 +41,8 @@ else:
                            on_click=ui.record_export, args=("challenge log.xlsx", len(log)))
 
     st.markdown("#### Work on a challenge")
+    if flash := st.session_state.pop("ch-flash", None):
+        st.success(flash, icon=":material/check_circle:")
     number = st.selectbox("Challenge", log["No."].tolist(), key="ch-pick",
                           format_func=lambda n: f"{n}: {log.loc[log['No.'] == n, 'Question'].iloc[0][:80]}")
     row = log.loc[log["No."] == number].iloc[0]
@@ -59,6 +61,7 @@ else:
                         raise ch.ChallengeError("Your role does not allow you to respond to this challenge.")
                     ch.respond(engine, int(number), response, actor)
                     ui.audit(audit.CHALLENGE_RESPONDED, f"challenge {number}", {"partner": row["Partner"]})
+                    st.session_state["ch-flash"] = f"Response recorded on challenge {number}; it now awaits the Board."
                     st.rerun()
         if row["Status"] != "closed" and may_close:
             with st.form("close"):
@@ -69,6 +72,7 @@ else:
                         raise ch.ChallengeError("Only the chair can close a challenge.")
                     ch.close(engine, int(number), outcome, actor, note or None)
                     ui.audit(audit.CHALLENGE_CLOSED, f"challenge {number}", {"outcome": outcome, "note": note or None})
+                    st.session_state["ch-flash"] = f"Challenge {number} closed ({outcome})."
                     st.rerun()
         elif row["Status"] == "closed" and may_close:
             with st.form("reopen"):
@@ -78,6 +82,7 @@ else:
                         raise ch.ChallengeError("Only the chair can reopen a challenge.")
                     ch.reopen(engine, int(number), actor, note)
                     ui.audit(audit.CHALLENGE_REOPENED, f"challenge {number}", {"note": note})
+                    st.session_state["ch-flash"] = f"Challenge {number} reopened."
                     st.rerun()
         if not (may_respond or may_close):
             st.caption("Your role lets you read this challenge but not change it.")

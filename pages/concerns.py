@@ -17,7 +17,7 @@ publish = ui.publication_mode()
 fs = ui.figures(f.partner.code if f.partner else None)
 engine, pid, partner_id = ui.engine(), f.period.id, (f.partner.id if f.partner else None)
 if fs.get("concerns", f.period.label) is None or not fs.get("concerns", f.period.label).has_data:
-    ui.no_data(f"{f.partner.name if f.partner else 'The Board'} has no safeguarding activity return for {f.period.label}.")
+    ui.no_data(ui.no_activity_return(f, "Concerns and enquiries"))
     st.stop()
 
 cols = st.columns(5)
@@ -86,7 +86,7 @@ st.subheader("Timeliness")
 t1, t2 = st.columns(2)
 for col, mid in ((t1, "decision_timeliness"), (t2, "enquiry_timeliness")):
     x = fs.get(mid, f.period.label)
-    col.metric(fs.framework.get(mid).name, figure_text(x, publish),
-               delta=None if x.rag is None else x.rag.capitalize(), delta_color="off")
+    col.metric(fs.framework.get(mid).name, figure_text(x, publish))
+    col.caption(f"RAG: {x.rag.capitalize()}" if x.rag else ("small number" if x.small else "not rated"))
 st.caption("Working days exclude weekends and England bank holidays.")
 ui.disclosure_key()

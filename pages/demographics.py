@@ -25,7 +25,7 @@ st.caption(f"Each adult counted once in {f.period.label}. "
 
 ages = bd.individuals_by(engine, "age_band", period_ids, scope, partner_id)
 if ages.empty:
-    ui.no_data("No adults recorded for this period and partner.")
+    ui.no_data(ui.no_activity_return(f, "The adults in safeguarding"))
     st.stop()
 st.subheader("Age")
 rows, unknown_age = rep.by_age(ages, area)

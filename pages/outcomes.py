@@ -5,7 +5,7 @@ import ui
 from assurance.analysis import breakdowns as bd
 from assurance.analysis.spc import xmr
 from assurance.charts import bar_chart, spc_chart
-from assurance.disclosure import figure_text, figure_value, publish_percent
+from assurance.disclosure import SMALL_DENOMINATOR, figure_text, figure_value, publish_percent
 
 f = ui.page("MSP and risk outcomes", "Making Safeguarding Personal, risk outcomes, mental capacity and whether adults "
             "felt safer, in concluded Section 42 enquiries; and whether outcomes are equitable.")
@@ -17,7 +17,7 @@ fs = ui.figures(f.partner.code if f.partner else None)
 engine, pid, partner_id = ui.engine(), f.period.id, (f.partner.id if f.partner else None)
 MEASURES = ("msp_asked", "msp_achieved", "risk_reduced_removed", "capacity_supported", "felt_safer")
 if not any((x := fs.get(m, f.period.label)) is not None and x.has_data for m in MEASURES):
-    ui.no_data(f"No concluded enquiries for {f.partner.name if f.partner else 'the Board'} in {f.period.label}.")
+    ui.no_data(ui.no_activity_return(f, "Making Safeguarding Personal and risk outcomes"))
     st.stop()
 
 cols = st.columns(len(MEASURES))
@@ -77,10 +77,13 @@ def equity(published: bool) -> pd.DataFrame:
 shown = equity(publish)
 ui.table(shown, f"outcomes by {group}", ["Enquiries"], key="oc-eq", export=equity(True))
 numeric = shown[[isinstance(v, float) for v in shown["Asked %"]]]
+steady = numeric[pd.to_numeric(numeric["Enquiries"]) >= SMALL_DENOMINATOR]  # groups big enough to compare
 if not numeric.empty:
     ui.chart(bar_chart(numeric.iloc[:, 0].tolist(), numeric["Asked %"].tolist(), "Asked about desired outcomes, by group",
                        "% asked"), numeric, f"asked by {group}",
-             f"Lowest: {numeric.loc[numeric['Asked %'].idxmin()].iloc[0]} ({numeric['Asked %'].min():.1f}%); highest: "
-             f"{numeric.loc[numeric['Asked %'].idxmax()].iloc[0]} ({numeric['Asked %'].max():.1f}%).", key="oc-eq-chart",
+             (f"Among groups of {SMALL_DENOMINATOR} or more enquiries, lowest: "
+              f"{steady.loc[steady['Asked %'].idxmin()].iloc[0]} ({steady['Asked %'].min():.1f}%); highest: "
+              f"{steady.loc[steady['Asked %'].idxmax()].iloc[0]} ({steady['Asked %'].max():.1f}%)." if not steady.empty
+              else "Every group is too small to compare."), key="oc-eq-chart",
              count_columns=["Enquiries"], export=equity(True))
 ui.disclosure_key()

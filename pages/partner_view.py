@@ -95,7 +95,7 @@ open_log = log[log["Status"] != "closed"]
 st.markdown(f"**{len(open_log)}** open or awaiting a decision · **{len(log) - len(open_log)}** closed")
 if not log.empty:
     shown_log = log[["No.", "Question", "Evidence", "Raised", "Due", "Status", "Outcome", "Overdue", "Response"]]
-    st.dataframe(shown_log, hide_index=True, width="stretch")
+    st.dataframe(ui.blank_empty(shown_log), hide_index=True, width="stretch")
     exported = challenge_log(engine, date.today(), partner_id=p.id, publish=True)[shown_log.columns]
     ui.download_csv(exported, f"{p.code} challenges", key="dl-pv-challenges")
 if not mine.empty and ui.allowed("raise_challenges", p.id):

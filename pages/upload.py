@@ -10,6 +10,7 @@ from assurance.returns.read import ReadError
 from assurance.returns.report import highlighted_workbook
 from assurance.returns.specs import get_spec, spec_markdown
 from assurance.returns.templates import template_bytes, template_file_name
+from assurance.returns.tracker import in_use
 from assurance.returns.validate import UsageError, prepare, preview
 
 DETECT = "Work it out from the file"
@@ -107,6 +108,14 @@ else:
     else:
         st.success("No problems found.", icon=":material/check_circle:")
         confirmed = True
+    current = in_use(engine, prepared.partner.id, prepared.period_id, prepared.spec.type)
+    if current is not None:
+        st.warning(f"{prepared.partner.name} already has a {prepared.spec.title.lower()} in use for "
+                   f"{prepared.period.label}: {current.describe()}. Loading this file replaces it with "
+                   f"{prepared.row_count:,} rows; the earlier one is kept in the history, no longer counted.",
+                   icon=":material/swap_horiz:")
+        confirmed = st.checkbox(f"Replace submission {current.submission_id} with this return", key="upload_replace") \
+            and confirmed
     if st.button("Load this return", type="primary", disabled=not confirmed, key="upload_load"):
         bar = st.progress(0.85, text="Loading")
         try:

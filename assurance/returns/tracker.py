@@ -4,7 +4,8 @@ last attempt when a later upload was rejected, and the history."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy import Engine, select, update
@@ -125,3 +126,29 @@ def set_due_date(engine: Engine, period: str, due: date) -> None:
         raise ValueError(f"The due date must be on or after the end of {p.label} ({p.end:%d/%m/%Y}).")
     with engine.begin() as conn:
         conn.execute(update(ReportingPeriod).where(ReportingPeriod.id == p.id).values(due_date=due))
+
+
+@dataclass(frozen=True)
+class InUse:
+    """The accepted submission a new one would supersede."""
+
+    submission_id: int
+    file_name: str
+    rows: int
+    submitted_by: str
+    submitted_at: datetime
+
+    def describe(self) -> str:
+        return (f"submission {self.submission_id} ({self.file_name}, {self.rows:,} rows, sent by {self.submitted_by} "
+                f"on {self.submitted_at:%d/%m/%Y at %H:%M})")
+
+
+def in_use(engine: Engine, partner_id: int, period_id: int, return_type: str) -> InUse | None:
+    """The accepted submission for this partner, period and return type, if there is one."""
+    stmt = select(Submission.id, Submission.file_name, Submission.row_count, Submission.submitted_by,
+                  Submission.submitted_at).where(
+        Submission.partner_id == partner_id, Submission.period_id == period_id,
+        Submission.return_type == return_type, Submission.status == "accepted")
+    with engine.connect() as conn:
+        row = conn.execute(stmt).first()
+    return InUse(*row) if row else None

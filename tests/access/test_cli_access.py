@@ -149,3 +149,18 @@ def test_as_a_user_the_role_limits_the_command(demo_copy_url, tmp_path, capsys):
     assert main(["measures", "--period", label, "--partner", "POL", "--format", "json"]) == 0
     full = {r["measure"]: r for r in json.loads(capsys.readouterr().out)}
     assert full["staff_trained"]["numerator"] == truth["staff_trained"].numerator
+
+
+def test_as_a_user_the_table_shows_suppressed_figures(demo_url, capsys):
+    from assurance.db.engine import get_engine
+    from assurance.directory import periods_with_data
+
+    from assurance.disclosure import publish_count
+    from assurance.measures.compute import period_figures
+
+    label = periods_with_data(get_engine(demo_url))[-1].label
+    truth = {f.measure: f for f in period_figures(get_engine(demo_url), label, "AMB")}
+    assert main(["--as", "lead.ambulance", "measures", "--period", label]) == 0
+    lines = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()[2:]}
+    trained = truth["staff_trained"]
+    assert lines["staff_trained"][-6:-4] == [str(publish_count(trained.numerator)), str(publish_count(trained.denominator))]

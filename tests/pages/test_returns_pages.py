@@ -126,3 +126,16 @@ def test_tracker_page_shows_states_and_history(demo_url, demo_engine):
         n = c.scalar(select(Submission.row_count).join(Submission.period).where(
             Submission.return_type == "activity", Submission.period.has(label="2026-27 Q2")))
     assert hist["Rows"].tolist() == [n] and hist["Status"].tolist() == ["accepted"]
+
+
+def test_replacing_the_return_in_use_needs_saying_so(engine):
+    at = _upload(xlsx(measure_sheets()), "Police 2025-26 Q2.xlsx")
+    at.button(key="upload_load").click().run()
+    assert "Loaded as submission 1: 5 rows." in texts(at)
+    at = _upload(xlsx(measure_sheets()), "Police 2025-26 Q2 corrected.xlsx")
+    warning = next(w.value for w in at.warning if "already has" in w.value)
+    assert "submission 1 (Police 2025-26 Q2.xlsx, 5 rows, sent by chair" in warning
+    assert at.button(key="upload_load").disabled
+    at.checkbox(key="upload_replace").check().run()
+    at.button(key="upload_load").click().run()
+    assert "Loaded as submission 2: 5 rows. It supersedes submission 1." in texts(at)
