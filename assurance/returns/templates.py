@@ -143,7 +143,7 @@ def _instructions(ws, spec: ReturnSpec) -> None:
         "How to fill it in: one row per record on each data sheet, starting in row 2. Keep the headings in row 1.",
         "Dates as dd/mm/yyyy. Choose coded values from the drop-down lists (type to search). Several values in one "
         "cell are separated by ;",
-        "Save as .xlsx and upload it on the "Upload a return" page, or send it to the Board's business manager.",
+        "Save as .xlsx and upload it on the 'Upload a return' page, or send it to the Board's business manager.",
         "Name the file with your partner code and the quarter, e.g. 'POL 2025-26 Q2.xlsx'.",
         "Never enter names, addresses or NHS numbers: use your system's pseudonymised references.",
     ]
