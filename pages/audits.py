@@ -77,7 +77,9 @@ st.markdown(f"**Actions required: {len(actions)}** (tracked on the SAR and audit
 if f.partner is not None and not findings.empty and ui.allowed("raise_challenges", f.partner.id):
     with st.expander(f"Challenge {f.partner.name} on an audit finding"):
         pick = st.selectbox("Finding", findings.index.tolist(), key="au-pick",
-                            format_func=lambda i: f"{findings.at[i, 'Audit']} · {findings.at[i, 'Overall grade']} · {findings.at[i, 'Findings'][:70]}")
+                            format_func=lambda i: " · ".join([str(findings.at[i, "Audit"])]
+                                                              + ([] if publish else [str(findings.at[i, "Overall grade"])])
+                                                              + [str(findings.at[i, "Findings"])[:70]]))
         row = findings.loc[pick]
         raise_challenge_form(engine, f.partner.code, f.partner.name,
                              Evidence(measure="audit_good", period=row["Period"], note=f"{row['Audit']}: {row['Findings']}"),

@@ -92,3 +92,16 @@ def test_publication_mode_suppresses_small_numbers(demo_url, publication_mode):
     staff = quality.loc["Staff trained to their safeguarding level"]
     num, den = staff["Counts"].replace(",", "").split(" of ")
     assert int(num) % 5 == 0 and int(den) % 5 == 0
+
+
+def test_audit_finding_picker_leaves_out_case_grades_in_publication_mode(demo_url, monkeypatch, tmp_path):
+    grades = ("Outstanding", "Good", "Requires improvement", "Inadequate")
+    shown = open_page("pages/audits.py", partner="LA", role="qa").selectbox(key="au-pick")
+    assert shown.options and all(o.split(" · ")[1] in grades for o in shown.options)
+    config = (Path(__file__).resolve().parents[2] / "data" / "board.toml").read_text()
+    (tmp_path / "board.toml").write_text(config.replace("publication_mode = false", "publication_mode = true"))
+    monkeypatch.setenv("ASSURANCE_BOARD_CONFIG", str(tmp_path / "board.toml"))
+    st.cache_data.clear()
+    published = open_page("pages/audits.py", partner="LA", role="qa").selectbox(key="au-pick")
+    st.cache_data.clear()
+    assert published.options == [" · ".join(o.split(" · ", 2)[::2]) for o in shown.options]
