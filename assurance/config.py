@@ -41,6 +41,21 @@ class PartnerConfig:
     active: bool = True  # an inactive partner is kept for history and hidden from new work
 
 
+AUTH_MODES = ("local", "oidc")
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """How people sign in: the [auth] section of the Board configuration."""
+
+    mode: str = "local"  # local accounts, or OpenID Connect through st.login
+    provider: str | None = None  # st.login provider name ([auth.NAME] in .streamlit/secrets.toml); None = [auth]
+    max_failed_sign_ins: int = 5
+    lockout_minutes: int = 15
+    idle_minutes: int = 30  # a local sign-in ends after this long without use
+    demo_accounts: bool = False  # ready demo accounts: only when the Board is in demo mode
+
+
 @dataclass(frozen=True)
 class BoardConfig:
     name: str
@@ -52,6 +67,7 @@ class BoardConfig:
     publication_mode: bool
     demo: bool
     partners: tuple[PartnerConfig, ...] = field(default_factory=tuple)
+    auth: AuthSettings = field(default_factory=AuthSettings)
 
     def partner(self, code: str) -> PartnerConfig:
         for p in self.partners:
@@ -113,7 +129,22 @@ def load_board_config(path: Path | None = None) -> BoardConfig:
         publication_mode=bool(board.get("publication_mode", False)),
         demo=bool(board.get("demo", False)),
         partners=tuple(partners),
+        auth=_auth_settings(raw.get("auth", {}), bool(board.get("demo", False)), path),
     )
+
+
+def _auth_settings(raw: dict, demo: bool, path: Path) -> AuthSettings:
+    mode = str(raw.get("mode", "local")).strip().lower()
+    if mode not in AUTH_MODES:
+        raise ConfigError(f"[auth] mode in {path.name} is {mode!r}; use \"local\" or \"oidc\".")
+    numbers = {}
+    for key in ("max_failed_sign_ins", "lockout_minutes", "idle_minutes"):
+        value = raw.get(key, getattr(AuthSettings, key))
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(f"[auth] {key} in {path.name} is {value!r}; give a whole number of 1 or more.")
+        numbers[key] = value
+    return AuthSettings(mode=mode, provider=raw.get("provider") or None, **numbers,
+                        demo_accounts=demo and bool(raw.get("demo_accounts", True)))
 
 
 def _population_area(value, path: Path) -> str:

@@ -32,3 +32,29 @@ def test_the_population_area_is_matched_ignoring_case(tmp_path):
 def test_partners_keep_their_active_flag():
     board = config.load_board_config(config.DATA_DIR / "board.toml")
     assert all(isinstance(p.active, bool) for p in board.partners)
+
+
+def _with_auth(tmp_path, old: str, new: str):
+    text = (config.DATA_DIR / "board.toml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "board.toml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_the_sign_in_settings_are_read_with_the_board():
+    board = config.load_board_config()
+    assert (board.auth.mode, board.auth.max_failed_sign_ins, board.auth.lockout_minutes, board.auth.idle_minutes) == \
+        ("local", 5, 15, 30)
+    assert board.auth.demo_accounts == board.demo
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ('mode = "local"', 'mode = "ldap"', "[auth] mode in board.toml is 'ldap'"),
+    ("idle_minutes = 30", 'idle_minutes = "half an hour"', "[auth] idle_minutes in board.toml is 'half an hour'"),
+    ("max_failed_sign_ins = 5", "max_failed_sign_ins = 0", "[auth] max_failed_sign_ins in board.toml is 0"),
+])
+def test_a_wrong_sign_in_setting_is_refused_in_plain_words(tmp_path, old, new, words):
+    with pytest.raises(config.ConfigError) as err:
+        config.load_board_config(_with_auth(tmp_path, old, new))
+    assert words in str(err.value)
