@@ -108,7 +108,7 @@ def page(title: str, caption: str | None = None, needs: str | None = None) -> Fi
             "builds the synthetic demo), then reload this page."
         )
         st.stop()
-    user = auth.current_user()
+    user = auth.resolve_user()  # read afresh: the rest of the run reuses it
     if user is None:
         auth.sign_in_form()
         st.stop()

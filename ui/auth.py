@@ -30,6 +30,7 @@ SESSION_KEY = "auth_user_id"
 SESSION_NAME = "auth_username"  # checked with the id, so a rebuilt database never hands a session to someone else
 LAST_SEEN = "auth_last_seen"
 _OIDC_KEY = "auth_oidc_user_id"
+_THIS_RUN = "auth_user_this_run"
 
 
 def _engine():
@@ -54,8 +55,23 @@ def _oidc_logged_in() -> bool:
         return False
 
 
+def resolve_user(database_ready: bool = True) -> UserInfo | None:
+    """Who is signed in, read from the database at the start of each run (app.py, for the navigation, and
+    ui.page, for the page) and reused for the rest of the run through current_user: a disabled account or a
+    changed role takes effect at the next run."""
+    user = _read_user() if database_ready else None
+    st.session_state[_THIS_RUN] = user
+    return user
+
+
 def current_user() -> UserInfo | None:
-    """The signed-in user, re-read from the database; None when nobody is signed in."""
+    """The signed-in user for this run; None when nobody is signed in."""
+    if _THIS_RUN in st.session_state:
+        return st.session_state[_THIS_RUN]
+    return resolve_user()
+
+
+def _read_user() -> UserInfo | None:
     settings = auth_settings()
     if settings.mode == "oidc":
         if not _oidc_logged_in():
@@ -155,6 +171,7 @@ def sign_in_form() -> None:
         if result.user is not None:
             st.session_state[SESSION_KEY] = result.user.id
             st.session_state[SESSION_NAME] = result.user.username
+            st.session_state.pop(_THIS_RUN, None)
             st.rerun()
         st.error(result.message)
     if settings.demo_accounts:
@@ -167,7 +184,7 @@ def sign_out() -> None:
     user = current_user()
     if user is not None:
         audit.record(_engine(), user.actor, audit.SIGN_OUT, user.username, None, "app", client_address())
-    for key in (SESSION_KEY, SESSION_NAME, _OIDC_KEY, LAST_SEEN):
+    for key in (SESSION_KEY, SESSION_NAME, _OIDC_KEY, LAST_SEEN, _THIS_RUN):
         st.session_state.pop(key, None)
     if auth_settings().mode == "oidc" and _oidc_logged_in():
         st.logout()
