@@ -202,10 +202,11 @@ def set_target(engine: Engine, by, measure_id: str, target: float | None, tolera
 def set_due_date(engine: Engine, by, period_label: str, due: date, source: str = "app",
                  address: str | None = None) -> bool:
     """Change when a quarter's returns are due (the submissions tracker's late and missing follow it)."""
-    from assurance.returns.tracker import _period, set_due_date as store_due_date
+    from assurance.directory import find_period
+    from assurance.returns.tracker import set_due_date as store_due_date
 
     require(by, "manage_periods")
-    before = _period(engine, period_label).due
+    before = find_period(engine, period_label).due
     if before == due:
         return False
     try:

@@ -50,6 +50,14 @@ def list_periods(engine: Engine) -> list[PeriodInfo]:
     return [PeriodInfo(r.id, r.label, r.start_date, r.end_date, r.due_date) for r in rows]
 
 
+def find_period(engine: Engine, period: str | int) -> PeriodInfo:
+    """A reporting period by label or id; KeyError when the database has no such period."""
+    for p in list_periods(engine):
+        if p.label == period or p.id == period:
+            return p
+    raise KeyError(f"No reporting period {period!r} in the database.")
+
+
 def periods_with_data(engine: Engine) -> list[PeriodInfo]:
     """Periods that have at least one accepted submission, oldest first."""
     from assurance.db.models import Submission

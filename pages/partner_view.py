@@ -76,8 +76,8 @@ else:
 st.markdown("#### Their returns")
 idx = [x.label for x in f.periods].index(f.period.label)
 quarters = f.periods[max(0, idx - 3): idx + 1]
-returns = pd.concat([tracker_frame(engine, q.label) for q in quarters], ignore_index=True)
-returns = returns[returns["Partner"] == p.code][["Period", "Return", "State", "Due", "Submitted at", "Rows", "Errors",
+returns = pd.concat([tracker_frame(engine, q.label, partner_code=p.code) for q in quarters], ignore_index=True)
+returns = returns[["Period", "Return", "State", "Due", "Submitted at", "Rows", "Errors",
                                                 "Queries", "Attempts"]]
 ui.table(returns, f"{p.code} returns", key="pv-returns")
 st.caption("On time, late or missing against each quarter's due date; errors and queries are from the latest upload.")

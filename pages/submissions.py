@@ -19,9 +19,7 @@ default = labels.index(f.period.label) if f.period and f.period.label in labels 
 label = st.selectbox("Quarter", labels, index=default, key=f"tracker_period_{labels[default]}")
 period = periods[labels.index(label)]
 
-df = tracker_frame(engine, label)
-if f.partner is not None:  # a partner-bound user's filter is always their own partner
-    df = df[df["Partner"] == f.partner.code].reset_index(drop=True)
+df = tracker_frame(engine, label, partner_code=f.partner.code if f.partner else None)  # a bound user: their own
 counts = state_counts(df)
 st.caption(f"Returns for {label} were due by {period.due:%d %B %Y}"
            + (f". {f.partner.name} only: choose All partners in the sidebar for the whole Board." if f.partner and

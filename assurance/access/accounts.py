@@ -87,31 +87,22 @@ def _query():
     return select(User, Partner).outerjoin(Partner, Partner.id == User.partner_id)
 
 
+def _one(engine: Engine, where) -> UserInfo | None:
+    with session_scope(engine) as s:
+        row = s.execute(_query().where(where)).first()
+        return _info(*row) if row is not None else None
+
+
 def get_user(engine: Engine, user_id: int) -> UserInfo | None:
-    with engine.connect() as c:
-        row = c.execute(_query().where(User.id == user_id)).first()
-    return _row_info(row)
+    return _one(engine, User.id == user_id)
 
 
 def find_user(engine: Engine, username: str) -> UserInfo | None:
-    with engine.connect() as c:
-        row = c.execute(_query().where(User.username == username.strip().lower())).first()
-    return _row_info(row)
+    return _one(engine, User.username == username.strip().lower())
 
 
 def find_by_email(engine: Engine, email: str) -> UserInfo | None:
-    with engine.connect() as c:
-        row = c.execute(_query().where(User.email == email.strip().lower())).first()
-    return _row_info(row)
-
-
-def _row_info(row) -> UserInfo | None:
-    if row is None:
-        return None
-    m = row._mapping
-    u, p = User.__table__.c, Partner.__table__.c
-    return UserInfo(m[u.id], m[u.username], m[u.display_name], m[u.role], m[u.partner_id], m[p.code], m[p.name],
-                    m[u.email], bool(m[u.active]))
+    return _one(engine, User.email == email.strip().lower())
 
 
 def list_users(engine: Engine) -> list[dict]:

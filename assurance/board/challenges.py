@@ -60,26 +60,17 @@ class Evidence:
         from assurance import disclosure
 
         unit = self.unit or ""
-        if publish:
-            if unit in ("%", "per 100,000"):
-                shown = disclosure.figure_text(self, True)
-            else:  # a count: the count itself is the figure
-                shown = str(disclosure.publish_count(self.numerator if self.numerator is not None else self.value))
+        if unit in ("%", "per 100,000"):
+            shown = disclosure.figure_text(self, publish)
             if unit == "per 100,000" and not shown.startswith("["):
                 shown += " per 100,000"
-            counts = disclosure.figure_counts(self, True)
-            return shown + (f" ({counts})" if counts else "")
-        if unit == "%":
-            shown = f"{self.value:.1f}%"
-        elif unit == "per 100,000":
-            shown = f"{self.value:,.1f} per 100,000"
-        elif unit in ("", "count"):
-            shown = f"{self.value:,.0f}" if float(self.value).is_integer() else f"{self.value:,.1f}"
+        elif publish:  # a count: the count itself is the figure
+            shown = str(disclosure.publish_count(self.numerator if self.numerator is not None else self.value))
         else:
-            shown = f"{self.value:,.1f} {unit}"
-        if unit == "%" and self.numerator is not None and self.denominator is not None:
-            shown += f" ({self.numerator:,} of {self.denominator:,})"
-        return shown
+            shown = f"{self.value:,.0f}" if float(self.value).is_integer() else f"{self.value:,.1f}"
+            shown += "" if unit in ("", "count") else f" {unit}"
+        counts = disclosure.figure_counts(self, publish)
+        return shown + (f" ({counts})" if counts else "")
 
 
 def measure_name(measure_id: str) -> str:

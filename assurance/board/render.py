@@ -11,6 +11,7 @@ from datetime import datetime, time
 import pandas as pd
 
 from assurance.board.pack import Chart, Pack, Section, Table
+from assurance.exports import sheet_title
 
 NHS_BLUE = "#005EB8"
 Progress = Callable[[float, str], None]
@@ -518,7 +519,7 @@ def render_xlsx(pack: Pack) -> bytes:
     sheets: list[tuple[str, str]] = []
     for section in pack.sections:
         for t in section.tables:
-            name = _sheet_name(t.title, used)
+            name = sheet_title(t.title, used)
             sheets.append((name, t.title))
             ws = wb.create_sheet(name)
             ws.append([t.title])
@@ -577,7 +578,7 @@ def render_xlsx(pack: Pack) -> bytes:
     about.column_dimensions["A"].width = 24
     about.column_dimensions["B"].width = 110
     if "Key" not in used:  # the pack's own key table normally gives the Key sheet
-        key = wb.create_sheet(_sheet_name("Key", used))
+        key = wb.create_sheet(sheet_title("Key", used))
         for line in pack.key:
             key.append(list(line))
 
@@ -602,15 +603,6 @@ def _xlsx_value(v, numeric: bool):
     if hasattr(v, "item") and not isinstance(v, str):  # numpy scalars
         return v.item()
     return v
-
-
-def _sheet_name(title: str, used: set[str]) -> str:
-    base = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31].strip() or "Table"  # Excel allows 31
-    name, n = base, 2
-    while name in used:
-        name, n = f"{base[:28]} {n}", n + 1
-    used.add(name)
-    return name
 
 
 def stable_zip(content: bytes, stamp: datetime) -> bytes:

@@ -116,21 +116,18 @@ def cmd_submissions(args) -> int:
         print(f"Error: {label} is not a reporting period (periods run {periods[0].label} to {periods[-1].label}).",
               file=sys.stderr)
         return 2
+    code = partner.code if partner else None
     if args.history:
-        df = history_frame(engine, label)
+        df = history_frame(engine, label, code)
         cols = ["Submission", "Partner", "Return", "File", "Submitted by", "Submitted at", "Status", "Rows", "Errors", "Queries"]
     else:
-        df = tracker_frame(engine, label, date.today())
+        df = tracker_frame(engine, label, date.today(), code)
         cols = ["Partner", "Return", "State", "Latest file", "Status", "Rows", "Errors", "Queries", "Submitted by",
                 "Submitted at", "Attempts"]
-        if partner is not None:
-            df = df[df["Partner"] == partner.code]
         due = df["Due"].iloc[0] if len(df) else None
         counts = ", ".join(f"{n} {s.lower()}" for s, n in state_counts(df).items() if n)
         if due is not None:
             print(f"{label}: returns due {due:%d %B %Y}. {counts}.")
-    if args.history and partner is not None:
-        df = df[df["Partner"] == partner.code]
     if df.empty:
         print("No submissions for this period.")
         return 0

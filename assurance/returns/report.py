@@ -4,20 +4,18 @@ highlighted and commented."""
 from __future__ import annotations
 
 import io
-import re
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.utils import column_index_from_string
 
+from assurance.exports import sheet_title
 from assurance.returns.issues import ERROR, Issue
 from assurance.returns.read import read_bytes
 
 ERROR_FILL = PatternFill("solid", fgColor="F4B6B6")
 QUERY_FILL = PatternFill("solid", fgColor="FFE9A8")
-MAX_TITLE = 31  # Excel's limit on a sheet name
-_BAD_TITLE = re.compile(r"[\\/*?:\[\]]")
 
 
 def highlighted_workbook(data: bytes, file_name: str, issues: list[Issue]) -> bytes:
@@ -30,9 +28,10 @@ def highlighted_workbook(data: bytes, file_name: str, issues: list[Issue]) -> by
     else:  # CSV, .xls or .ods: rebuild the values in a new workbook at the same positions
         wb = Workbook()
         wb.remove(wb.active)
+        taken: set[str] = set()
         for name in raw.sheet_names:
             sheet = raw.sheet(name)
-            titles[name] = sheet_title(name, set(titles.values()))
+            titles[name] = sheet_title(name, taken)
             ws = wb.create_sheet(titles[name])
             for i, row in enumerate(sheet.rows):
                 for j, v in enumerate(row):
@@ -54,17 +53,6 @@ def highlighted_workbook(data: bytes, file_name: str, issues: list[Issue]) -> by
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
-
-def sheet_title(name: str, taken: set[str] = frozenset()) -> str:
-    """A valid, unused Excel sheet title for `name` (a CSV's file name can be longer than Excel's 31 characters
-    or hold characters Excel forbids in sheet names)."""
-    base = _BAD_TITLE.sub("_", name).strip("'") or "Sheet"
-    title, k = base[:MAX_TITLE], 1
-    while title.lower() in {t.lower() for t in taken}:
-        k += 1
-        title = f"{base[:MAX_TITLE - len(str(k)) - 1]}~{k}"
-    return title
 
 
 def column_number(letter: str) -> int:

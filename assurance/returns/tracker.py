@@ -12,36 +12,32 @@ from sqlalchemy import Engine, select, update
 
 from assurance.config import RETURN_TYPES
 from assurance.db.models import Partner, ReportingPeriod, Submission, ValidationIssue
-from assurance.directory import list_partners, list_periods
+from assurance.directory import find_period, list_partners
 
 SUBMITTED, LATE, MISSING, NOT_DUE = "Submitted", "Late", "Missing", "Not yet due"
 TRACKER_COLUMNS = ["Partner", "Partner name", "Return", "Period", "State", "Due", "Latest file", "Status", "Rows",
                    "Errors", "Queries", "Submitted by", "Submitted at", "Attempts", "Last attempt"]
 
 
-def _period(engine: Engine, period: str | int):
-    for p in list_periods(engine):
-        if p.label == period or p.id == period:
-            return p
-    raise KeyError(f"No reporting period {period!r} in the database.")
-
-
-def tracker_frame(engine: Engine, period: str | int, today: date | None = None) -> pd.DataFrame:
-    """One row per partner and return type it makes, for `period` (label or id)."""
+def tracker_frame(engine: Engine, period: str | int, today: date | None = None,
+                  partner_code: str | None = None) -> pd.DataFrame:
+    """One row per partner (or only `partner_code`) and return type it makes, for `period` (label or id)."""
     today = today or date.today()
-    p = _period(engine, period)
+    p = find_period(engine, period)
+    partners = [q for q in list_partners(engine) if partner_code is None or q.code == partner_code]
     with engine.connect() as conn:
         subs = conn.execute(
             select(Submission.partner_id, Submission.return_type, Submission.file_name, Submission.status,
                    Submission.row_count, Submission.error_count, Submission.query_count, Submission.submitted_by,
                    Submission.submitted_at, Submission.id)
-            .where(Submission.period_id == p.id).order_by(Submission.submitted_at, Submission.id)
+            .where(Submission.period_id == p.id, Submission.partner_id.in_([q.id for q in partners]))
+            .order_by(Submission.submitted_at, Submission.id)
         ).all()
     by_key: dict[tuple[int, str], list] = {}
     for s in subs:
         by_key.setdefault((s.partner_id, s.return_type), []).append(s)
     rows = []
-    for partner in list_partners(engine):
+    for partner in partners:
         for rtype in partner.returns:
             history = by_key.get((partner.id, rtype), [])
             attempt = history[-1] if history else None
@@ -83,7 +79,7 @@ def state_counts(df: pd.DataFrame) -> dict[str, int]:
 def history_frame(engine: Engine, period: str | int, partner_code: str | None = None,
                   return_type: str | None = None) -> pd.DataFrame:
     """Every submission for the period (optionally one partner / return type), newest first."""
-    p = _period(engine, period)
+    p = find_period(engine, period)
     stmt = (
         select(Submission.id, Partner.code, Submission.return_type, Submission.file_name, Submission.submitted_by,
                Submission.submitted_at, Submission.status, Submission.row_count, Submission.error_count,
@@ -121,7 +117,7 @@ def submission_issues(engine: Engine, submission_id: int) -> pd.DataFrame:
 
 def set_due_date(engine: Engine, period: str, due: date) -> None:
     """Change when a period's returns are due (the tracker's late / missing follow it)."""
-    p = _period(engine, period)
+    p = find_period(engine, period)
     if due < p.end:
         raise ValueError(f"The due date must be on or after the end of {p.label} ({p.end:%d/%m/%Y}).")
     with engine.begin() as conn:

@@ -38,3 +38,14 @@ def test_excel_exports_keep_formula_text_as_text():
     wb = load_workbook(io.BytesIO(frame_to_workbook(pd.DataFrame({"Note": ["=1+1", "@x"]}), "Sheet")))
     cells = [c for c in wb.active["A"][1:]]
     assert [c.value for c in cells] == ["=1+1", "@x"] and all(c.data_type == "s" for c in cells)
+
+
+def test_sheet_titles_are_valid_and_distinct_in_excel_terms():
+    from assurance.exports import sheet_title
+
+    taken = {"About"}
+    titles = [sheet_title(t, taken) for t in ("Scorecard 2026-27 Q2", "scorecard 2026-27 q2", "x" * 40, "x" * 40,
+                                              "[final]: a/b", "'quoted'", "", "about")]
+    assert titles == ["Scorecard 2026-27 Q2", "scorecard 2026-27 q2 2", "x" * 31, "x" * 29 + " 2", "final ab",
+                      "quoted", "Sheet", "about 2"]
+    assert taken == {"About", *titles}
