@@ -13,67 +13,12 @@ from collections.abc import Callable, Sequence
 from sqlalchemy.exc import SQLAlchemyError
 
 from assurance import config
-from assurance.access.roles import AccessDenied, partner_scope, require
+from assurance.access import commands as _access
+from assurance.access.roles import AccessDenied
+from assurance.cli_support import CommandError, acting_user, check, database_engine, partner_for, print_table
 from assurance.config import ConfigError
-from assurance.db.engine import get_engine
 from assurance.periods import PeriodError
 from assurance.returns import commands as returns_cli
-
-
-class CommandError(Exception):
-    """A failure to report to the user in plain words (exit 1)."""
-
-
-def _engine():
-    return get_engine(config.database_url())
-
-
-def acting_user(args):
-    """The product user named by --as, whose role then limits the command; None: the operator, who holds the
-    database credentials and so has every right."""
-    name = getattr(args, "as_user", None)
-    if not name:
-        return None
-    from assurance.access.accounts import find_user
-
-    user = find_user(_engine(), name)
-    if user is None or not user.active:
-        raise CommandError(f"There is no active user called {name!r} (see `python -m assurance users list`).")
-    return user
-
-
-def check(args, permission: str, partner_id: int | None = None, any_partner: bool = False):
-    """Refuse the command (AccessDenied) unless the --as user may do `permission`; returns that user or None."""
-    user = acting_user(args)
-    if user is not None:
-        require(user, permission, partner_id, any_partner=any_partner)
-    return user
-
-
-def _partner_for(args, user, code: str | None):
-    """The partner a command is about: a partner-bound --as user's own, whatever --partner says."""
-    from assurance.directory import list_partners
-
-    partners = {p.code: p for p in list_partners(_engine(), include_inactive=True)}
-    scope = partner_scope(user)
-    if scope is not None:
-        own = next(p for p in partners.values() if p.id == scope)
-        if code and code.strip().upper() != own.code:
-            raise AccessDenied(f"Your role ({user.role_label}) lets you see {own.code} only, not {code.upper()}.")
-        return own
-    if code is None:
-        return None
-    if code.strip().upper() not in partners:
-        raise CommandError(f"There is no partner with code {code!r} (see `python -m assurance partners`).")
-    return partners[code.strip().upper()]
-
-
-def _print_table(rows: Sequence[dict], columns: Sequence[str]) -> None:
-    widths = {c: max(len(c), *(len(str(r.get(c, "") if r.get(c) is not None else "")) for r in rows)) for c in columns}
-    print("  ".join(c.ljust(widths[c]) for c in columns))
-    print("  ".join("-" * widths[c] for c in columns))
-    for r in rows:
-        print("  ".join(str(r.get(c) if r.get(c) is not None else "").ljust(widths[c]) for c in columns))
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -83,15 +28,15 @@ def cmd_init_db(args) -> int:
     from assurance.db.bootstrap import init_database
 
     check(args, "manage_partners")
-    result = init_database(_engine(), config.board())
-    print(f"Database ready at {_engine().url.render_as_string(hide_password=True)}")
+    result = init_database(database_engine(), config.board())
+    print(f"Database ready at {database_engine().url.render_as_string(hide_password=True)}")
     print(
         f"Partners: {result.partners_added} added, {result.partners_updated} updated. "
         f"Periods {result.first_period} to {result.last_period} ({result.periods_added} added)."
     )
     from assurance.access.demo_accounts import ensure_demo_accounts
 
-    if made := ensure_demo_accounts(_engine()):  # demo Boards only
+    if made := ensure_demo_accounts(database_engine()):  # demo Boards only
         print(f"Demo accounts created: {', '.join(made)} (see README).")
     return 0
 
@@ -99,7 +44,7 @@ def cmd_init_db(args) -> int:
 def cmd_demo(args) -> int:
     from assurance.demo import DemoSpec, build_demo, database_is_empty
 
-    engine = _engine()
+    engine = database_engine()
     check(args, "manage_partners")
     if args.if_empty and not config.board().demo:
         print("This Board is not in demo mode (demo = false in board.toml): no synthetic data is built.")
@@ -128,14 +73,14 @@ def cmd_partners(args) -> int:
     from assurance.directory import list_partners
 
     check(args, "view_figures", any_partner=True)
-    partners = list_partners(_engine())
+    partners = list_partners(database_engine())
     if not partners:
         raise CommandError("No partners in the database yet: run `python -m assurance init-db` first.")
     rows = [{"code": p.code, "name": p.name, "type": p.type} for p in partners]
     if args.format == "json":
         print(json.dumps(rows, indent=2))
     else:
-        _print_table(rows, ["code", "name", "type"])
+        print_table(rows, ["code", "name", "type"])
     return 0
 
 
@@ -146,9 +91,9 @@ def cmd_measures(args) -> int:
     from assurance.measures.compute import period_figures
 
     user = acting_user(args)
-    partner = _partner_for(args, user, args.partner)
+    partner = partner_for(args, user, args.partner)
     check(args, "view_figures", partner.id if partner else None)
-    figures = period_figures(_engine(), args.period, partner.code if partner else None)
+    figures = period_figures(database_engine(), args.period, partner.code if partner else None)
     rows = [f.as_json() for f in figures]
     if user is not None and must_suppress(user):  # publication mode for roles outside the QA subgroup
         from assurance.disclosure import figure_value, publish_count
@@ -170,7 +115,7 @@ def cmd_measures(args) -> int:
              or ("small number" if f.small else "")}
             for r, f in zip(rows, figures)
         ]
-        _print_table(shown, ["measure", "name", "numerator", "denominator", "value", "unit", "target", "rag"])
+        print_table(shown, ["measure", "name", "numerator", "denominator", "value", "unit", "target", "rag"])
     return 0
 
 
@@ -191,7 +136,7 @@ def cmd_report(args) -> int:
         if not args.quiet:
             print(f"[{fraction:4.0%}] {message}", flush=True)
 
-    pack = build_pack(_engine(), args.period, today, publish=True, progress=progress)
+    pack = build_pack(database_engine(), args.period, today, publish=True, progress=progress)
     content = render(pack, fmt, progress)
     try:
         with open(out, "wb") as f:
@@ -252,9 +197,6 @@ COMMANDS: list[tuple[str, str, Callable[[argparse.ArgumentParser], None], Callab
      returns_cli.setup_template, returns_cli.cmd_template),
 ]
 
-# --- access control (assurance/access/commands.py) ---
-from assurance.access import commands as _access  # noqa: E402
-
 COMMANDS += [
     ("create-admin", "create an administrator account (the first one after init-db)", _access.setup_create_admin,
      _access.cmd_create_admin),
@@ -292,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except AccessDenied as exc:
         print(f"Refused: {exc}", file=sys.stderr)
-        _access.record_refusal(_engine(), args, str(exc))
+        _access.record_refusal(database_engine(), args, str(exc))
         return 1
     except SQLAlchemyError as exc:
         print(f"Error: the database could not be used ({type(exc).__name__}: {str(exc).splitlines()[0]}).", file=sys.stderr)
@@ -305,4 +247,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Stopped.", file=sys.stderr)
         return 1
     finally:
-        _access.record_command(_engine(), args, code)
+        _access.record_command(database_engine(), args, code)

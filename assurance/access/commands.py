@@ -12,71 +12,52 @@ from assurance.access import audit
 from assurance.access.accounts import AccountError, cli_operator, count_admins, create_user, list_users, update_user
 from assurance.access.roles import ROLES
 from assurance.access.settings import auth_settings
+from assurance.cli_support import CommandError, acting_user, check, database_engine, print_table
 
 # Commands that change something or take figures out of the product: each run goes into the audit trail.
 AUDITED_COMMANDS = {"demo", "init-db", "create-admin", "users", "load", "report", "measures", "submissions"}
-
-
-def _fail(message: str):
-    from assurance.cli import CommandError
-
-    raise CommandError(message)
-
-
-def _engine():
-    from assurance.cli import _engine as engine
-
-    return engine()
 
 
 def _read_password(args, required: bool) -> str | None:
     if getattr(args, "password_stdin", False):
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
-            _fail("No password was given on standard input.")
+            raise CommandError("No password was given on standard input.")
         return password
     if not required:
         return None
     if not sys.stdin.isatty():
-        _fail("Give the password with --password-stdin (no terminal to ask on).")
+        raise CommandError("Give the password with --password-stdin (no terminal to ask on).")
     first = getpass.getpass("Password: ")
     if first != getpass.getpass("Password again: "):
-        _fail("The two passwords differ; nothing was changed.")
+        raise CommandError("The two passwords differ; nothing was changed.")
     return first
-
-
-def _check(args, permission: str) -> None:
-    from assurance.cli import check
-
-    check(args, permission)
 
 
 def _by(args):
     """Who makes the change: the --as user, or the operator."""
-    from assurance.cli import acting_user
-
     return acting_user(args) or cli_operator()
 
 
 def cmd_create_admin(args) -> int:
-    engine = _engine()
-    _check(args, "manage_users")
+    engine = database_engine()
+    check(args, "manage_users")
     oidc = auth_settings().mode == "oidc"
     if oidc and not args.email:
-        _fail("Sign-in is by OpenID Connect: give the administrator's --email so their identity can be matched.")
+        raise CommandError("Sign-in is by OpenID Connect: give the administrator's --email so their identity can be matched.")
     password = _read_password(args, required=not oidc)
     try:
         user = create_user(engine, _by(args), args.username, args.name or args.username, "admin",
                            email=args.email, password=password, source="cli", address="cli")
     except AccountError as exc:
-        _fail(str(exc))
+        raise CommandError(str(exc))
     print(f"Administrator {user.username} created ({count_admins(engine)} active administrator(s) in all).")
     return 0
 
 
 def cmd_users(args) -> int:
-    engine = _engine()
-    _check(args, "manage_users")
+    engine = database_engine()
+    check(args, "manage_users")
     try:
         if args.action == "list":
             rows = list_users(engine)
@@ -85,9 +66,7 @@ def cmd_users(args) -> int:
             elif not rows:
                 print("No users yet: run `python -m assurance create-admin USERNAME`.")
             else:
-                from assurance.cli import _print_table
-
-                _print_table(rows, ["username", "name", "role", "partner", "email", "active", "locked until"])
+                print_table(rows, ["username", "name", "role", "partner", "email", "active", "locked until"])
             return 0
         if args.action == "add":
             user = create_user(engine, _by(args), args.username, args.name or args.username, args.role,
@@ -109,7 +88,7 @@ def cmd_users(args) -> int:
         print(f"User {user.username}: {user.role_label.lower()}{where}, {'active' if user.active else 'disabled'}.")
         return 0
     except AccountError as exc:
-        _fail(str(exc))
+        raise CommandError(str(exc))
 
 
 def setup_create_admin(p: argparse.ArgumentParser) -> None:

@@ -8,6 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from assurance.cli_support import CommandError, acting_user, check, database_engine, partner_for, print_table
 from assurance.config import RETURN_TYPES
 
 RETURN_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
@@ -24,7 +25,6 @@ def setup_load(p: argparse.ArgumentParser) -> None:
 
 def cmd_load(args) -> int:
     """Exit 0 when every file loaded (queries are printed), 1 when any was rejected, 2 for a usage error."""
-    from assurance.cli import _engine, check
     from assurance.access import audit
     from assurance.exports import safe_frame
     from assurance.returns.issues import ERROR, issues_frame
@@ -45,7 +45,7 @@ def cmd_load(args) -> int:
         return 2
     by = check(args, "upload_returns", any_partner=True)  # and for the return's partner, when it is known
     user = args.user or (by.actor if by else _login())
-    engine = _engine()
+    engine = database_engine()
     all_issues, rejected = [], 0
     for f in files:
         try:
@@ -100,13 +100,12 @@ def setup_submissions(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_submissions(args) -> int:
-    from assurance.cli import CommandError, _engine, _partner_for, _print_table, acting_user, check
     from assurance.directory import list_periods
     from assurance.periods import Period
     from assurance.returns.tracker import history_frame, state_counts, tracker_frame
 
-    engine = _engine()
-    partner = _partner_for(args, acting_user(args), None)  # a partner-bound --as user sees their own only
+    engine = database_engine()
+    partner = partner_for(args, acting_user(args), None)  # a partner-bound --as user sees their own only
     check(args, "view_returns", partner.id if partner else None)
     periods = list_periods(engine)
     if not periods:
@@ -135,7 +134,7 @@ def cmd_submissions(args) -> int:
     for r in rows:
         if r.get("Submitted at") is not None:
             r["Submitted at"] = r["Submitted at"].strftime("%d/%m/%Y %H:%M")
-    _print_table(rows, cols)
+    print_table(rows, cols)
     return 0
 
 
