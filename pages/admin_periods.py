@@ -2,9 +2,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from assurance import administration as adm
 from assurance import config
-from assurance.access.roles import AccessDenied
 from assurance.directory import list_periods
 
 ui.page("Periods and due dates", "Reporting periods are UK financial-year quarters. Each quarter's returns are due by "
@@ -25,11 +23,4 @@ st.caption(f"Periods run from {board.first_period} (set in the Board configurati
 st.markdown("#### Change a due date")
 label = st.selectbox("Quarter", [p.label for p in periods], key="adm-period")
 period = next(p for p in periods if p.label == label)
-with st.form("due-date"):
-    due = st.date_input("Returns due by", value=period.due, min_value=period.end, format="DD/MM/YYYY")
-    if st.form_submit_button("Save the due date", type="primary"):
-        try:
-            changed = adm.set_due_date(engine, ui.current_user(), label, due, address=ui.auth.client_address())
-            st.success(f"Returns for {label} are now due by {due:%d %B %Y}." if changed else "Nothing to change.")
-        except (adm.AdminError, AccessDenied) as exc:
-            st.error(str(exc))
+ui.due_date_form(period, key="due-date")

@@ -5,7 +5,7 @@ import ui
 from assurance.analysis import breakdowns as bd
 from assurance.analysis.spc import xmr
 from assurance.charts import bar_chart, spc_chart
-from assurance.disclosure import SMALL_DENOMINATOR, figure_text, figure_value, publish_percent
+from assurance.disclosure import SMALL_DENOMINATOR, figure_text, figure_value
 
 f = ui.page("MSP and risk outcomes", "Making Safeguarding Personal, risk outcomes, mental capacity and whether adults "
             "felt safer, in concluded Section 42 enquiries; and whether outcomes are equitable.")
@@ -60,22 +60,8 @@ group = st.radio("By", ["age_band", "gender", "ethnicity_broad"], horizontal=Tru
                  format_func=lambda c: bd.DEMOGRAPHICS[c])
 window_ids = [p.id for p in f.periods if p.label in fs.periods[max(0, fs.periods.index(f.period.label) - 3): fs.periods.index(f.period.label) + 1]]
 eq = bd.outcomes_by_group(engine, group, window_ids, partner_id)
-
-
-def equity(published: bool) -> pd.DataFrame:
-    pct = lambda n, d: publish_percent(n, d) if published else (round(100 * n / d, 1) if d else None)  # noqa: E731
-    return pd.DataFrame({
-        bd.DEMOGRAPHICS[group]: eq.iloc[:, 0],
-        "Enquiries": eq["Enquiries"],
-        "Asked %": [pct(a, n) for a, n in zip(eq["Asked"], eq["Enquiries"])],
-        "Achieved %": [pct(a, n) for a, n in zip(eq["Achieved"], eq["Expressed"])],
-        "Risk reduced or removed %": [pct(a, n) for a, n in zip(eq["Reduced or removed"], eq["Risk identified"])],
-        "Felt safer %": [pct(a, n) for a, n in zip(eq["Felt safer"], eq["Answered"])],
-    })
-
-
-shown = equity(publish)
-ui.table(shown, f"outcomes by {group}", ["Enquiries"], key="oc-eq", export=equity(True))
+shown = bd.outcome_shares(eq, publish)
+ui.table(shown, f"outcomes by {group}", ["Enquiries"], key="oc-eq", export=bd.outcome_shares(eq, True))
 numeric = shown[[isinstance(v, float) for v in shown["Asked %"]]]
 steady = numeric[pd.to_numeric(numeric["Enquiries"]) >= SMALL_DENOMINATOR]  # groups big enough to compare
 if not numeric.empty:
@@ -85,5 +71,5 @@ if not numeric.empty:
               f"{steady.loc[steady['Asked %'].idxmin()].iloc[0]} ({steady['Asked %'].min():.1f}%); highest: "
               f"{steady.loc[steady['Asked %'].idxmax()].iloc[0]} ({steady['Asked %'].max():.1f}%)." if not steady.empty
               else "Every group is too small to compare."), key="oc-eq-chart",
-             count_columns=["Enquiries"], export=equity(True))
+             count_columns=["Enquiries"], export=bd.outcome_shares(eq, True))
 ui.disclosure_key()

@@ -1,8 +1,6 @@
 import streamlit as st
 
 import ui
-from assurance import administration as adm
-from assurance.access.roles import AccessDenied
 from assurance.config import RETURN_TYPES
 from assurance.directory import list_periods
 from assurance.returns.tracker import (LATE, MISSING, NOT_DUE, SUBMITTED, history_frame, state_counts,
@@ -55,12 +53,5 @@ else:
 
 if ui.allowed("manage_periods"):
     with st.expander("Change the due date", icon=":material/event:"):
-        with st.form("due_date"):
-            due = st.date_input("Returns due by", value=period.due, min_value=period.end, format="DD/MM/YYYY")
-            if st.form_submit_button("Save the due date"):
-                try:
-                    adm.set_due_date(engine, ui.current_user(), label, due, address=ui.auth.client_address())
-                    st.success(f"Returns for {label} are now due by {due:%d %B %Y}.")
-                    st.rerun()
-                except (adm.AdminError, AccessDenied) as exc:
-                    st.error(str(exc))
+        if ui.due_date_form(period, key="due_date"):
+            st.rerun()

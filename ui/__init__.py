@@ -179,6 +179,24 @@ def blank_empty(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), "")
 
 
+def due_date_form(period: PeriodInfo, key: str) -> bool:
+    """The form that changes when a quarter's returns are due (administrators); True once changed."""
+    from assurance import administration as adm
+    from assurance.access.roles import AccessDenied
+
+    with st.form(key):
+        due = st.date_input("Returns due by", value=period.due, min_value=period.end, format="DD/MM/YYYY")
+        if not st.form_submit_button("Save the due date", type="primary"):
+            return False
+        try:
+            changed = adm.set_due_date(engine(), current_user(), period.label, due, address=auth.client_address())
+        except (adm.AdminError, AccessDenied) as exc:
+            st.error(str(exc))
+            return False
+        st.success(f"Returns for {period.label} are now due by {due:%d %B %Y}." if changed else "Nothing to change.")
+        return changed
+
+
 def no_data(message: str = "No data for this period yet.") -> None:
     st.info(message, icon=":material/info:")
 

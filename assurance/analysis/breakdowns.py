@@ -143,6 +143,29 @@ def outcomes_by_group(engine: Engine, column: str, period_ids, partner_id: int |
     return _frame(engine, stmt, cols)
 
 
+# percentage column -> (numerator, denominator) of outcomes_by_group
+OUTCOME_SHARES = {
+    "Asked %": ("Asked", "Enquiries"),
+    "Achieved %": ("Achieved", "Expressed"),
+    "Risk reduced or removed %": ("Reduced or removed", "Risk identified"),
+    "Felt safer %": ("Felt safer", "Answered"),
+}
+
+
+def outcome_shares(by_group: pd.DataFrame, publish: bool) -> pd.DataFrame:
+    """outcomes_by_group as each group's enquiries and outcome percentages; in publication mode a percentage of
+    fewer than 10 cases (or beside a count of 1 to 4) is withheld."""
+    from assurance.disclosure import publish_percent
+
+    def pct(n, d):
+        return publish_percent(n, d) if publish else (round(100 * n / d, 1) if d else None)
+
+    out = by_group.iloc[:, :2].copy()
+    for column, (num, den) in OUTCOME_SHARES.items():
+        out[column] = [pct(n, d) for n, d in zip(by_group[num], by_group[den])]
+    return out
+
+
 def recording_completeness(engine: Engine, period_id: int) -> pd.DataFrame:
     """By partner: concerns received, and how many have ethnicity Refused or Not known."""
     one = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731

@@ -47,3 +47,19 @@ def test_audits(q3):
     assert list(found["Agency"]) == ["ACU"]
     assert len(bd.audit_findings(engine, pid, "'; DROP TABLE audit_results; --")) == 0  # bound parameters
     assert len(bd.audit_findings(engine, pid)) == 3
+
+
+def test_outcome_shares_give_each_groups_percentages_and_withhold_small_ones():
+    import pandas as pd
+
+    by_group = pd.DataFrame({"Gender": ["Female", "Male"], "Enquiries": [40, 8], "Asked": [30, 6], "Achieved": [18, 2],
+                             "Expressed": [24, 3], "Reduced or removed": [20, 1], "Risk identified": [25, 2],
+                             "Felt safer": [9, 0], "Answered": [12, 0]})
+    shown = bd.outcome_shares(by_group, publish=False)
+    assert shown.columns.tolist() == ["Gender", "Enquiries", "Asked %", "Achieved %", "Risk reduced or removed %",
+                                      "Felt safer %"]
+    assert shown.iloc[0, 2:].tolist() == [75.0, 75.0, 80.0, 75.0]
+    assert shown.iloc[1, 2:5].tolist() == [75.0, 66.7, 50.0] and pd.isna(shown.iloc[1, 5])  # nobody answered
+    published = bd.outcome_shares(by_group, publish=True)
+    assert published.iloc[0, 2:].tolist() == [75.0, 75.0, 80.0, 75.0]
+    assert published.iloc[1, 2:].tolist() == ["[c]", "[c]", "[c]", "[x]"]  # under 10 cases; none
