@@ -212,14 +212,8 @@ def _col_widths(header: list[str], rows: list[list[str]], total: float, padding:
 
     slack = 2 * padding + 1.5
     for size in sizes:
-        least, want = [], []
-        for j, name in enumerate(header):
-            values = [r[j] for r in rows]
-            token = max([stringWidth(w, "Helvetica-Bold", size) for w in name.split()]
-                        + [stringWidth(w, "Helvetica", size) for v in values for w in _tokens(v)] + [0])
-            whole = max([stringWidth(name, "Helvetica-Bold", size)] + [stringWidth(v, "Helvetica", size) for v in values])
-            least.append(token + slack)
-            want.append(max(whole + slack, token + slack))
+        least, want = _least_and_wanted(header, rows, lambda t: stringWidth(t, "Helvetica-Bold", size),
+                                        lambda t: stringWidth(t, "Helvetica", size), slack)
         if sum(least) <= total:
             break
     else:  # even the smallest size cannot fit every token: share the width out (a very wide table)
@@ -230,6 +224,22 @@ def _col_widths(header: list[str], rows: list[list[str]], total: float, padding:
     extra = total - sum(least)
     short = [w - m for w, m in zip(want, least)]
     return [m + extra * s / sum(short) for m, s in zip(least, short)], size
+
+
+def _least_and_wanted(header: list[str], rows: list[list[str]], heading_width: Callable[[str], float],
+                      cell_width: Callable[[str], float], padding: float,
+                      narrowest: float = 0.0) -> tuple[list[float], list[float]]:
+    """Each column's least width (its longest unbreakable token, heading words in bold) and the width it wants
+    (its longest heading or value on one line), both with padding: the PDF and the slides share out the rest."""
+    least, want = [], []
+    for j, name in enumerate(header):
+        values = [r[j] for r in rows]
+        token = max([heading_width(w) for w in name.split()] + [cell_width(w) for v in values for w in _tokens(v)]
+                    + [narrowest])
+        whole = max([heading_width(name)] + [cell_width(v) for v in values])
+        least.append(token + padding)
+        want.append(max(whole, token) + padding)
+    return least, want
 
 
 SHORT_VALUE = 12  # a value this short ('+34.4 pts', '425 of 700') is kept on one line
@@ -304,15 +314,8 @@ def _text_height_in(text: str, width_in: float, size_pt: float) -> float:
 def _pptx_col_widths(header: list[str], rows: list[list[str]], total_in: float, size_pt: float = TABLE_PT) -> list[float]:
     """Slide table column widths (inches): at least the longest unbreakable token, more for columns with long text."""
     char_in, bold_in = size_pt * CHAR_EM / 72, size_pt * BOLD_EM / 72
-    pad = 2 * CELL_MARGIN_IN + 0.05
-    least, want = [], []
-    for j, name in enumerate(header):
-        values = [r[j] for r in rows]
-        token = max([len(w) * bold_in for w in name.split()] + [len(w) * char_in for v in values for w in _tokens(v)]
-                    + [char_in])
-        whole = max([len(name) * bold_in] + [min(len(v), 70) * char_in for v in values])
-        least.append(token + pad)
-        want.append(max(whole + pad, least[-1]))
+    least, want = _least_and_wanted(header, rows, lambda t: len(t) * bold_in, lambda t: min(len(t), 70) * char_in,
+                                    2 * CELL_MARGIN_IN + 0.05, narrowest=char_in)
     if sum(least) >= total_in:
         return [w * total_in / sum(least) for w in least]
     if sum(want) <= total_in:
