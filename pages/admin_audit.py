@@ -22,5 +22,5 @@ st.markdown(f"**{len(events):,}** events" + (" (the newest 5,000)" if len(events
 if events.empty:
     ui.no_data("No events match this search.")
 else:
-    st.dataframe(events, hide_index=True, width="stretch")
+    st.dataframe(ui.blank_empty(events), hide_index=True, width="stretch")
     ui.download_csv(events, "audit trail")

@@ -41,14 +41,14 @@ hist = history_frame(engine, label, partner_code, rtype)
 if hist.empty:
     ui.no_data(f"No uploads from {partner_code} for this return in {label}.")
 else:
-    st.dataframe(hist, hide_index=True, width="stretch")
+    st.dataframe(ui.blank_empty(hist), hide_index=True, width="stretch")
     ui.download_csv(hist, f"history {partner_code} {label}", key="dl-history")
     sub_id = st.selectbox("Issues of submission", hist["Submission"].tolist(), key="tracker_sub")
     issues = submission_issues(engine, int(sub_id))
     if issues.empty:
         st.caption("No issues were recorded for this submission.")
     else:
-        st.dataframe(issues, hide_index=True, width="stretch")
+        st.dataframe(ui.blank_empty(issues), hide_index=True, width="stretch")
         ui.download_csv(issues, f"issues submission {sub_id}", key="dl-sub-issues")
 
 if ui.allowed("manage_periods"):

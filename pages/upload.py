@@ -133,7 +133,7 @@ else:
 
 if report.issues:
     st.markdown("#### Problems by rule")
-    st.dataframe(report.summary(), hide_index=True, width="stretch")
+    st.dataframe(ui.blank_empty(report.summary()), hide_index=True, width="stretch")
     st.markdown("#### Every problem")
     issues = report.frame()
     a, b, c = st.columns(3)
@@ -147,7 +147,7 @@ if report.issues:
         shown = shown[shown["Rule"].isin(rules)]
     if sheets:
         shown = shown[shown["Sheet"].isin(sheets)]
-    st.dataframe(shown.drop(columns=["File", "Row", "Column"]), hide_index=True, width="stretch")
+    st.dataframe(ui.blank_empty(shown.drop(columns=["File", "Row", "Column"])), hide_index=True, width="stretch")
     d1, d2 = st.columns(2)
     with d1:
         ui.download_csv(issues, f"issues {uploaded.name.rsplit('.', 1)[0]}", "Download every problem (CSV)", key="dl-issues")

@@ -175,8 +175,21 @@ def no_activity_return(f: Filters, what: str) -> str:
 
 
 def blank_empty(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame for display with empty cells blank rather than 'None'."""
-    return frame.astype(object).where(frame.notna(), "")
+    """The frame for display with empty cells blank rather than 'None'. A text column's gaps become ''; a column of
+    dates with gaps becomes dd/mm/yyyy text (a column mixing dates and text would not display); numbers are kept."""
+    import datetime as dt
+
+    out = frame.copy()
+    for c in out.columns:
+        col = out[c]
+        if col.dtype != object or not col.isna().any():
+            continue
+        values = col.dropna()
+        if all(isinstance(v, str) for v in values):
+            out[c] = col.where(col.notna(), "")
+        elif all(isinstance(v, (dt.date, pd.Timestamp)) for v in values):
+            out[c] = [f"{v:%d/%m/%Y}" if isinstance(v, (dt.date, pd.Timestamp)) else "" for v in col]
+    return out
 
 
 def due_date_form(period: PeriodInfo, key: str) -> bool:

@@ -33,6 +33,9 @@ _TIME_OF_DAY = re.compile(  # a time after a date: '2025-10-03 00:00:00.000' (SQ
     r"(?<=\d)(?:[ T]|\s*-\s*)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[ap]\.?m\.?|z|utc|gmt|bst|[+-]\d{2}:?\d{2})?$",
     re.IGNORECASE,
 )
+_DAY_MONTH_YEAR = re.compile(r"(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4}|\d{2})")
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")
 DATE_FORMATS = (
     "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d-%m-%y", "%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d", "%Y/%m/%d",
     "%d %B %Y", "%d %b %Y", "%d %B %y", "%d %b %y", "%d-%b-%Y", "%d-%b-%y", "%d-%B-%Y", "%B %d %Y",
@@ -467,6 +470,14 @@ def parse_date(u: object, header: str = "Date") -> date | Problem:
                 continue
         if d is None and re.fullmatch(r"\d{5}(\.0+)?", text):
             d = EXCEL_EPOCH + timedelta(days=int(float(text)))
+    if d is None and isinstance(u, str) and (shape := _DAY_MONTH_YEAR.fullmatch(text)):
+        day, month = int(shape["day"]), int(shape["month"])
+        if 1 <= month <= 12:
+            return Problem("BAD_DATE", f"{header} `{display(u)}` is not a real date: {MONTH_NAMES[month - 1]} has no "
+                           f"day {day}.", "Check the day and the month against the case record (dd/mm/yyyy).")
+        if 1 <= day <= 12 and month <= 31:
+            return Problem("BAD_DATE", f"{header} `{display(u)}` has no month {month}: it looks written month first.",
+                           f"Write it day first: {month:02d}/{day:02d}/{shape['year']}.")
     if d is None:
         return Problem("BAD_DATE", f"{header} `{display(u)}` is not a date we can read.",
                        "Write the date as dd/mm/yyyy, for example 03/07/2025 (day first).")

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pandas as pd
+
 from assurance.board import challenges as ch
 from assurance.db.engine import get_engine
 from assurance.measures.compute import compute_figures
@@ -30,3 +32,17 @@ def test_challenging_the_council_from_a_measure(demo_copy_url):
     x = compute_figures(get_engine(demo_copy_url), "LA").get("decision_timeliness", "2026-27 Q2")
     assert raised["Partner"] in ("LA", "Demo Borough Council (Adult Social Care)")
     assert f"{x.value:.1f}%" in raised["Evidence"]
+
+
+def test_blank_cells_show_empty_and_every_column_still_converts_for_display():
+    import pyarrow as pa
+
+    import ui
+
+    frame = pd.DataFrame({"Action ID": [1, 2], "Completed date": [date(2026, 10, 8), None], "Evidence": ["Minutes", None],
+                          "Due": [date(2026, 1, 5), date(2026, 2, 1)]}).astype({"Completed date": object, "Evidence": object})
+    shown = ui.blank_empty(frame)
+    assert shown["Completed date"].tolist() == ["08/10/2026", ""]
+    assert shown["Evidence"].tolist() == ["Minutes", ""]
+    assert shown["Action ID"].tolist() == [1, 2] and shown["Due"].tolist() == frame["Due"].tolist()
+    pa.Table.from_pandas(shown)  # what st.dataframe does: a column mixing dates and text would raise here
