@@ -27,7 +27,7 @@ log = ch.challenge_log(engine, today, publish=publish, **filters)
 exported = log if publish else ch.challenge_log(engine, today, publish=True, **filters)  # exports: publication mode
 who = f.partner.name if f.partner else "all partners"
 open_n, overdue_n = int((log["Status"] == "open").sum()), int((log["Overdue"] == "Yes").sum())
-st.markdown(f"**{len(log)}** challenges for {who} · **{open_n}** open · **{overdue_n}** overdue")
+st.markdown(f"**{len(log)}** challenge{'' if len(log) == 1 else 's'} for {who} · **{open_n}** open · **{overdue_n}** overdue")
 if log.empty:
     ui.no_data("No challenges match these filters.")
 else:

@@ -142,6 +142,12 @@ def clean_workbook(wb: RawWorkbook, spec: ReturnSpec, ctx: Context, partners=(),
     for k, s in enumerate(spec.sheets):
         if progress:
             progress(0.25 + 0.45 * k / len(spec.sheets), f"Checking sheet {s.name}")
+        if s.name not in sheet_map and wb.kind == "csv":
+            names = " and ".join(x.name for x in spec.sheets)
+            ctx.add("MISSING_SHEET", f"The {spec.title.lower()} has {len(spec.sheets)} sheets ({names}), and a CSV file "
+                    f"holds only one, so this file cannot carry the {s.name.lower()}.",
+                    f"Send the return as an .xlsx workbook: fill in the template's {names} sheets.", sheet=s.name)
+            continue
         if s.name not in sheet_map:
             found = ", ".join(n for n in wb.sheet_names if n != TEMPLATE_INFO_SHEET) or "none"
             ctx.add("MISSING_SHEET", f"The return needs a sheet called {s.name} ({s.description.lower()}); "

@@ -27,7 +27,8 @@ def cmd_load(args) -> int:
     """Exit 0 when every file loaded (queries are printed), 1 when any was rejected, 2 for a usage error."""
     from assurance.access import audit
     from assurance.exports import safe_frame
-    from assurance.returns.issues import ERROR, issues_frame
+    from assurance.returns.issues import ERROR, Issue, issues_frame
+    from assurance.returns.rules import RULES
     from assurance.returns.load import LoadFailed, load_bytes
     from assurance.returns.read import ReadError
     from assurance.returns.validate import UsageError
@@ -61,6 +62,7 @@ def cmd_load(args) -> int:
             rejected += 1
             audit.record(engine, user, audit.UPLOAD_REFUSED, f.name, {"reason": str(exc)}, source="cli", address="cli")
             print(f"REJECTED  {f.name}: {exc} Nothing was loaded.")
+            all_issues.append(Issue(ERROR, "UNREADABLE_FILE", str(exc), RULES["UNREADABLE_FILE"].fix, file=f.name))
             continue
         report = result.report
         print(("LOADED    " if result.loaded else "REJECTED  ") + report.headline())

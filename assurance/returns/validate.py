@@ -72,6 +72,7 @@ class Report:
     issues: list[Issue]
     counts: Counter
     detected: dict[str, str] = field(default_factory=dict)
+    records: dict[str, str] = field(default_factory=dict)  # sheet as named in the file -> the spec's sheet name
 
     @property
     def error_count(self) -> int:
@@ -95,13 +96,20 @@ class Report:
         return self.frame().to_csv(index=False).encode("utf-8-sig")
 
     def headline(self) -> str:
-        what = RETURN_TYPES.get(self.return_type or "", "Return")
+        what = RETURN_TYPES.get(self.return_type or "", "A return of unknown type")
         who = f"{self.partner.code} " if self.partner else ""
         when = f"{self.period.label} " if self.period else ""
-        rows = ", ".join(f"{n:,} {s.lower()}" for s, n in self.rows.items()) or "no rows read"
+        rows = ", ".join(_how_many(n, self.records.get(s, s).lower()) for s, n in self.rows.items()) or "no rows read"
         return (f"{what} {who}{when}from {self.file_name}: {rows}; "
                 f"{self.error_count:,} error{'s' if self.error_count != 1 else ''}, "
                 f"{self.query_count:,} quer{'ies' if self.query_count != 1 else 'y'}.")
+
+
+def _how_many(n: int, plural: str) -> str:
+    """'1 enquiry', '5 enquiries', '1 concern' from a sheet name in the plural."""
+    if n != 1:
+        return f"{n:,} {plural}"
+    return f"1 {plural[:-3] + 'y' if plural.endswith('ies') else plural[:-1] if plural.endswith('s') else plural}"
 
 
 # --- working out type, partner and period -----------------------------------------------------------
@@ -297,7 +305,8 @@ def check(prepared: Prepared, conn) -> Report:
         RULES["VOLUME_UNUSUAL"].check(ctx, rows=prepared.row_count, tolerance=prepared.spec.volume_tolerance)
     ctx.conn = None
     return Report(prepared.file_name, prepared.spec.type if prepared.spec else None, prepared.partner, prepared.period,
-                  {s.name: s.n for s in ctx.sheets.values()}, ctx.issues, ctx.counts, prepared.detected)
+                  {s.name: s.n for s in ctx.sheets.values()}, ctx.issues, ctx.counts, prepared.detected,
+                  {s.name: s.spec.name for s in ctx.sheets.values()})
 
 
 def preview(prepared: Prepared, engine: Engine) -> Report:

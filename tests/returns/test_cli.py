@@ -32,6 +32,17 @@ def test_load_prints_summary_and_every_issue(engine, tmp_path, capsys):
         ("UNKNOWN_CODE", "Concerns", "G3", "Did you mean `Female`?")]
 
 
+def test_a_file_that_is_not_a_spreadsheet_is_in_the_issues_report(engine, tmp_path, capsys):
+    text = tmp_path / "LA 2025-26 Q2.xlsx"
+    text.write_text("Concern ID,Person ID\nC1,P1\n", encoding="utf-8")
+    report = tmp_path / "issues.csv"
+    assert main(["load", str(text), "--report", str(report)]) == 1
+    assert "is plain text, not an Excel workbook" in capsys.readouterr().out
+    rows = list(csv.DictReader(report.open(encoding="utf-8-sig")))
+    assert [(r["Severity"], r["Rule"], r["File"]) for r in rows] == [("error", "UNREADABLE_FILE", "LA 2025-26 Q2.xlsx")]
+    assert "plain text" in rows[0]["Problem"] and rows[0]["How to fix it"].startswith("Save the return as .xlsx")
+
+
 def test_load_usage_errors_exit_2(engine, tmp_path, capsys):
     assert main(["load", str(tmp_path / "missing.xlsx")]) == 2
     f = tmp_path / "x.xlsx"
@@ -71,3 +82,22 @@ def test_template_command(tmp_path, capsys):
     assert main(["template", "activity", "--out", str(out)]) == 0
     assert out.stat().st_size > 5000
     assert "version 2026.1" in capsys.readouterr().out
+
+
+def test_the_summary_counts_records_in_words_for_a_csv_too(engine, tmp_path, capsys):
+    text = "Measure code,Numerator,Denominator\nstaff_trained,1500,1600\n"
+    f = tmp_path / "POL 2025-26 Q2 assurance.csv"
+    f.write_text(text, encoding="utf-8")
+    main(["load", str(f)])
+    assert "from POL 2025-26 Q2 assurance.csv: 1 measure; " in capsys.readouterr().out
+
+
+def test_a_csv_cannot_carry_a_two_sheet_return_and_is_told_so(engine, tmp_path, capsys):
+    concerns = activity_sheets(3)["Concerns"]
+    f = tmp_path / "LA 2025-26 Q2.csv"
+    f.write_text("\n".join(",".join("" if v is None else str(v) for v in row) for row in concerns) + "\n",
+                 encoding="utf-8")
+    assert main(["load", str(f), "--type", "activity"]) == 1
+    out = capsys.readouterr().out
+    assert ("The safeguarding activity return has 2 sheets (Concerns and Enquiries), and a CSV file holds only one, "
+            "so this file cannot carry the enquiries. Fix: Send the return as an .xlsx workbook") in out

@@ -3,6 +3,8 @@
 from assurance.returns.issues import ERROR, QUERY
 from assurance.returns.rules import declare
 
+declare("UNREADABLE_FILE", ERROR, "The file is not a readable spreadsheet or CSV; nothing was loaded",
+        "Save the return as .xlsx (or .csv for a one-sheet return) from the template and send it again.")
 declare("MISSING_SHEET", ERROR, "A sheet the return needs is missing",
         "Add the sheet with this name (or copy your data into the latest template).")
 declare("HEADER_NOT_FOUND", ERROR, "No header row found on a sheet",
