@@ -152,5 +152,8 @@ def stacked_grades(categories: list[str], grades: dict[str, list[int]], title: s
                "Inadequate": OKABE_ITO[3], "Not applicable": "#BBBBBB"}
     fig = go.Figure([go.Bar(y=categories, x=v, name=g, orientation="h", marker_color=colours.get(g)) for g, v in grades.items()])
     fig.update_yaxes(autorange="reversed")
+    widest = max((sum(v or 0 for v in bar) for bar in zip(*grades.values())), default=0)
+    if widest < 10:  # a handful of audits: whole-number ticks, never 0.5 of an audit
+        fig.update_xaxes(dtick=1, tick0=0)
     return _layout(fig, title, barmode="stack", xaxis_title="audits", height=max(260, 30 * len(categories) + 110),
                    legend={"orientation": "h", "y": -0.25})

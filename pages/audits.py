@@ -29,6 +29,9 @@ if good is None or not good.has_data:
     st.stop()
 st.metric("Audited cases graded good or better", figure_text(good, publish),
           help="Agency audits graded Good or Outstanding overall ÷ agency audits graded, four quarters to the period.")
+if good.small:
+    st.caption(f"Small number: fewer than {fs.framework.min_denominator} audits graded, so the percentage is not rated "
+               "against the target; read it with care.")
 
 domains = bd.audit_grades(engine, window_ids, "domain", agency_id)
 grades = [g for g in bd.GRADES if g in domains.columns]

@@ -37,6 +37,10 @@ c1.metric("Red", int((rated["RAG"] == "Red").sum()))
 c2.metric("Amber", int((rated["RAG"] == "Amber").sum()))
 c3.metric("Green", int((rated["RAG"] == "Green").sum()))
 c4.metric("Not rated", int(len(frame) - len(rated)), help="Information-only measures and small numbers")
+shown_rows = [r for r in rows if r.figure.has_data]
+for_information = sum(r.measure.polarity == "information" for r in shown_rows)
+on_small = sum(r.figure.small and r.measure.polarity != "information" for r in shown_rows)
+c4.caption(f"{for_information} for information only, {on_small} on small numbers")
 
 RAG_FILL = {"Red": "background-color: #F4B6B6", "Amber": "background-color: #FFE08A", "Green": "background-color: #B7E1B0"}
 for strand in STRANDS:

@@ -169,7 +169,8 @@ def no_activity_return(f: Filters, what: str) -> str:
     """Why a page built on the safeguarding activity return has nothing to show for the chosen partner."""
     if f.partner is not None and "activity" not in f.partner.returns:
         return (f"{what} come from the safeguarding activity return, which the local authority makes; "
-                f"{f.partner.name} does not make it. Choose the local authority or All partners in the sidebar.")
+                f"{f.partner.name} does not make it." +
+                ("" if partner_bound(current_user()) else " Choose the local authority or All partners in the sidebar."))
     who = f.partner.name if f.partner else "The Board"
     return f"{who} has no accepted safeguarding activity return for {f.period.label} yet."
 

@@ -194,7 +194,9 @@ def change_text(now: Figure, before: Figure | None, delta: float | None, publish
         if isinstance(a, str) or isinstance(b, str):
             return ""
         delta = round(a - b, 1)
-    return f"{delta:+.1f} pts" if now.unit == "%" else f"{delta:+,.1f}"
+    if now.unit == "%":
+        return f"{delta:+.1f} pts"
+    return f"{delta:+,.0f}" if float(delta).is_integer() else f"{delta:+,.1f}"  # counts change by whole numbers
 
 
 def scorecard_frame(rows: list[ScorecardRow], publish: bool, commentary: dict[str, list] | None = None,

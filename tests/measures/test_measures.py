@@ -147,3 +147,17 @@ def test_demo_figures_agree_with_the_facts(demo_engine):
         ), {"p": pid}).one()
     f = fs.get("conversion", "2026-27 Q1")
     assert (f.numerator, f.denominator) == (s42, n)
+
+
+def test_changes_read_as_whole_numbers_for_counts_and_points_for_percentages():
+    from assurance.measures.compute import Figure, change_text
+
+    def fig(value, numerator, unit="count", denominator=None):
+        return Figure("m", "M", "data", "2026-27 Q2", None, numerator, denominator, value, unit, None, "information",
+                      None, False, "quarter")
+
+    assert change_text(fig(701.0, 701), fig(653.0, 653), 48.0, publish=False) == "+48"
+    assert change_text(fig(650.0, 650), fig(681.0, 681), -31.0, publish=False) == "-31"
+    assert change_text(fig(701.0, 701), fig(698.0, 698), 3.0, publish=True) == "+0"  # 700 and 700 once rounded
+    assert change_text(fig(12.5, 125, "per 100,000", 1000), fig(12.0, 120, "per 100,000", 1000), 0.5, False) == "+0.5"
+    assert change_text(fig(60.5, 121, "%", 200), fig(58.0, 116, "%", 200), 2.5, publish=False) == "+2.5 pts"

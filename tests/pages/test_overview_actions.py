@@ -46,3 +46,15 @@ def test_blank_cells_show_empty_and_every_column_still_converts_for_display():
     assert shown["Evidence"].tolist() == ["Minutes", ""]
     assert shown["Action ID"].tolist() == [1, 2] and shown["Due"].tolist() == frame["Due"].tolist()
     pa.Table.from_pandas(shown)  # what st.dataframe does: a column mixing dates and text would raise here
+
+
+def test_not_rated_says_how_many_are_for_information_and_how_many_are_small(demo_url):
+    at = open_page("pages/overview.py")
+    label = at.sidebar.selectbox(key="period").value
+    fs = compute_figures(get_engine(demo_url))
+    shown = [f for m in fs.framework.measures if (f := fs.get(m.id, label)) is not None and f.has_data]
+    info = sum(f.polarity == "information" for f in shown)
+    small = sum(f.small and f.polarity != "information" for f in shown)
+    not_rated = next(m for m in at.metric if m.label == "Not rated")
+    assert int(not_rated.value) == len(shown) - sum(f.rag is not None for f in shown) == info + small
+    assert f"{info} for information only, {small} on small numbers" in [c.value for c in at.caption]

@@ -32,7 +32,7 @@ def test_concerns_page_metrics_follow_the_period(demo_url, demo_engine):
 
 def test_concerns_page_for_a_partner_without_activity(demo_url):
     at = open_page("pages/concerns.py", partner="POL")
-    assert "Demo Shire Police does not make it" in texts(at)
+    assert "Demo Shire Police does not make it. Choose the local authority or All partners in the sidebar." in texts(at)
 
 
 def test_demographics_counts_each_adult_once(demo_url, demo_engine):
@@ -105,3 +105,15 @@ def test_audit_finding_picker_leaves_out_case_grades_in_publication_mode(demo_ur
     published = open_page("pages/audits.py", partner="LA", role="qa").selectbox(key="au-pick")
     st.cache_data.clear()
     assert published.options == [" · ".join(o.split(" · ", 2)[::2]) for o in shown.options]
+
+
+def test_audits_page_marks_a_percentage_on_few_audits(demo_url):
+    from assurance.measures.compute import compute_figures
+    from assurance.db.engine import get_engine
+
+    at = open_page("pages/audits.py", partner="POL")
+    label = at.sidebar.selectbox(key="period").value
+    good = compute_figures(get_engine(demo_url), "POL").get("audit_good", label)
+    assert good.denominator < 10 and good.small
+    assert "Small number: fewer than 10 audits graded" in texts(at)
+    assert "Small number" not in texts(open_page("pages/audits.py"))  # the whole Board's audits are enough
