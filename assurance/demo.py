@@ -605,7 +605,7 @@ def _generate_board_actions(engine, rng, partners, periods, spec) -> None:
 
     today = spec.today or date.today()
     published = {"SAR-A": periods[max(len(periods) - 6, 0)].start + timedelta(days=20),
-                 "SAR-B": periods[max(len(periods) - 2, 0)].start + timedelta(days=10)}
+                 "SAR-B": periods[-1].start + timedelta(days=40)}  # recent: some of its actions are still to come
     now = datetime.combine(today, time(9, 0))
     with session_scope(engine) as s:
         for ref, title, recs in _SARS:
