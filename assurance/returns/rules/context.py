@@ -47,6 +47,6 @@ def volume_unusual(ctx, rows: int, tolerance: float = 0.5, **_):
     if average and abs(rows - average) / average > tolerance:
         direction = "more" if rows > average else "fewer"
         ctx.add("VOLUME_UNUSUAL",
-                f"This return has {rows:,} rows, {abs(rows - average) / average:.0%} {direction} than the average of "
+                f"This return has {rows:,} row{'' if rows == 1 else 's'}, {abs(rows - average) / average:.0%} {direction} than the average of "
                 f"{average:,.0f} in {ctx.partner.code}'s last {len(history)} accepted {ctx.spec.type} returns "
                 f"({history[-1].label} to {history[0].label}).")

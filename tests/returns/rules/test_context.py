@@ -76,6 +76,8 @@ def test_volume_far_from_history_is_a_query(load, check):
     assert where(report) == [("VOLUME_UNUSUAL", None, None, None)]
     assert report.issues[0].message == ("This return has 2 rows, 80% fewer than the average of 10 in SAB's last 3 "
                                         "accepted audit returns (2024-25 Q3 to 2025-26 Q1).")
+    one = check({"Audits": base[:2]}, "SAB 2025-26 Q2.xlsx")
+    assert one.issues[0].message.startswith("This return has 1 row, 90% fewer than the average of 10")
 
 
 def test_file_name_naming_two_partners_is_not_guessed(check):
