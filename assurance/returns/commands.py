@@ -61,7 +61,7 @@ def cmd_load(args) -> int:
         except ReadError as exc:
             rejected += 1
             audit.record(engine, user, audit.UPLOAD_REFUSED, f.name, {"reason": str(exc)}, source="cli", address="cli")
-            print(f"REJECTED  {f.name}: {exc} Nothing was loaded.")
+            print(f"REJECTED  {exc if str(exc).startswith(f.name) else f'{f.name}: {exc}'} Nothing was loaded.")
             all_issues.append(Issue(ERROR, "UNREADABLE_FILE", str(exc), RULES["UNREADABLE_FILE"].fix, file=f.name))
             continue
         report = result.report

@@ -1,11 +1,15 @@
 """Workbook or CSV bytes -> raw sheets. Sniffs the type by content, refuses hostile files with one clear error.
 
-python-calamine reads values fast (it never runs macros); openpyxl is the fallback for an .xlsx calamine
-cannot read. Cells come back as str, float, int, bool, date or datetime; empty cells as ''.
+`read_bytes` never opens a file in the calling process: `assurance.returns.guard` runs `read_unguarded` in a
+worker process with a memory and a time budget. There, before any reader sees the file, every part's real
+uncompressed size and every sheet's extent (declared and actual cell references) are checked against `Limits`;
+then python-calamine reads values fast (it never runs macros), with openpyxl as the fallback for an .xlsx
+calamine cannot read. Cells come back as str, float, int, bool, date or datetime; empty cells as ''.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -14,9 +18,11 @@ import zipfile
 from dataclasses import dataclass, field
 
 MAX_FILE_BYTES = int(float(os.environ.get("ASSURANCE_MAX_UPLOAD_MB", "50")) * 1024 * 1024)
-MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024  # 1 GB of XML is far beyond any real return
+MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024  # all parts together; a 300,000-row return is about half of this
 MAX_COMPRESSION_RATIO = 200
 MAX_ZIP_MEMBERS = 10_000
+MAX_CELLS = 15_000_000  # the rectangles of all sheets together: e.g. 600,000 rows by 25 columns
+MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384  # Excel's own limits
 TEMPLATE_INFO_SHEET = "Template info"
 # Names that promise a workbook: a text file (CSV or tab-separated) called one of these is refused, not guessed at.
 SPREADSHEET_EXTENSIONS = {"xlsx", "xlsm", "xltx", "xltm", "xlsb", "xls", "xlt", "ods"}
@@ -35,6 +41,23 @@ _OTHER_FORMATS = {
     b"7z\xbc\xaf": "a 7-Zip archive",
 }
 _SAVE_AS = "Open it in Excel and use File > Save As > Excel Workbook (.xlsx), then upload that copy."
+_STRAY_CELLS = ("Delete the rows and columns beyond the data (Ctrl+End in Excel shows where the sheet ends), "
+                "save, and upload it again.")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one file may cost to read; taken from this module's settings when a read starts."""
+
+    file_bytes: int
+    uncompressed_bytes: int
+    compression_ratio: int
+    zip_members: int
+    cells: int
+
+    @classmethod
+    def current(cls) -> "Limits":
+        return cls(MAX_FILE_BYTES, MAX_UNCOMPRESSED_BYTES, MAX_COMPRESSION_RATIO, MAX_ZIP_MEMBERS, MAX_CELLS)
 
 
 class ReadError(Exception):
@@ -59,6 +82,7 @@ class RawWorkbook:
     hidden: set[str] = field(default_factory=set)
     _loader: object = None
     _cache: dict[str, RawSheet] = field(default_factory=dict)
+    peak_memory_mb: float | None = None  # the most memory the worker that read it used
 
     def sheet(self, name: str) -> RawSheet:
         if name not in self._cache:
@@ -78,18 +102,41 @@ class RawWorkbook:
 
 
 def read_bytes(data: bytes, file_name: str) -> RawWorkbook:
-    """Open a return. Raises ReadError (one plain message) for anything that is not a safe, readable workbook."""
+    """Open a return in a guarded worker process. Raises ReadError (one plain message) for anything that is not
+    a safe, readable workbook, including a file that would need more memory or time than the worker has."""
+    from assurance.returns.guard import read_in_worker
+
     name = os.path.basename(file_name) or "the file"
-    if len(data) > MAX_FILE_BYTES:
+    limits = Limits.current()
+    _check_size(data, name, limits)
+    return read_in_worker(data, name, limits)
+
+
+def read_unguarded(data: bytes, file_name: str, limits: Limits | None = None) -> RawWorkbook:
+    """The reading itself, every sheet read: only ever called inside the guarded worker."""
+    name = os.path.basename(file_name) or "the file"
+    limits = limits or Limits.current()
+    _check_size(data, name, limits)
+    wb = _open(data, name, limits)
+    for sheet_name in wb.sheet_names:
+        wb.sheet(sheet_name)
+    return wb
+
+
+def _check_size(data: bytes, name: str, limits: Limits) -> None:
+    if len(data) > limits.file_bytes:
         raise ReadError(
-            f"{name} is {len(data) / 1048576:.1f} MB; the largest return accepted is {MAX_FILE_BYTES // 1048576} MB. "
+            f"{name} is {len(data) / 1048576:.1f} MB; the largest return accepted is {limits.file_bytes // 1048576} MB. "
             "Remove other sheets, pictures and formatting, or split the return, and upload it again."
         )
     if not data:
         raise ReadError(f"{name} is empty (0 bytes). Upload the saved workbook again.")
+
+
+def _open(data: bytes, name: str, limits: Limits) -> RawWorkbook:
     head = data[:8]
     if head.startswith(ZIP_MAGIC):
-        return _read_zip(data, name)
+        return _read_zip(data, name, limits)
     if head == OLE_MAGIC:
         return _read_ole(data, name)
     for magic, what in _OTHER_FORMATS.items():
@@ -97,7 +144,7 @@ def read_bytes(data: bytes, file_name: str) -> RawWorkbook:
             raise ReadError(f"{name} is {what}, not a spreadsheet. Upload the return as an Excel workbook (.xlsx) or CSV.")
     if head.startswith(b"PK"):
         raise ReadError(f"{name} is a damaged or incomplete zip file, not a readable workbook. {_SAVE_AS}")
-    return _read_csv(data, name, spreadsheet_name=_extension(name) in SPREADSHEET_EXTENSIONS)
+    return _read_csv(data, name, limits, spreadsheet_name=_extension(name) in SPREADSHEET_EXTENSIONS)
 
 
 def _extension(name: str) -> str:
@@ -106,21 +153,18 @@ def _extension(name: str) -> str:
 
 # --- zip formats: xlsx, xlsm, ods ----------------------------------------------------------------
 
-def _read_zip(data: bytes, name: str) -> RawWorkbook:
+def _read_zip(data: bytes, name: str, limits: Limits) -> RawWorkbook:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
         raise ReadError(f"{name} is damaged: it could not be opened as a workbook ({exc}). {_SAVE_AS}") from None
-    if len(infos) > MAX_ZIP_MEMBERS:
+    if len(infos) > limits.zip_members:
         raise ReadError(f"{name} holds {len(infos):,} internal parts, far more than any workbook; it was not opened.")
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
-    if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO and total > 50 * 1024 * 1024:
-        raise ReadError(
-            f"{name} would expand to {total / 1048576:,.0f} MB when opened (a 'zip bomb' or a badly bloated file); "
-            "it was not opened. Save the return again with only the return's sheets and upload that copy."
-        )
+    if total > limits.uncompressed_bytes or total / packed > limits.compression_ratio and total > 50 * 1024 * 1024:
+        raise _too_big(name, total, limits)
     names = {i.filename for i in infos}
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         kind = "xlsb" if "xl/workbook.bin" in names else ("xlsm" if "xl/vbaProject.bin" in names else "xlsx")
@@ -139,8 +183,150 @@ def _read_zip(data: bytes, name: str) -> RawWorkbook:
             except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
                 raise ReadError(f"{name} is damaged: part {info.filename} cannot be read ({exc}). {_SAVE_AS}") from None
     _defused_parse(zf, "xl/workbook.xml" if kind != "ods" else "content.xml", name, names)
+    _check_parts(zf, infos, name, limits, _sheet_parts(zf, names) if kind in ("xlsx", "xlsm") else {})
     has_macros = "xl/vbaProject.bin" in names or any(n.startswith("xl/macrosheets/") for n in names)
     return _open_with_calamine(data, name, kind, has_macros)
+
+
+def _too_big(name: str, total: int, limits: Limits) -> ReadError:
+    return ReadError(
+        f"{name} would expand to {total / 1048576:,.0f} MB when opened (a 'zip bomb' or a badly bloated file; a "
+        f"return may expand to {limits.uncompressed_bytes // 1048576:,} MB at most), so it was not opened. Save the "
+        "return again with only the return's sheets and upload that copy."
+    )
+
+
+_SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_ATTRIBUTE = re.compile(rb"""([\w:]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _attributes(tag: bytes) -> dict[bytes, bytes]:
+    return {m.group(1).split(b":")[-1]: m.group(2) if m.group(2) is not None else m.group(3)
+            for m in _ATTRIBUTE.finditer(tag)}
+
+
+def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
+    """Every worksheet part -> the sheet's name (the part's own name when the workbook does not say)."""
+    from xml.sax.saxutils import unescape
+
+    parts = {n: n.rsplit("/", 1)[-1] for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")}
+    if "xl/_rels/workbook.xml.rels" not in names:
+        return parts
+    targets = {}
+    for tag in _RELATIONSHIP.findall(zf.read("xl/_rels/workbook.xml.rels")):
+        a = _attributes(tag)
+        target = a.get(b"Target", b"").decode("utf-8", "replace")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[a.get(b"Id", b"")] = os.path.normpath(target).replace(os.sep, "/")
+    for tag in _SHEET_ENTRY.findall(zf.read("xl/workbook.xml")):
+        a = _attributes(tag)
+        if targets.get(a.get(b"id")) in parts:
+            parts[targets[a[b"id"]]] = unescape(a.get(b"name", b"").decode("utf-8", "replace"),
+                                                {"&quot;": '"', "&apos;": "'"})
+    return parts
+
+
+# A cell or row reference as every common writer puts it (<c r="B7" ...>, <row r="7" ...>), and in any form
+# the format allows (a namespace prefix, other attributes first, either quote), used when a part has the latter.
+_CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,4})')
+_CELL_REF = re.compile(rb"""<(?:\w+:)?c\s[^>]*?\br\s*=\s*["']\$?([A-Za-z]{1,4})\$?(\d{1,9})["']""")
+_ROW_REF = re.compile(rb"""<(?:\w+:)?row\s[^>]*?\br\s*=\s*["'](\d{1,9})["']""")
+_PLAIN_ROW_REF = re.compile(rb'<row r="(\d{1,9})"')
+_DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\s[^>]*?\bref\s*=\s*["']([^"']*)["']""")
+_PREFIXED_CELL = re.compile(rb"<\w+:c[\s>/]")
+_REF = re.compile(r"\$?([A-Za-z]{1,4})\$?(\d{1,9})")
+_CHUNK = 1 << 22
+
+
+def _check_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str, limits: Limits,
+                 sheets: dict[str, str]) -> None:
+    """Decompress every part once, counting its real size (a zip's own size fields can lie), and find how far
+    each worksheet reaches: its declared dimension, the furthest row, and the furthest column any cell names.
+    (A cell whose own row number is beyond its row's is left to the worker's memory budget.)"""
+    total, cells = 0, 0
+    for info in infos:
+        extent = _Extent() if info.filename in sheets else None
+        try:
+            with zf.open(info) as f:
+                tail = b""
+                while chunk := f.read(_CHUNK):
+                    total += len(chunk)
+                    if total > limits.uncompressed_bytes:
+                        raise _too_big(name, total, limits)
+                    if extent is not None:
+                        buf = tail + chunk
+                        cut = buf.rfind(b">") + 1
+                        extent.scan(buf[:cut])
+                        tail = buf[cut:][-4096:]  # the start of a tag that goes on in the next chunk
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+            raise ReadError(f"{name} is damaged: part {info.filename} cannot be read ({exc}). {_SAVE_AS}") from None
+        if extent is not None:
+            cells += extent.check(name, sheets[info.filename], limits.cells - cells, limits.cells)
+
+
+class _Extent:
+    """How far a worksheet's XML reaches, gathered chunk by chunk."""
+
+    def __init__(self):
+        self.rows, self.columns, self.declared, self.in_data, self.prefixed = 0, 0, None, False, False
+        self.cells = 0  # every cell element, with or without a reference
+
+    def scan(self, xml: bytes) -> None:
+        if not self.in_data:  # the dimension and the namespace prefix show before the first cell
+            self.in_data = b"sheetData" in xml
+            self.prefixed = self.prefixed or b":sheetData" in xml
+            if self.declared is None and (m := _DIMENSION.search(xml)):
+                self.declared = m.group(1).decode("ascii", "replace")
+        columns = [] if self.prefixed else _CELL_COLUMN.findall(xml)
+        opened = xml.count(b"<c ")
+        self.cells += opened + xml.count(b"<c>") + xml.count(b"<c/") if not self.prefixed else \
+            len(_PREFIXED_CELL.findall(xml))
+        if self.prefixed or len(columns) != opened:  # not all as Excel writes them: read them in full
+            refs = _CELL_REF.findall(xml)
+            columns = [c for c, _ in refs]
+            rows = _ROW_REF.findall(xml) + [r for _, r in refs]
+        else:
+            rows = _PLAIN_ROW_REF.findall(xml)
+        if columns:
+            self.columns = max(self.columns, max(map(_column_number, set(columns))))
+        if rows:
+            self.rows = max(self.rows, max(map(int, set(rows))))
+
+    def check(self, name: str, sheet: str, cells_left: int, budget: int) -> int:
+        """The sheet's cells (its rectangle); ReadError if it goes beyond Excel's grid or the cells left."""
+        if self.cells > cells_left:
+            raise ReadError(f"{name}: sheet {sheet} holds {self.cells:,} cells, far more than a return can have "
+                            f"({budget:,} at most), so it was not opened. {_STRAY_CELLS}")
+        declared = [(_column_number(c), int(r)) for c, r in _REF.findall(self.declared or "")]
+        far = max(declared, key=lambda cr: cr[0] * cr[1], default=(0, 0))
+        for where, columns, rows in [("declares that it reaches", *far), ("has a cell at", self.columns, self.rows)]:
+            if not columns or not rows:
+                continue
+            ref = f"{_column_letters(columns)}{rows}"
+            if columns > MAX_COLUMNS or rows > MAX_ROWS:
+                raise ReadError(f"{name}: sheet {sheet} {where} {ref}, beyond the edge of any Excel sheet, so the file "
+                                f"is damaged or made to attack the server; it was not opened. {_SAVE_AS}")
+            if columns * rows > cells_left:
+                raise ReadError(
+                    f"{name}: sheet {sheet} {where} {ref} ({columns:,} columns by {rows:,} rows), far more cells than "
+                    f"a return can have ({budget:,} at most), so it was not opened. {_STRAY_CELLS}")
+        return max(self.columns * self.rows, self.cells)
+
+
+def _column_number(letters: bytes | str) -> int:
+    n = 0
+    for ch in (letters.decode("ascii") if isinstance(letters, bytes) else letters).upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _column_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
 
 
 def _member_head(zf: zipfile.ZipFile, member: str, size: int) -> bytes:
@@ -252,18 +438,27 @@ def _short(exc: Exception) -> str:
 
 # --- CSV -----------------------------------------------------------------------------------------
 
-def _read_csv(data: bytes, name: str, spreadsheet_name: bool = False) -> RawWorkbook:
+def _decode_text(data: bytes, name: str) -> str:
+    """UTF-8 (with or without a BOM), UTF-16 (Excel's 'Unicode Text', with its BOM) or Windows-1252."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ReadError(f"{name} says it is Unicode text but is damaged. Save it as 'CSV UTF-8' and upload it "
+                            "again.") from None
     sample = data[:65536]
     if b"\x00" in sample:
         raise ReadError(f"{name} is not a spreadsheet or CSV file (it holds binary data). Upload the return as .xlsx or .csv.")
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            text = data.decode(encoding)
-            break
+            return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - cp1252 decodes nearly everything
-        raise ReadError(f"{name} is not readable text. Save it as 'CSV UTF-8' and upload it again.")
+    raise ReadError(f"{name} is not readable text. Save it as 'CSV UTF-8' and upload it again.")
+
+
+def _read_csv(data: bytes, name: str, limits: Limits, spreadsheet_name: bool = False) -> RawWorkbook:
+    text = _decode_text(data, name)
     if text.lstrip().startswith(("<?xml", "<html", "<!DOCTYPE", "<HTML")):
         raise ReadError(f"{name} is an XML or web page file, not a workbook. Save the return as .xlsx and upload that.")
     if spreadsheet_name:
@@ -275,11 +470,28 @@ def _read_csv(data: bytes, name: str, spreadsheet_name: bool = False) -> RawWork
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    rows, width = [], 0
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            rows.append(row)
+            width = max(width, len(row))
+            if width > MAX_COLUMNS:
+                raise ReadError(f"{name}: row {len(rows):,} has {len(row):,} columns, more than any worksheet holds "
+                                f"({MAX_COLUMNS:,}), so the file was not read. Check that it is the return, saved as "
+                                "CSV, and upload it again.")
+            if len(rows) > MAX_ROWS:
+                raise ReadError(f"{name} has more than {MAX_ROWS:,} rows, more than any worksheet holds, so it was "
+                                "not read. Check that it is the return, or split it, and upload it again.")
+    except csv.Error as exc:
+        raise ReadError(f"{name}: row {len(rows) + 1:,} cannot be read as CSV ({exc}). Save the return from Excel "
+                        "as 'CSV UTF-8' and upload it again.") from None
+    if width * len(rows) > limits.cells:
+        raise ReadError(f"{name} has {len(rows):,} rows and up to {width:,} columns: {width * len(rows):,} cells, far "
+                        f"more than a return can have ({limits.cells:,} at most), so it was not read. Check that it "
+                        "is the return, remove stray separators at the ends of rows, and upload it again.")
     if not any(any(c.strip() for c in r) for r in rows):
         raise ReadError(f"{name} holds no data. Upload the completed return.")
-    width = max(len(r) for r in rows)
-    rows = [r + [""] * (width - len(r)) for r in rows]
+    rows = [r + [""] * (width - len(r)) if len(r) < width else r for r in rows]
     stem = os.path.splitext(name)[0]
     sheet = RawSheet(stem, rows)
     return RawWorkbook(name, "csv", [stem], False, set(), lambda _n: sheet)

@@ -1,0 +1,177 @@
+"""Untrusted files are opened in a worker process with a memory and a time budget, never in the caller.
+
+Each read runs `read.read_unguarded` in a fresh Python process (`python -m assurance.returns.guard`), which
+limits its own address space (RLIMIT_AS) and CPU time before it touches the file; the caller kills it when the
+wall-clock budget runs out. Whatever a file does to the worker (a 512 GiB allocation that aborts the reader, an
+endless parse, a crash), the worker dies alone and the caller gets one plain ReadError. At most READ_WORKERS
+files are read at once in a process; others wait their turn.
+
+The cells come back column by column as (distinct values, an index per row), read with a restricted unpickler:
+handing a 100,000-row return back costs a fraction of a second, and the worker's answer can only ever be data.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import resource
+import signal
+import subprocess
+import sys
+import threading
+from array import array
+from pathlib import Path
+
+from assurance.returns import read
+from assurance.returns.read import Limits, RawSheet, RawWorkbook, ReadError
+
+READ_MEMORY_MB = int(os.environ.get("ASSURANCE_READ_MEMORY_MB", "3072"))
+READ_SECONDS = float(os.environ.get("ASSURANCE_READ_SECONDS", "120"))
+READ_WORKERS = max(1, int(os.environ.get("ASSURANCE_READ_WORKERS", "2")))
+_ROOT = str(Path(__file__).resolve().parents[2])  # the folder that holds the assurance package
+
+_slots = threading.BoundedSemaphore(READ_WORKERS)
+
+
+def read_in_worker(data: bytes, name: str, limits: Limits, memory_mb: int | None = None,
+                   seconds: float | None = None) -> RawWorkbook:
+    """Read `data` in a guarded worker; the workbook with every sheet read, or ReadError."""
+    memory_mb = memory_mb or READ_MEMORY_MB
+    seconds = seconds or READ_SECONDS
+    request = pickle.dumps((data, name, limits, memory_mb, seconds), protocol=pickle.HIGHEST_PROTOCOL)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (_ROOT, os.environ.get("PYTHONPATH")) if p)}
+    with _slots:
+        worker = subprocess.Popen([sys.executable, "-m", "assurance.returns.guard"], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=_ROOT,
+                                  start_new_session=True)
+        try:
+            out, _ = worker.communicate(request, timeout=seconds)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.communicate()
+            raise _too_slow(name, seconds) from None
+        except BaseException:
+            worker.kill()
+            worker.wait()
+            raise
+    try:
+        outcome, body, peak_mb = _SafeUnpickler(io.BytesIO(out)).load()
+    except Exception:  # noqa: BLE001 - no answer, or half of one: the worker died
+        raise _died(name, worker.returncode, memory_mb, seconds) from None
+    if outcome == "ok":
+        wb = _unpack(body)
+        wb.peak_memory_mb = peak_mb
+        return wb
+    if outcome == "memory" or outcome == "failed" and peak_mb > 0.8 * memory_mb:  # a panic after a failed allocation
+        raise _memory_error(name, memory_mb)
+    if outcome == "failed":
+        raise _died(name, 1, memory_mb, seconds)
+    refused = ReadError(body)
+    refused.peak_memory_mb = peak_mb
+    raise refused
+
+
+def _too_slow(name: str, seconds: float) -> ReadError:
+    return ReadError(f"{name} took longer than {seconds:.0f} second{'' if round(seconds) == 1 else 's'} to open, far longer than any return, so reading "
+                     "it was stopped and nothing was loaded. Save the return again with only its sheets and upload "
+                     "that copy; if it still happens, split it.")
+
+
+def _died(name: str, code: int | None, memory_mb: int, seconds: float) -> ReadError:
+    if code in (-signal.SIGKILL, -signal.SIGXCPU):
+        return _too_slow(name, seconds)
+    if code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS):
+        return _memory_error(name, memory_mb)
+    return ReadError(f"{name} could not be read: the reader stopped on it (code {code}). It may be damaged. "
+                     f"{read._SAVE_AS}")
+
+
+def _memory_error(name: str, memory_mb: int) -> ReadError:
+    return ReadError(f"{name} needs more memory to open than a return may use ({memory_mb:,} MB), so reading it was "
+                     f"stopped and nothing was loaded. {read._STRAY_CELLS}")
+
+
+# --- in the worker ------------------------------------------------------------------------------
+
+def _work() -> None:
+    data, name, limits, memory_mb, seconds = pickle.load(sys.stdin.buffer)
+    budget = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (budget, budget))
+    cpu = int(seconds) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    try:
+        answer = ("ok", _pack(read.read_unguarded(data, name, limits)))
+    except ReadError as exc:
+        answer = ("refused", str(exc))
+    except BaseException as exc:  # noqa: BLE001 - the reader panicked or ran out: say which, then end
+        answer = ("memory", None) if _out_of_memory(exc) else ("failed", type(exc).__name__)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    sys.stdout.buffer.write(pickle.dumps((*answer, peak_mb), protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.flush()
+
+
+def _out_of_memory(exc: BaseException | None) -> bool:
+    while exc is not None:
+        if isinstance(exc, MemoryError):
+            return True
+        exc = exc.__context__
+    return False
+
+
+def _pack(wb: RawWorkbook) -> dict:
+    sheets = [(s.name, len(s.rows), s.row_offset, s.col_offset, s.hidden, _columns(s.rows))
+              for s in (wb.sheet(n) for n in wb.sheet_names)]
+    return {"file_name": wb.file_name, "kind": wb.kind, "sheet_names": list(wb.sheet_names),
+            "has_macros": wb.has_macros, "hidden": sorted(wb.hidden), "sheets": sheets}
+
+
+def _columns(rows: list[list]) -> list[tuple[list, bytes]]:
+    """Each column as (its distinct values, a 32-bit index per row). Values keep their type: 1, 1.0 and True,
+    which Python counts as equal, are told apart when a column holds more than one of those types."""
+    out = []
+    for column in zip(*rows):
+        index: dict = {}
+        if len(_NUMBER_TYPES.intersection(map(type, column))) > 1:
+            codes = [index.setdefault((v.__class__, v), len(index)) for v in column]
+            values = [v for _t, v in index]
+        else:
+            codes = [index.setdefault(v, len(index)) for v in column]
+            values = list(index)
+        out.append((values, array("i", codes).tobytes()))
+    return out
+
+
+_NUMBER_TYPES = frozenset({bool, int, float})
+
+
+# --- back in the caller --------------------------------------------------------------------------
+
+def _unpack(body: dict) -> RawWorkbook:
+    import numpy as np
+
+    sheets = {}
+    for name, n, row_offset, col_offset, hidden, columns in body["sheets"]:
+        grid = np.empty((n, len(columns)), dtype=object)  # rows of equal length: calamine reads a rectangle
+        for j, (values, codes) in enumerate(columns):
+            distinct = np.empty(len(values), dtype=object)
+            distinct[:] = values
+            grid[:, j] = distinct[np.frombuffer(codes, dtype=np.int32)]
+        sheets[name] = RawSheet(name, grid.tolist(), row_offset, col_offset, hidden)
+    return RawWorkbook(body["file_name"], body["kind"], body["sheet_names"], body["has_macros"], set(body["hidden"]),
+                       sheets.__getitem__, dict(sheets))
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    """The worker's answer may hold only plain data: anything else is refused, not imported."""
+
+    ALLOWED = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"), ("datetime", "timedelta")}
+
+    def find_class(self, module: str, name: str):
+        if (module, name) in self.ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a reader's answer")
+
+
+if __name__ == "__main__":
+    _work()

@@ -1,0 +1,89 @@
+"""The hostile corpus through the command line, in a real process: every file ends in one plain message, exit 1,
+nothing changed but the audit trail's record of the refusal, and no worker above its memory budget."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assurance.access import audit
+from assurance.returns import guard
+from assurance.returns.read import Limits, ReadError
+from tests.returns.conftest import snapshot
+from tests.returns.hostile import corpus
+
+ROOT = Path(__file__).resolve().parents[2]
+CASES = corpus()
+BUDGET_MB = 1024  # tighter than the default, so a test run proves the budget holds with room to spare
+
+
+def _run_cli(args: list[str], db_url: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ASSURANCE_DATABASE_URL": db_url, "ASSURANCE_READ_MEMORY_MB": str(BUDGET_MB)}
+    return subprocess.run([sys.executable, "-m", "assurance", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=600)
+
+
+def test_every_hostile_file_is_refused_by_the_command_line_with_one_plain_message(engine, db_url, tmp_path):
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    for case in CASES:
+        (folder / case.file_name).write_bytes(case.data)
+    before = snapshot(engine)
+    done = _run_cli(["load", str(folder)], db_url)
+    assert done.returncode == 1, done.stderr[-2000:]  # not 134 (aborted) nor 137 (killed)
+    assert "Traceback" not in done.stdout + done.stderr
+    lines = [line for line in done.stdout.splitlines() if line.startswith("REJECTED")]
+    assert len(lines) == len(CASES)
+    for case in CASES:
+        line = next(line for line in lines if case.file_name in line)
+        assert case.says in line, (case.key, line)
+        assert line.endswith("Nothing was loaded.")
+        assert line.count(case.file_name) == 1, line  # the file is named once, not twice
+    assert snapshot(engine) == before
+    refused = audit.search(engine, action=audit.UPLOAD_REFUSED)
+    assert sorted(refused["Target"]) == sorted(c.file_name for c in CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.key for c in CASES])
+def test_the_worker_stays_inside_its_budget_and_the_caller_is_unharmed(case):
+    started = time.monotonic()
+    with pytest.raises(ReadError) as refused:
+        guard.read_in_worker(case.data, case.file_name, Limits.current(), memory_mb=BUDGET_MB, seconds=60)
+    assert case.says in str(refused.value)
+    assert time.monotonic() - started < 60
+    peak = getattr(refused.value, "peak_memory_mb", None)
+    assert peak is None or peak < BUDGET_MB  # None: the worker was stopped by its budget before it could answer
+
+
+def test_a_worker_that_runs_out_of_time_is_stopped(tmp_path):
+    """A file that keeps the reader busy past the time budget: the worker is killed, the caller told plainly."""
+    slow = next(c for c in CASES if c.key == "ods-repeated-cells")
+    started = time.monotonic()
+    with pytest.raises(ReadError, match="took longer than 1 second to open"):
+        guard.read_in_worker(slow.data, slow.file_name, Limits.current(), memory_mb=4096, seconds=1)
+    assert time.monotonic() - started < 10
+
+
+def test_reading_in_the_worker_gives_exactly_what_the_reader_reads():
+    """Values keep their type through the worker: 1, 1.0 and True stay apart; dates, times and blanks survive."""
+    from datetime import date, datetime
+
+    from assurance.returns.read import read_bytes, read_unguarded
+    from tests.returns.builders import xlsx
+
+    rows = [["Measure code", "Numerator", "Denominator", "Commentary"],
+            ["a", 1, 1.5, True], ["b", True, 1.0, None], ["c", 1.0, 0, "1"],
+            ["d", date(2025, 7, 1), datetime(2025, 7, 1, 9, 30), "=SUM(A1)"], [None, None, None, ""]]
+    data = xlsx({"Measures": rows})
+    ours, plain = read_bytes(data, "x.xlsx"), read_unguarded(data, "x.xlsx")
+    assert ours.sheet_names == plain.sheet_names and ours.kind == plain.kind
+    for name in ours.sheet_names:
+        a, b = ours.sheet(name), plain.sheet(name)
+        assert (a.row_offset, a.col_offset, a.hidden) == (b.row_offset, b.col_offset, b.hidden)
+        assert [[(type(v), v) for v in r] for r in a.rows] == [[(type(v), v) for v in r] for r in b.rows]
+    assert ours.peak_memory_mb and ours.peak_memory_mb < guard.READ_MEMORY_MB
