@@ -11,6 +11,7 @@ from itertools import islice
 from pathlib import Path
 
 from sqlalchemy import Engine, Table, create_engine, event, inspect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assurance import config
@@ -112,8 +113,17 @@ def _sqlite_value(v):
 def bulk_insert(conn, table: Table, columns: Sequence[str], rows: Iterable[Sequence], chunk: int = 50_000) -> int:
     """Insert many rows fast inside the caller's transaction: executemany on SQLite, COPY on PostgreSQL.
 
-    `rows` are tuples in `columns` order; dates may be `date` objects. Returns the row count.
+    `rows` are tuples in `columns` order; dates may be `date` objects. Returns the row count. The driver's own
+    errors (a full disk, a lost connection) come out as SQLAlchemy's, like every other statement's.
     """
+    try:
+        return _bulk_insert(conn, table, columns, rows, chunk)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(f'INSERT INTO "{table.name}" (bulk)', None, exc,
+                                  conn.dialect.loaded_dbapi.Error) from exc
+
+
+def _bulk_insert(conn, table: Table, columns: Sequence[str], rows: Iterable[Sequence], chunk: int) -> int:
     dialect = conn.dialect.name
     raw = conn.connection.driver_connection
     count = 0
