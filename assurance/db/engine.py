@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -58,6 +60,59 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+# --- writers on SQLite: loads queue, short writes go between them ---------------------------------
+# SQLite lets one connection write at a time and its busy handler is not fair: a sign-in waiting for the write
+# lock can lose to one large load after another. So loads take turns through a lock file (they queue rather than
+# fail), and before each load starts writing it lets any short write that is waiting (a sign-in's bookkeeping)
+# go first. A short write waits for at most the load that is writing. PostgreSQL needs none of this.
+
+def _lock_path(engine: Engine, suffix: str) -> Path | None:
+    if engine.dialect.name != "sqlite":
+        return None
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).with_name(Path(database).name + suffix)
+
+
+@contextmanager
+def _file_lock(path: Path | None, mode: int) -> Iterator[None]:
+    if path is None:
+        yield
+        return
+    with open(path, "a+b") as f:
+        fcntl.flock(f, mode)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+@contextmanager
+def load_turn(engine: Engine) -> Iterator[None]:
+    """Hold while a load writes: one load at a time per SQLite database, waiting sign-ins first."""
+    with _file_lock(_lock_path(engine, ".loads.lock"), fcntl.LOCK_EX):
+        waiting = _lock_path(engine, ".writers.lock")
+        if waiting is not None:
+            with open(waiting, "a+b") as f:
+                while True:  # a short write holds this shared while it waits for and uses the write lock
+                    try:
+                        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    except BlockingIOError:
+                        time.sleep(0.02)
+                        continue
+                    fcntl.flock(f, fcntl.LOCK_UN)
+                    break
+        yield
+
+
+@contextmanager
+def short_write(engine: Engine) -> Iterator[None]:
+    """Hold around a short write transaction (a sign-in's bookkeeping): no new load starts writing meanwhile."""
+    with _file_lock(_lock_path(engine, ".writers.lock"), fcntl.LOCK_SH):
+        yield
 
 
 def alembic_config(engine: Engine):

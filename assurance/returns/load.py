@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from assurance.access import audit
 from assurance.access.roles import require
-from assurance.db.engine import bulk_insert
+from assurance.db.engine import bulk_insert, load_turn
 from assurance.measures.figures import refresh_after_load
 from assurance.db.models import Enquiry, EnquiryRisk, Partner, StoredFile, Submission, ValidationIssue
 from assurance.returns.clean import CleanSheet
@@ -97,9 +97,9 @@ def load_prepared(prepared: Prepared, engine: Engine, user: str, source: str = "
 def _load(prepared: Prepared, engine: Engine, user: str, source: str, report_progress, trail: dict,
           where: dict) -> LoadResult:
     """The load itself, in one transaction: rolled back whole if anything fails before the commit."""
-    now = datetime.now().replace(microsecond=0)
-    with engine.connect() as conn:
+    with load_turn(engine), engine.connect() as conn:
         _lock(conn, prepared.partner.id)
+        now = datetime.now().replace(microsecond=0)
         report_progress(0.88, "Checking against returns already loaded")
         report = check(prepared, conn)
         _store_file(conn, prepared, now)
