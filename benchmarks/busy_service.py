@@ -20,6 +20,7 @@ import tempfile
 import threading
 import time
 import traceback
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -67,6 +68,81 @@ def one_round(engine, username: str) -> dict[str, float]:
     return times
 
 
+@dataclass
+class BusyRun:
+    backend: str
+    loads: int
+    concerns: int
+    users: int
+    loaded_in: float
+    rounds: list[dict[str, float]]
+    errors: list[str]
+    failed_loads: list[str]
+    quiet: dict[str, float]
+
+    def report(self) -> str:
+        lines = [f"{self.backend}: {self.loads} loads of {self.concerns:,} concerns with {self.users} users signing in "
+                 "and browsing",
+                 f"  loads done in {self.loaded_in:.1f} s; loads failed: {len(self.failed_loads)}",
+                 f"  user rounds: {len(self.rounds)}; errors: {len(self.errors)}"]
+        for step in self.quiet:
+            values = sorted(r[step] for r in self.rounds) or [0.0]
+            p95 = values[min(len(values) - 1, int(len(values) * 0.95))]
+            lines.append(f"  {step:9} median {statistics.median(values):6.2f} s  95th {p95:6.2f} s  "
+                         f"worst {values[-1]:6.2f} s   (quiet: {self.quiet[step]:.2f} s)")
+        lines += ["  error: " + e.strip().splitlines()[-1] for e in self.errors[:3]]
+        lines += ["  load output: " + o.strip()[-300:] for o in self.failed_loads[:2]]
+        return "\n".join(lines)
+
+
+def run(url: str, workdir: Path, concerns: int, loads: int, users: int) -> BusyRun:
+    """Load `loads` returns at once in processes of their own while `users` threads sign in and browse."""
+    from assurance.db.engine import get_engine
+    from tests.returns.builders import activity_sheets, fast_xlsx
+
+    os.environ["ASSURANCE_DATABASE_URL"] = url
+    prepare_database(url, users)
+    engine = get_engine(url)
+    data = fast_xlsx(activity_sheets(concerns))
+    files = []
+    for k in range(loads):
+        path = workdir / f"LA {PERIOD} copy {k + 1}.xlsx"
+        path.write_bytes(data)
+        files.append(path)
+    quiet_rounds = [one_round(engine, "user00") for _ in range(3)]
+    quiet = {step: statistics.median(r[step] for r in quiet_rounds) for step in quiet_rounds[0]}
+
+    env = {**os.environ, "ASSURANCE_DATABASE_URL": url}
+    started = time.perf_counter()
+    loaders = [subprocess.Popen([sys.executable, "-m", "assurance", "load", str(f)], cwd=ROOT, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for f in files]
+    rounds: list[dict[str, float]] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def user(k: int) -> None:
+        while any(p.poll() is None for p in loaders):
+            try:
+                times = one_round(engine, f"user{k:02d}")
+                with lock:
+                    rounds.append(times)
+            except Exception:  # noqa: BLE001 - every error is what this benchmark counts
+                with lock:
+                    errors.append(traceback.format_exc(limit=3))
+            time.sleep(0.2)
+
+    threads = [threading.Thread(target=user, args=(k,)) for k in range(users)]
+    for t in threads:
+        t.start()
+    outputs = [p.communicate()[0] for p in loaders]
+    loaded_in = time.perf_counter() - started
+    for t in threads:
+        t.join()
+    engine.dispose()
+    return BusyRun("PostgreSQL" if url.startswith("postgresql") else "SQLite", loads, concerns, users, loaded_in,
+                   rounds, errors, [o for p, o in zip(loaders, outputs) if p.returncode != 0], quiet)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--concerns", type=int, default=300_000, help="concerns in each return")
@@ -74,67 +150,12 @@ def main() -> int:
     ap.add_argument("--users", type=int, default=20)
     ap.add_argument("--database-url", help="an empty database to use (default: a new SQLite file)")
     args = ap.parse_args()
-
-    from assurance.db.engine import get_engine
-    from tests.returns.builders import activity_sheets, fast_xlsx
-
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/busy.db"
-        os.environ["ASSURANCE_DATABASE_URL"] = url
-        prepare_database(url, args.users)
-        engine = get_engine(url)
-        print(f"Building a {args.concerns:,}-concern return ...", flush=True)
-        data = fast_xlsx(activity_sheets(args.concerns))
-        files = []
-        for k in range(args.loads):
-            path = Path(tmp) / f"LA {PERIOD} copy {k + 1}.xlsx"
-            path.write_bytes(data)
-            files.append(path)
-        quiet = [one_round(engine, "user00") for _ in range(3)]
-        floor = {step: statistics.median(r[step] for r in quiet) for step in quiet[0]}
-
-        env = {**os.environ, "ASSURANCE_DATABASE_URL": url}
-        started = time.perf_counter()
-        loaders = [subprocess.Popen([sys.executable, "-m", "assurance", "load", str(f)], cwd=ROOT, env=env,
-                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for f in files]
-        rounds: list[dict[str, float]] = []
-        errors: list[str] = []
-        lock = threading.Lock()
-
-        def user(k: int) -> None:
-            while any(p.poll() is None for p in loaders):
-                try:
-                    times = one_round(engine, f"user{k:02d}")
-                    with lock:
-                        rounds.append(times)
-                except Exception:  # noqa: BLE001 - every error is what this benchmark counts
-                    with lock:
-                        errors.append(traceback.format_exc(limit=3))
-                time.sleep(0.2)
-
-        threads = [threading.Thread(target=user, args=(k,)) for k in range(args.users)]
-        for t in threads:
-            t.start()
-        outputs = [p.communicate()[0] for p in loaders]
-        loaded_in = time.perf_counter() - started
-        for t in threads:
-            t.join()
-
-    backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
-    failed_loads = [o for p, o in zip(loaders, outputs) if p.returncode != 0]
-    print(f"{backend}: {args.loads} loads of {args.concerns:,} concerns with {args.users} users signing in and browsing")
-    print(f"  loads done in {loaded_in:.1f} s; loads failed: {len(failed_loads)}")
-    print(f"  user rounds: {len(rounds)}; errors: {len(errors)}")
-    for step in floor:
-        values = sorted(r[step] for r in rounds) or [0.0]
-        p95 = values[min(len(values) - 1, int(len(values) * 0.95))]
-        print(f"  {step:9} median {statistics.median(values):6.2f} s  95th {p95:6.2f} s  worst {values[-1]:6.2f} s"
-              f"   (quiet: {floor[step]:.2f} s)")
-    for e in errors[:3]:
-        print("  error:", e.strip().splitlines()[-1])
-    for o in failed_loads[:2]:
-        print("  load output:", o.strip()[-300:])
-    return 1 if errors or failed_loads else 0
+        print(f"Loading {args.loads} returns of {args.concerns:,} concerns ...", flush=True)
+        result = run(url, Path(tmp), args.concerns, args.loads, args.users)
+    print(result.report())
+    return 1 if result.errors or result.failed_loads else 0
 
 
 if __name__ == "__main__":

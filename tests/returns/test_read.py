@@ -149,3 +149,19 @@ def test_macros_raise_the_macros_ignored_query(check):
     report = check(out.getvalue(), "LA 2025-26 Q2.xlsm")
     assert [(i.rule, i.severity) for i in report.issues] == [("MACROS_IGNORED", "query")]
     assert "contains macros. They were not run" in report.issues[0].message
+
+
+def test_utf16_text_from_excel_is_read():
+    """Excel's 'Unicode Text' is UTF-16 with a byte-order mark and tabs between cells."""
+    text = "Measure code\tNumerator\tDenominator\nstaff_trained\t1200\t1400\nsupervision\t400\t490\n"
+    for data in (text.encode("utf-16"), b"\xfe\xff" + text.encode("utf-16-be")):
+        wb = read_bytes(data, "POL 2025-26 Q2.txt")
+        assert wb.kind == "csv"
+        assert wb.sheet(wb.sheet_names[0]).rows == [["Measure code", "Numerator", "Denominator"],
+                                                    ["staff_trained", "1200", "1400"], ["supervision", "400", "490"]]
+
+
+def test_a_csv_field_longer_than_any_cell_is_one_plain_error():
+    data = b"Measure code,Commentary\nstaff_trained,\"" + b"x" * 200_000 + b"\"\n"
+    with pytest.raises(ReadError, match=r"row 2 cannot be read as CSV .*Save the return from Excel"):
+        read_bytes(data, "POL 2025-26 Q2.csv")
