@@ -221,7 +221,7 @@ def _sheet_parts(zf: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
         targets[a.get(b"Id", b"")] = os.path.normpath(target).replace(os.sep, "/")
     for tag in _SHEET_ENTRY.findall(zf.read("xl/workbook.xml")):
         a = _attributes(tag)
-        if targets.get(a.get(b"id")) in parts:
+        if targets.get(a.get(b"id")) in names:  # wherever the workbook keeps it
             parts[targets[a[b"id"]]] = unescape(a.get(b"name", b"").decode("utf-8", "replace"),
                                                 {"&quot;": '"', "&apos;": "'"})
     return parts

@@ -87,3 +87,25 @@ def test_reading_in_the_worker_gives_exactly_what_the_reader_reads():
         assert (a.row_offset, a.col_offset, a.hidden) == (b.row_offset, b.col_offset, b.hidden)
         assert [[(type(v), v) for v in r] for r in a.rows] == [[(type(v), v) for v in r] for r in b.rows]
     assert ours.peak_memory_mb and ours.peak_memory_mb < guard.READ_MEMORY_MB
+
+
+def test_a_sheet_kept_outside_the_usual_folder_is_measured_too():
+    """The workbook may point at a sheet anywhere in the package: its extent is checked all the same."""
+    import io
+    import re
+    import zipfile
+
+    from tests.returns.hostile import far_cell
+
+    src, out = zipfile.ZipFile(io.BytesIO(far_cell("XFD1048576"))), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in src.infolist():
+            body = src.read(item)
+            name = item.filename
+            if name == "xl/worksheets/sheet1.xml":
+                name = "xl/elsewhere/data.xml"
+            if name in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+                body = re.sub(rb"/?worksheets/sheet1\.xml", lambda m: m.group(0).replace(b"worksheets/sheet1", b"elsewhere/data"), body)
+            z.writestr(name, body)
+    with pytest.raises(ReadError, match="sheet Concerns has a cell at XFD1048576"):
+        guard.read_in_worker(out.getvalue(), "moved.xlsx", Limits.current(), memory_mb=BUDGET_MB)
