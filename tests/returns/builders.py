@@ -190,6 +190,36 @@ def fast_xlsx(sheets: dict[str, list[list]]) -> bytes:
     return buf.getvalue()
 
 
+def ods(sheets: dict[str, list[list]]) -> bytes:
+    """A minimal OpenDocument spreadsheet: text and number cells only."""
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+
+    def cell(v) -> str:
+        if v is None or v == "":
+            return "<table:table-cell/>"
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return f'<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>'
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(str(v))}</text:p></table:table-cell>'
+
+    tables = "".join(f'<table:table table:name="{escape(name)}">'
+                     + "".join("<table:table-row>" + "".join(map(cell, row)) + "</table:table-row>" for row in rows)
+                     + "</table:table>" for name, rows in sheets.items())
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+            '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'))
+        z.writestr("content.xml", f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} '
+                   f'office:version="1.2"><office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>'
+                   "</office:document-content>")
+    return buf.getvalue()
+
+
 def at_once(*calls):
     """Run the calls in threads started together; returns their results and any exceptions raised."""
     import threading
