@@ -78,6 +78,41 @@ def activity_sheets(n: int = 20, period: Period = Q2) -> dict[str, list[list]]:
             "Enquiries": [list(ENQUIRY_HEADERS), *enquiry_rows(concerns, period)]}
 
 
+POLICE_ETHNICITY = {"White: English / Welsh / Scottish / Northern Irish / British": "W1", "Indian": "A1",
+                    "Caribbean": "B1", "White Irish": "W2", "Pakistani": "A2", "Any other White background": "W9",
+                    "African": "B2"}
+GENDER_VARIANTS = {"Female": ["female", "F", "FEMALE", "Female "], "Male": ["male", "M", "Male"],
+                   "Not Known": ["Not known", "U", "unknown"]}
+
+
+def messy_activity_sheets(n: int = 100_000, seed: int = 1, period: Period = Q2) -> dict[str, list[list]]:
+    """An activity return with the mess real ones carry: a title row and a blank row above the headings, a Total row
+    below, 30% of dates typed as text ('03/10/2025'), IDs in lower case with stray spaces, police ethnicity codes
+    ('W1'), variant labels ('female', 'F'). Cleaned, it is exactly `activity_sheets(n)`."""
+    import random
+
+    rng = random.Random(seed)
+    concerns = concern_rows(n, period)
+    enquiries = enquiry_rows(concerns, period)
+
+    def day(d):
+        return f"{d:%d/%m/%Y}" if rng.random() < 0.3 else d
+
+    def ref(text):
+        r = rng.random()
+        return f" {text.lower()} " if r < 0.2 else (f"{text.lower()}" if r < 0.4 else (f"{text} " if r < 0.5 else text))
+
+    messy_c = []
+    for c in concerns:
+        gender = rng.choice(GENDER_VARIANTS[c[6]]) if rng.random() < 0.5 else c[6]
+        ethnicity = POLICE_ETHNICITY[c[7]] if rng.random() < 0.3 else c[7]
+        messy_c.append([ref(c[0]), ref(c[1]), day(c[2]), day(c[3]), c[4], c[5], gender, ethnicity, c[8], c[9]])
+    messy_e = [[ref(e[0]), ref(e[1]), ref(e[2]), e[3], day(e[4]), day(e[5]), *e[6:]] for e in enquiries]
+    title = f"Demo Borough Council: safeguarding {{}}, {period.label}"
+    return {"Concerns": [[title.format("concerns")], [], list(CONCERN_HEADERS), *messy_c, ["Total", n]],
+            "Enquiries": [[title.format("enquiries")], [], list(ENQUIRY_HEADERS), *messy_e, ["Total", len(messy_e)]]}
+
+
 def measure_sheets() -> dict[str, list[list]]:
     return {"Measures": [MEASURE_HEADERS,
                          ["staff_trained", 1200, 1400, None], ["mca_training", 1100, 1400, None],
