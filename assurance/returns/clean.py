@@ -339,8 +339,11 @@ def _twins(col: ColumnSpec) -> list[str]:
 def convert_column(sheet: CleanSheet, col: ColumnSpec, raw: np.ndarray, spec: ReturnSpec, ctx: Context, partners=()) -> None:
     cl = spec.codelist(col.codelist) if col.codelist else None
     fn = _converter(col, cl, partners)
+    if col.type == "id":
+        _convert_ids(sheet, col, raw, ctx, fn)
+        return
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    results = [_over_long(u, col) if type(u) is str and len(u) > EXCEL_MAX_CELL else fn(u) for u in uniques]
+    results = [_converted(u, col, fn) for u in uniques]
     n_u = len(uniques)
     blank_u = np.array([r is _BLANK for r in results] + [True], dtype=bool)  # last slot: NA sentinel -1
     problem_u = [None if r is _BLANK or not isinstance(r, Problem) else r for r in results] + [None]
@@ -348,7 +351,6 @@ def convert_column(sheet: CleanSheet, col: ColumnSpec, raw: np.ndarray, spec: Re
     blank = blank_u[codes]
     sheet.raw[col.field] = raw
     sheet.blank[col.field] = blank
-    bad = np.zeros(len(raw), bool)
 
     def value_of(r):
         return None if r is _BLANK or isinstance(r, Problem) else r
@@ -378,20 +380,67 @@ def convert_column(sheet: CleanSheet, col: ColumnSpec, raw: np.ndarray, spec: Re
         vals_u[n_u] = None
         sheet.values[col.field] = vals_u[codes]
 
-    if col.required_cells and blank.any():
-        bad |= blank
-        ctx.add_cells("MANDATORY_BLANK", sheet, col.field, blank, lambda v, i: f"{col.header} is blank.",
-                      lambda v, i: _blank_fix(col, cl))
     kinds = {}
     for k, p in enumerate(problem_u[:-1]):
         if p is not None:
             kinds.setdefault(p.code, []).append(k)
     by_value = {uniques[k]: problem_u[k] for ks in kinds.values() for k in ks}
-    for code, ks in kinds.items():
-        mask = np.isin(codes, ks)
+    _report(sheet, col, cl, ctx, {code: np.isin(codes, ks) for code, ks in kinds.items()}, by_value)
+
+
+def _converted(u: object, col: ColumnSpec, fn):
+    return _over_long(u, col) if type(u) is str and len(u) > EXCEL_MAX_CELL else fn(u)
+
+
+def _report(sheet: CleanSheet, col: ColumnSpec, cl: Codelist | None, ctx: Context, masks: dict[str, np.ndarray],
+            by_value: dict) -> None:
+    """Blank mandatory cells and each kind of problem (masks: code -> rows; by_value: raw value -> Problem) become
+    issues, and the rows they mark are bad."""
+    blank = sheet.blank[col.field]
+    bad = np.zeros(len(blank), bool)
+    if col.required_cells and blank.any():
+        bad |= blank
+        ctx.add_cells("MANDATORY_BLANK", sheet, col.field, blank, lambda v, i: f"{col.header} is blank.",
+                      lambda v, i: _blank_fix(col, cl))
+    for code, mask in masks.items():
         bad |= mask
         ctx.add_cells(code, sheet, col.field, mask, lambda v, i: by_value[v].message, lambda v, i: by_value[v].fix)
     sheet.bad[col.field] = bad
+
+
+_INNER_SPACE = re.compile(r"\s")
+
+
+def _convert_ids(sheet: CleanSheet, col: ColumnSpec, raw: np.ndarray, ctx: Context, fn) -> None:
+    """IDs are nearly all distinct, so hashing them to convert each distinct value once saves nothing: each cell is
+    stripped and upper-cased in one pass over the column, and only the unusual cells (blank, not text, spaces inside,
+    too long) go through the full converter."""
+    n = len(raw)
+    values = np.empty(n, dtype=object)
+    values[:] = [v.strip().upper() if type(v) is str else None for v in raw]
+    odd = pd.isna(values) | (values == "")
+    text = values[~odd]
+    # Spaces inside or too long: one scan of the whole column finds whether any cell needs a closer look.
+    if len(text) and _INNER_SPACE.search("\x00".join(text)):
+        odd[~odd] = np.fromiter((_INNER_SPACE.search(v) is not None for v in text), bool, count=len(text))
+        text = values[~odd]
+    if len(text):
+        odd[~odd] = np.fromiter(map(len, text), np.int64, count=len(text)) > MAX_ID_LENGTH
+    blank = np.zeros(n, bool)
+    masks: dict[str, np.ndarray] = {}
+    by_value: dict = {}
+    for i in np.flatnonzero(odd):
+        r = _converted(raw[i], col, fn)
+        if r is _BLANK:
+            blank[i], values[i] = True, None
+        elif isinstance(r, Problem):
+            values[i] = None
+            masks.setdefault(r.code, np.zeros(n, bool))[i] = True
+            by_value[raw[i]] = r
+        else:
+            values[i] = r
+    sheet.raw[col.field], sheet.values[col.field], sheet.blank[col.field] = raw, values, blank
+    _report(sheet, col, None, ctx, masks, by_value)
 
 
 def _over_long(u: str, col: ColumnSpec) -> Problem:
