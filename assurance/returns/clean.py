@@ -184,8 +184,7 @@ def clean_sheet(raw: RawSheet, s: SheetSpec, spec: ReturnSpec, ctx: Context, par
     arr = np.empty((len(data), width), dtype=object)
     if data:
         arr[:] = data
-    blank_cells = _blank_cells(arr)
-    keep = ~np.all(blank_cells, axis=1) if len(arr) else np.zeros(0, bool)
+    keep = ~_blank_rows(arr)
     _drop_totals_and_notes(arr, keep, raw.rows[header_i], mapping, spec)
     idx = np.flatnonzero(keep)
     arr = arr[idx]
@@ -201,8 +200,7 @@ def clean_sheet(raw: RawSheet, s: SheetSpec, spec: ReturnSpec, ctx: Context, par
             continue
         seen[col.field] = j
     for j, v in enumerate(raw.rows[header_i]):
-        if is_blank(v) and j not in mapping and len(arr) and not np.all(blank_cells[idx, j]) \
-                and not np.all(_IS_BLANK(arr[:, j]).astype(bool)):
+        if is_blank(v) and j not in mapping and len(arr) and not np.all(_IS_BLANK(arr[:, j]).astype(bool)):
             ctx.add("EMPTY_HEADER", f"Column {letter(j)} on sheet {raw.name} holds data but has no heading, so it was "
                     "ignored.", sheet=raw.name, row=header_row, column=letter(j))
     for col in s.columns:
@@ -230,18 +228,17 @@ _NOTE_WORDS = re.compile(r"^(source|sources|note|notes|nb|data|extract|extracted
 MAX_TRAILING_NOTES = 20
 
 
-def _blank_cells(arr: np.ndarray) -> np.ndarray:
-    """Cells that look empty: readers give '' for an empty cell, and a cell holding only spaces (or non-breaking
+def _blank_rows(arr: np.ndarray) -> np.ndarray:
+    """Rows that look empty: readers give '' for an empty cell, and a cell holding only spaces (or non-breaking
     spaces) looks empty too. A row can only be blank if its first cell is, so only those rows are examined
     cell by cell (a 100,000-row sheet costs one pass over its first column)."""
-    blank = arr == ""
     if not arr.size:
-        return np.asarray(blank, dtype=bool).reshape(arr.shape)
+        return np.ones(len(arr), bool)
     first = arr[:, 0]
-    spaces = np.fromiter((type(v) is str and v != "" and not v.strip() for v in first), bool, count=len(first))
-    rows = np.flatnonzero(blank[:, 0] | spaces)
+    rows = np.flatnonzero(np.fromiter((type(v) is str and not v.strip() for v in first), bool, count=len(first)))
+    blank = np.zeros(len(arr), bool)
     if len(rows):
-        blank[rows] = _IS_BLANK(arr[rows]).astype(bool)
+        blank[rows] = _IS_BLANK(arr[rows]).astype(bool).all(axis=1)
     return blank
 
 
