@@ -57,7 +57,7 @@ if not frame.empty:
                 st.success(f"Action {number} saved.")
                 st.rerun()
             except act.TrackerError as exc:
-                st.error(str(exc))
+                st.error(ui.message(exc))
 
 st.markdown("#### Import a tracker")
 st.caption("Use the Excel tracker downloaded above: rows with an Action ID update that action; rows without one add a new SAR action.")
@@ -65,7 +65,7 @@ upload = st.file_uploader("Tracker workbook (.xlsx)", type=["xlsx"], key="act-up
 if upload is not None and st.button("Import tracker", type="primary") and ui.allowed("edit_actions"):
     result = act.import_tracker(engine, upload.getvalue(), actor, upload.name)
     if result.problems:
-        st.error("Nothing was imported. Fix these and try again:\n\n" + "\n".join(f"- {p}" for p in result.problems))
+        st.error("Nothing was imported. Fix these and try again:\n\n" + "\n".join(f"- {ui.message(p)}" for p in result.problems))
     else:
         ui.audit("actions imported", upload.name, {"new": result.created, "updated": result.updated,
                                                    "changes": result.changes})

@@ -11,7 +11,7 @@ ui.page("Population baseline", "The adult population that rates per 100,000 and 
         "against, and publication mode. Changes are recorded in the audit trail.", needs="manage_baseline")
 board = config.board()
 area = board.population_area
-st.markdown(f"**In use:** {area}  \n{board.population_note}")
+st.markdown(f"**In use:** {ui.plain(area)}  \n{ui.plain(board.population_note)}")
 ages = population.adults_by_age_band(area)
 st.markdown(f"Adults (18+): **{population.adults(area):,}** · {population.AGE_SOURCE}")
 st.dataframe(pd.DataFrame({"Age band": list(ages), "Adults": list(ages.values())}), hide_index=True)
@@ -29,9 +29,9 @@ with st.form("baseline"):
             changed = adm.set_population_baseline(ui.engine(), ui.current_user(), new_area, note,
                                                   address=ui.auth.client_address())
             st.cache_data.clear()
-            st.success(f"Baseline: {new_area}." if changed else "Nothing to change.")
+            st.success(f"Baseline: {ui.plain(new_area)}." if changed else "Nothing to change.")
         except (adm.AdminError, AccessDenied) as exc:
-            st.error(str(exc))
+            st.error(ui.message(exc))
 st.caption("Baselines come from the files in data/population/ (ONS mid-year adults by age band; Census 2021 ethnic "
            "group). To add your area, add its rows to those files.")
 
@@ -45,4 +45,4 @@ with st.form("publication"):
             changed = adm.set_publication_mode(ui.engine(), ui.current_user(), on, address=ui.auth.client_address())
             st.success(f"Publication mode is {'on' if on else 'off'}." if changed else "Nothing to change.")
         except (adm.AdminError, AccessDenied) as exc:
-            st.error(str(exc))
+            st.error(ui.message(exc))

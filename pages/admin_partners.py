@@ -42,4 +42,4 @@ with st.form("partner-form"):
             st.success({"added": "Partner added.", "changed": "Partner saved.",
                         "unchanged": "Nothing to change."}[outcome])
         except (adm.AdminError, AccessDenied) as exc:
-            st.error(str(exc))
+            st.error(ui.message(exc))

@@ -33,6 +33,6 @@ with st.form("target"):
             changed = adm.set_target(ui.engine(), ui.current_user(), pick, target, tolerance,
                                      address=ui.auth.client_address())
             st.cache_data.clear()
-            st.success(f"{m.name}: target {target:g}, amber within {tolerance:g}." if changed else "Nothing to change.")
+            st.success(f"{ui.plain(m.name)}: target {target:g}, amber within {tolerance:g}." if changed else "Nothing to change.")
         except (adm.AdminError, AccessDenied) as exc:
-            st.error(str(exc))
+            st.error(ui.message(exc))

@@ -21,7 +21,7 @@ idx = [p.label for p in f.periods].index(f.period.label)
 window = f.periods[max(0, idx - 3): idx + 1]
 window_ids = [p.id for p in window]
 st.caption(f"Audits over the four quarters {window[0].label} to {window[-1].label}"
-           + (f", agency: {f.partner.name}." if f.partner else ", all agencies."))
+           + (f", agency: {ui.plain(f.partner.name)}." if f.partner else ", all agencies."))
 fs = ui.figures(f.partner.code if f.partner else None)
 good = fs.get("audit_good", f.period.label)
 if good is None or not good.has_data:
@@ -68,7 +68,7 @@ if trend:
 st.subheader("Findings and actions")
 search = st.text_input("Search the findings and actions", key="au-search", placeholder="e.g. capacity, escalation")
 findings = bd.audit_findings(engine, window_ids, search, agency_id)
-st.caption(f"{len(findings)} audit findings" + (f" mentioning '{search}'" if search else "") + "."
+st.caption(f"{len(findings)} audit findings" + (f" mentioning '{ui.plain(search)}'" if search else "") + "."
            + (" Each case's grades are left out in publication mode: listed case by case they would give the "
               "suppressed counts away." if publish else ""))
 case_grades = [c for c in findings.columns if "grade" in c.lower()]
@@ -78,7 +78,7 @@ actions = findings[findings["Action required"].fillna("") != ""]
 st.markdown(f"**Actions required: {len(actions)}** (tracked on the SAR and audit actions page).")
 
 if f.partner is not None and not findings.empty and ui.allowed("raise_challenges", f.partner.id):
-    with st.expander(f"Challenge {f.partner.name} on an audit finding"):
+    with st.expander(f"Challenge {ui.plain(f.partner.name)} on an audit finding"):
         pick = st.selectbox("Finding", findings.index.tolist(), key="au-pick",
                             format_func=lambda i: " · ".join([str(findings.at[i, "Audit"])]
                                                               + ([] if publish else [str(findings.at[i, "Overall grade"])])

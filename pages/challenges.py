@@ -25,7 +25,7 @@ filters = dict(partner_id=f.partner.id if f.partner else None, status=None if st
 publish = ui.publication_mode()
 log = ch.challenge_log(engine, today, publish=publish, **filters)
 exported = log if publish else ch.challenge_log(engine, today, publish=True, **filters)  # exports: publication mode
-who = f.partner.name if f.partner else "all partners"
+who = ui.plain(f.partner.name) if f.partner else "all partners"
 open_n, overdue_n = int((log["Status"] == "open").sum()), int((log["Overdue"] == "Yes").sum())
 st.markdown(f"**{len(log)}** challenge{'' if len(log) == 1 else 's'} for {who} · **{open_n}** open · **{overdue_n}** overdue")
 if log.empty:
@@ -46,10 +46,11 @@ else:
     number = st.selectbox("Challenge", log["No."].tolist(), key="ch-pick",
                           format_func=lambda n: f"{n}: {log.loc[log['No.'] == n, 'Question'].iloc[0][:80]}")
     row = log.loc[log["No."] == number].iloc[0]
-    st.markdown(f"**{row['Partner']}** · status **{row['Status']}**" + (f" ({row['Outcome']})" if pd.notna(row["Outcome"]) else ""))
+    st.markdown(f"**{ui.plain(row['Partner'])}** · status **{ui.plain(row['Status'])}**"
+                + (f" ({ui.plain(row['Outcome'])})" if pd.notna(row["Outcome"]) else ""))
     st.text(row["Question"])
     if pd.notna(row["Evidence"]) and row["Evidence"]:
-        st.caption(f"Evidence when raised: {row['Evidence']}")
+        st.caption(f"Evidence when raised: {ui.plain(row['Evidence'])}")
     partner_id = {p.code: p.id for p in f.partners}.get(row["Partner"])
     may_respond, may_close = ui.allowed("respond_challenges", partner_id), ui.allowed("close_challenges", partner_id)
     try:
@@ -87,12 +88,12 @@ else:
         if not (may_respond or may_close):
             st.caption("Your role lets you read this challenge but not change it.")
     except ch.ChallengeError as exc:
-        st.error(str(exc))
+        st.error(ui.message(exc))
     st.markdown("##### History")
     st.dataframe(ch.history(engine, int(number)), hide_index=True, width="stretch")
 
 if f.partner is not None and ui.allowed("raise_challenges", f.partner.id):
-    with st.expander(f"Raise a new challenge to {f.partner.name}"):
+    with st.expander(f"Raise a new challenge to {ui.plain(f.partner.name)}"):
         raise_challenge_form(engine, f.partner.code, f.partner.name, ch.Evidence(period=f.period.label if f.period else None),
                              "partner view", actor, key="log")
 elif ui.allowed("raise_challenges"):

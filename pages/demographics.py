@@ -19,7 +19,7 @@ scope_label = st.radio("Adults in", ["Concerns received", "Section 42 enquiries 
 scope = "concerns" if scope_label == "Concerns received" else "s42"
 period_ids = [f.period.id]
 st.caption(f"Each adult counted once in {f.period.label}. "
-           f"Baseline: {area}. Ages: {population.AGE_SOURCE}. Ethnicity: {population.ETHNICITY_SOURCE}. A ratio above 1 "
+           f"Baseline: {ui.plain(area)}. Ages: {population.AGE_SOURCE}. Ethnicity: {population.ETHNICITY_SOURCE}. A ratio above 1 "
            "means a group is more often in safeguarding than in the population; it is flagged when the 95% interval "
            "excludes 1.")
 

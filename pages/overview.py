@@ -20,9 +20,9 @@ publish = ui.publication_mode()
 code = f.partner.code if f.partner else None
 fs = ui.figures(code)
 rows = scorecard(fs, f.period.label)
-who = f.partner.name if f.partner else "the whole Board"
+who = ui.plain(f.partner.name) if f.partner else "the whole Board"
 board = config.board()
-st.caption(f"{f.period.label} · {who} · rates per 100,000 use {board.population_area}'s adult population "
+st.caption(f"{f.period.label} · {who} · rates per 100,000 use {ui.plain(board.population_area)}'s adult population "
            f"(ONS mid-2020). RAG needs {fs.framework.min_denominator} or more cases. "
            + ("Publication mode: small numbers suppressed." if publish else "Unrounded figures for the QA subgroup."))
 if not rows or not any(r.figure.has_data for r in rows):
@@ -118,4 +118,4 @@ with st.form("qa-commentary", clear_on_submit=True):
             st.success("Commentary saved.")
             st.cache_data.clear()
         except CommentaryError as exc:
-            st.error(str(exc))
+            st.error(ui.message(exc))

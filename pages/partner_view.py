@@ -19,8 +19,8 @@ if f.partner is None:
     ui.no_data("Choose a partner in the sidebar to see their whole picture.")
     st.stop()
 p = f.partner
-st.subheader(p.name)
-st.markdown(f"**Type:** {p.type} · **Code:** {p.code} · **Returns made:** {', '.join(RETURN_TYPES[r] for r in p.returns) or 'none'}")
+st.subheader(ui.plain(p.name))
+st.markdown(f"**Type:** {ui.plain(p.type)} · **Code:** {ui.plain(p.code)} · **Returns made:** {', '.join(RETURN_TYPES[r] for r in p.returns) or 'none'}")
 if f.period is None:
     ui.no_data("No returns have been loaded yet.")
     st.stop()
@@ -70,7 +70,7 @@ else:
         data = pd.DataFrame(values, columns=["Partner", m.name])
         pos = [c for c, _ in values].index(p.code) + 1 if p.code in dict(values) else None
         ui.chart(bar_chart([c for c, _ in values], [v for _, v in values], f"{m.name}: all partners", m.unit), data, f"{pick} by partner",
-                 f"{p.code} is {pos} of {len(values)} partners; target {m.target:g}." if pos and m.target else
+                 f"{ui.plain(p.code)} is {pos} of {len(values)} partners; target {m.target:g}." if pos and m.target else
                  f"{len(values)} partners compared.", key="pv-chart")
 
 st.markdown("#### Their returns")
@@ -84,9 +84,9 @@ st.caption("On time, late or missing against each quarter's due date; errors and
 
 st.markdown("#### Their commentary")
 if notes.empty:
-    st.caption(f"{p.name} wrote no commentary in their {f.period.label} assurance return.")
+    st.caption(f"{ui.plain(p.name)} wrote no commentary in their {f.period.label} assurance return.")
 for _, n in notes.iterrows():
-    st.markdown(f"**{fs.framework.get(n['Measure']).name if n['Measure'] in fs.framework.ids else n['Measure']}**")
+    st.markdown(f"**{ui.plain(fs.framework.get(n['Measure']).name if n['Measure'] in fs.framework.ids else n['Measure'])}**")
     st.text(n["Commentary"])
 
 st.markdown("#### Challenges")
@@ -99,7 +99,7 @@ if not log.empty:
     exported = challenge_log(engine, date.today(), partner_id=p.id, publish=True)[shown_log.columns]
     ui.download_csv(exported, f"{p.code} challenges", key="dl-pv-challenges")
 if not mine.empty and ui.allowed("raise_challenges", p.id):
-    with st.expander(f"Raise a challenge to {p.name}"):
+    with st.expander(f"Raise a challenge to {ui.plain(p.name)}"):
         pick = st.selectbox("About", mine["id"].tolist(), key="pv-measure", format_func=lambda i: fs.framework.get(i).name)
         x = fs.get(pick, f.period.label)
         evidence = Evidence(pick, f.period.label, x.value, x.numerator, x.denominator, x.unit, x.rag)

@@ -20,7 +20,7 @@ period = periods[labels.index(label)]
 df = tracker_frame(engine, label, partner_code=f.partner.code if f.partner else None)  # a bound user: their own
 counts = state_counts(df)
 st.caption(f"Returns for {label} were due by {period.due:%d %B %Y}"
-           + (f". {f.partner.name} only: choose All partners in the sidebar for the whole Board." if f.partner and
+           + (f". {ui.plain(f.partner.name)} only: choose All partners in the sidebar for the whole Board." if f.partner and
               not ui.partner_bound(ui.current_user()) else "."))
 cols = st.columns(4)
 for col, state in zip(cols, (SUBMITTED, LATE, MISSING, NOT_DUE)):
@@ -39,7 +39,7 @@ partner_code, return_title = chosen.split(" · ", 1)
 rtype = next(k for k, v in RETURN_TYPES.items() if v == return_title)
 hist = history_frame(engine, label, partner_code, rtype)
 if hist.empty:
-    ui.no_data(f"No uploads from {partner_code} for this return in {label}.")
+    ui.no_data(f"No uploads from {ui.plain(partner_code)} for this return in {label}.")
 else:
     st.dataframe(ui.blank_empty(hist), hide_index=True, width="stretch")
     ui.download_csv(hist, f"history {partner_code} {label}", key="dl-history")

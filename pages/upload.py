@@ -37,7 +37,7 @@ partner_choices = list(partners) if ui.partner_bound(me) else [DETECT, *partners
 partner = c1.selectbox("Partner", partner_choices, format_func=lambda c: partners.get(c, c), key="upload_partner")
 period = c2.selectbox("Quarter", [DETECT, *period_labels], key="upload_period")
 rtype = c3.selectbox("Return", [DETECT, *RETURN_TYPES], format_func=lambda t: RETURN_TYPES.get(t, t), key="upload_type")
-st.caption(f"Submitting as **{ui.plain(me.name)}** ({me.username}).")
+st.caption(f"Submitting as **{ui.plain(me.name)}** ({ui.plain(me.username)}).")
 uploaded = st.file_uploader("Return file (.xlsx, .xlsm, .xls, .ods or .csv)", type=["xlsx", "xlsm", "xls", "ods", "csv"],
                             key="upload_file")
 if uploaded is None:
@@ -59,21 +59,22 @@ if state.get("upload_choice") != choice:
         bar.empty()
         if isinstance(exc, ReadError):
             ui.audit(audit.UPLOAD_REFUSED, uploaded.name, {"reason": str(exc), "size": uploaded.size})
-        st.error(f"{exc} Nothing has been changed.", icon=":material/block:")
+        st.error(ui.message(f"{exc} Nothing has been changed."), icon=":material/block:")
         st.stop()
     bar.empty()
     if prepared.partner is not None and not ui.allowed("upload_returns", prepared.partner.id):
         ui.audit(audit.ACCESS_REFUSED, uploaded.name, {"needs": "upload_returns", "partner": prepared.partner.code})
-        st.error(f"This file is a return from {prepared.partner.name}, and your role lets you upload returns only for "
-                 f"{me.partner_name or 'your own partner'}. Nothing has been changed.", icon=":material/block:")
+        st.error(f"This file is a return from {ui.plain(prepared.partner.name)}, and your role lets you upload returns "
+                 f"only for {ui.plain(me.partner_name or 'your own partner')}. Nothing has been changed.",
+                 icon=":material/block:")
         st.stop()
     state.update(upload_choice=choice, upload_prepared=prepared, upload_report=report, upload_result=None)
 prepared, report, result = state["upload_prepared"], state["upload_report"], state.get("upload_result")
 
 st.subheader("Validation report")
-st.markdown(report.headline())
+st.markdown(ui.message(report.headline()))
 if report.detected:
-    st.caption("Worked out: " + "; ".join(f"{k} {v}" for k, v in report.detected.items() if v))
+    st.caption(ui.message("Worked out: " + "; ".join(f"{k} {v}" for k, v in report.detected.items() if v)))
 m1, m2, m3 = st.columns(3)
 m1.metric("Rows read", f"{sum(report.rows.values()):,}")
 m2.metric("Errors", f"{report.error_count:,}")
@@ -97,7 +98,7 @@ elif report.error_count:
     try:
         st.session_state["upload_result"] = result = record_rejection(prepared, engine, user, by=me, address=address)
     except (LoadFailed, AccessDenied) as exc:
-        st.error(str(exc), icon=":material/block:")
+        st.error(ui.message(exc), icon=":material/block:")
         st.stop()
     st.rerun()
 else:
@@ -110,8 +111,8 @@ else:
         confirmed = True
     current = in_use(engine, prepared.partner.id, prepared.period_id, prepared.spec.type)
     if current is not None:
-        st.warning(f"{prepared.partner.name} already has a {prepared.spec.title.lower()} in use for "
-                   f"{prepared.period.label}: {current.describe()}. Loading this file replaces it with "
+        st.warning(f"{ui.plain(prepared.partner.name)} already has a {prepared.spec.title.lower()} in use for "
+                   f"{prepared.period.label}: {ui.plain(current.describe())}. Loading this file replaces it with "
                    f"{prepared.row_count:,} rows; the earlier one is kept in the history, no longer counted.",
                    icon=":material/swap_horiz:")
         confirmed = st.checkbox(f"Replace submission {current.submission_id} with this return", key="upload_replace") \
@@ -123,11 +124,11 @@ else:
                                                    progress=lambda frac, msg: bar.progress(min(frac, 1.0), text=msg),
                                                    by=ui.current_user(), address=address)
         except AccessDenied as exc:  # the role changed since the check above
-            st.error(f"{exc} Nothing has been changed.", icon=":material/block:")
+            st.error(ui.message(f"{exc} Nothing has been changed."), icon=":material/block:")
             st.stop()
         except LoadFailed as exc:
             bar.empty()
-            st.error(str(exc), icon=":material/block:")
+            st.error(ui.message(exc), icon=":material/block:")
             st.stop()
         st.rerun()
 

@@ -5,6 +5,8 @@ Only presentation lives here; every figure comes from the assurance package.
 
 from __future__ import annotations
 
+import re
+import string
 from dataclasses import dataclass
 
 import pandas as pd
@@ -160,18 +162,49 @@ def record_export(file_name: str, rows: int | None = None) -> None:
     auth.record(_audit.EXPORT, file_name, None if rows is None else {"rows": rows})
 
 
-def plain(text: str) -> str:
-    """Text a user typed, escaped so Markdown shows it literally."""
-    return auth.plain(text)
+_ESCAPED = frozenset(string.punctuation)  # CommonMark lets a backslash escape every ASCII punctuation character
+_SHORTCODE = re.compile(r":(?=[\w+-]+[:/])")  # ':smile:', ':streamlit:', ':material/icon:'
+_JOINER = "\u2060"  # an invisible word joiner
+
+
+def _no_shortcodes(text: str) -> str:
+    """Streamlit turns ':name:' in text into an icon or emoji after escapes are read, so a backslash cannot stop it:
+    an invisible word joiner after the colon does."""
+    return _SHORTCODE.sub(":" + _JOINER, text)
+
+
+def plain(text: object) -> str:
+    """Anything a person typed (file, partner and user names, commentary, challenge text, notes, audit details),
+    made safe to put in Markdown: shown exactly as typed, never as a link, image, HTML, heading, list, table,
+    colour, icon, emoji or LaTeX. Use it for every such value in st.markdown, st.caption, alerts, labels and titles."""
+    if text is None:
+        return ""
+    escaped = "".join("\\" + c if c in _ESCAPED else c for c in _no_shortcodes(str(text)))
+    return escaped.replace("\n", "  \n")  # a new line stays a new line
+
+
+def message(text: object) -> str:
+    """A message the product wrote, which may quote what a person typed (file names, cell values) between backticks:
+    the quoted parts are shown as code, everything else literally, whatever the quotes hold."""
+    parts = str(text).split("`")
+    if len(parts) % 2 == 0:  # an odd number of backticks: the last one is just a character
+        parts[-2:] = [parts[-2] + "`" + parts[-1]]
+    out = []
+    for k, part in enumerate(parts):
+        if k % 2 == 0 or not part.strip():
+            out.append(plain(part if k % 2 == 0 else f"`{part}`"))
+        else:
+            out.append(f"`{_no_shortcodes(part)}`")
+    return "".join(out)
 
 
 def no_activity_return(f: Filters, what: str) -> str:
     """Why a page built on the safeguarding activity return has nothing to show for the chosen partner."""
     if f.partner is not None and "activity" not in f.partner.returns:
         return (f"{what} come from the safeguarding activity return, which the local authority makes; "
-                f"{f.partner.name} does not make it." +
+                f"{plain(f.partner.name)} does not make it." +
                 ("" if partner_bound(current_user()) else " Choose the local authority or All partners in the sidebar."))
-    who = f.partner.name if f.partner else "The Board"
+    who = plain(f.partner.name) if f.partner else "The Board"
     return f"{who} has no accepted safeguarding activity return for {f.period.label} yet."
 
 
@@ -205,7 +238,7 @@ def due_date_form(period: PeriodInfo, key: str) -> bool:
         try:
             changed = adm.set_due_date(engine(), current_user(), period.label, due, address=auth.client_address())
         except (adm.AdminError, AccessDenied) as exc:
-            st.error(str(exc))
+            st.error(message(exc))
             return False
         st.success(f"Returns for {period.label} are now due by {due:%d %B %Y}." if changed else "Nothing to change.")
         return changed

@@ -16,10 +16,10 @@ def raise_challenge_form(engine, partner_code: str, partner_name: str, evidence:
     if not ui.allowed("raise_challenges"):
         return None
     with st.form(key=f"challenge-{key}", clear_on_submit=True):
-        st.markdown(f"**Challenge {partner_name}**")
+        st.markdown(f"**Challenge {ui.plain(partner_name)}**")
         described = evidence.describe(ui.publication_mode())
         if described:
-            st.caption(f"Evidence captured with the challenge: {described}")
+            st.caption(f"Evidence captured with the challenge: {ui.plain(described)}")
         question = st.text_area("Question for the partner", key=f"q-{key}", placeholder="What is the partner doing about ...?")
         c1, c2 = st.columns(2)
         meeting = c1.date_input("Meeting date", value=date.today(), key=f"m-{key}", format="DD/MM/YYYY")
@@ -36,9 +36,9 @@ def raise_challenge_form(engine, partner_code: str, partner_name: str, evidence:
                     source=source, meeting_date=meeting, due_date=due,
                 )
             except ChallengeError as exc:
-                st.error(str(exc))
+                st.error(ui.message(exc))
                 return None
             ui.audit(audit.CHALLENGE_RAISED, f"challenge {number}", {"partner": partner_code, "source": source})
-            st.success(f"Challenge {number} raised with {partner_name}. It is in the challenge log.")
+            st.success(f"Challenge {number} raised with {ui.plain(partner_name)}. It is in the challenge log.")
             return number
     return None

@@ -10,6 +10,7 @@ Python, so a 100,000-row sheet with 90 distinct dates parses 90 dates, not 100,0
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -24,6 +25,14 @@ from assurance.returns.specs import ColumnSpec, ReturnSpec, SheetSpec
 
 HEADER_SCAN_ROWS = 30
 MAX_ID_LENGTH = 60
+# The largest count a quarterly return may hold: more is a slip (an extra digit, a pasted reference), and it keeps
+# every count, and any sum of them, far inside the 64-bit integer columns.
+MAX_COUNT = 10_000_000
+EXCEL_MAX_CELL = 32_767  # characters an Excel cell can hold
+MAX_EXACT_FLOAT = 1e15  # Excel keeps 15 significant digits: a number ID this big has lost some
+# A number as typed: digits with commas only between groups of three, an optional decimal part and exponent.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?(?:[eE][+-]?\d+)?", re.ASCII)
+_SPACE_BETWEEN_DIGITS = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d)")
 _PAREN = re.compile(r"\([^)]*\)")
 _ORDINAL = re.compile(r"(\d)(st|nd|rd|th)\b", re.IGNORECASE)
 _SPLIT_CODES = re.compile(r"[;|\n]+|,(?!\s*they)")  # 'Yes, they lacked capacity' keeps its comma
@@ -175,8 +184,7 @@ def clean_sheet(raw: RawSheet, s: SheetSpec, spec: ReturnSpec, ctx: Context, par
     arr = np.empty((len(data), width), dtype=object)
     if data:
         arr[:] = data
-    blank_cells = _blank_cells(arr)
-    keep = ~np.all(blank_cells, axis=1) if len(arr) else np.zeros(0, bool)
+    keep = ~_blank_rows(arr)
     _drop_totals_and_notes(arr, keep, raw.rows[header_i], mapping, spec)
     idx = np.flatnonzero(keep)
     arr = arr[idx]
@@ -192,8 +200,7 @@ def clean_sheet(raw: RawSheet, s: SheetSpec, spec: ReturnSpec, ctx: Context, par
             continue
         seen[col.field] = j
     for j, v in enumerate(raw.rows[header_i]):
-        if is_blank(v) and j not in mapping and len(arr) and not np.all(blank_cells[idx, j]) \
-                and not np.all(_IS_BLANK(arr[:, j]).astype(bool)):
+        if is_blank(v) and j not in mapping and len(arr) and not np.all(_IS_BLANK(arr[:, j]).astype(bool)):
             ctx.add("EMPTY_HEADER", f"Column {letter(j)} on sheet {raw.name} holds data but has no heading, so it was "
                     "ignored.", sheet=raw.name, row=header_row, column=letter(j))
     for col in s.columns:
@@ -221,18 +228,17 @@ _NOTE_WORDS = re.compile(r"^(source|sources|note|notes|nb|data|extract|extracted
 MAX_TRAILING_NOTES = 20
 
 
-def _blank_cells(arr: np.ndarray) -> np.ndarray:
-    """Cells that look empty: readers give '' for an empty cell, and a cell holding only spaces (or non-breaking
+def _blank_rows(arr: np.ndarray) -> np.ndarray:
+    """Rows that look empty: readers give '' for an empty cell, and a cell holding only spaces (or non-breaking
     spaces) looks empty too. A row can only be blank if its first cell is, so only those rows are examined
     cell by cell (a 100,000-row sheet costs one pass over its first column)."""
-    blank = arr == ""
     if not arr.size:
-        return np.asarray(blank, dtype=bool).reshape(arr.shape)
+        return np.ones(len(arr), bool)
     first = arr[:, 0]
-    spaces = np.fromiter((type(v) is str and v != "" and not v.strip() for v in first), bool, count=len(first))
-    rows = np.flatnonzero(blank[:, 0] | spaces)
+    rows = np.flatnonzero(np.fromiter((type(v) is str and not v.strip() for v in first), bool, count=len(first)))
+    blank = np.zeros(len(arr), bool)
     if len(rows):
-        blank[rows] = _IS_BLANK(arr[rows]).astype(bool)
+        blank[rows] = _IS_BLANK(arr[rows]).astype(bool).all(axis=1)
     return blank
 
 
@@ -330,8 +336,11 @@ def _twins(col: ColumnSpec) -> list[str]:
 def convert_column(sheet: CleanSheet, col: ColumnSpec, raw: np.ndarray, spec: ReturnSpec, ctx: Context, partners=()) -> None:
     cl = spec.codelist(col.codelist) if col.codelist else None
     fn = _converter(col, cl, partners)
+    if col.type == "id":
+        _convert_ids(sheet, col, raw, ctx, fn)
+        return
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    results = [fn(u) for u in uniques]
+    results = [_converted(u, col, fn) for u in uniques]
     n_u = len(uniques)
     blank_u = np.array([r is _BLANK for r in results] + [True], dtype=bool)  # last slot: NA sentinel -1
     problem_u = [None if r is _BLANK or not isinstance(r, Problem) else r for r in results] + [None]
@@ -339,7 +348,6 @@ def convert_column(sheet: CleanSheet, col: ColumnSpec, raw: np.ndarray, spec: Re
     blank = blank_u[codes]
     sheet.raw[col.field] = raw
     sheet.blank[col.field] = blank
-    bad = np.zeros(len(raw), bool)
 
     def value_of(r):
         return None if r is _BLANK or isinstance(r, Problem) else r
@@ -369,20 +377,74 @@ def convert_column(sheet: CleanSheet, col: ColumnSpec, raw: np.ndarray, spec: Re
         vals_u[n_u] = None
         sheet.values[col.field] = vals_u[codes]
 
-    if col.required_cells and blank.any():
-        bad |= blank
-        ctx.add_cells("MANDATORY_BLANK", sheet, col.field, blank, lambda v, i: f"{col.header} is blank.",
-                      lambda v, i: _blank_fix(col, cl))
     kinds = {}
     for k, p in enumerate(problem_u[:-1]):
         if p is not None:
             kinds.setdefault(p.code, []).append(k)
     by_value = {uniques[k]: problem_u[k] for ks in kinds.values() for k in ks}
-    for code, ks in kinds.items():
-        mask = np.isin(codes, ks)
+    _report(sheet, col, cl, ctx, {code: np.isin(codes, ks) for code, ks in kinds.items()}, by_value)
+
+
+def _converted(u: object, col: ColumnSpec, fn):
+    return _over_long(u, col) if type(u) is str and len(u) > EXCEL_MAX_CELL else fn(u)
+
+
+def _report(sheet: CleanSheet, col: ColumnSpec, cl: Codelist | None, ctx: Context, masks: dict[str, np.ndarray],
+            by_value: dict) -> None:
+    """Blank mandatory cells and each kind of problem (masks: code -> rows; by_value: raw value -> Problem) become
+    issues, and the rows they mark are bad."""
+    blank = sheet.blank[col.field]
+    bad = np.zeros(len(blank), bool)
+    if col.required_cells and blank.any():
+        bad |= blank
+        ctx.add_cells("MANDATORY_BLANK", sheet, col.field, blank, lambda v, i: f"{col.header} is blank.",
+                      lambda v, i: _blank_fix(col, cl))
+    for code, mask in masks.items():
         bad |= mask
         ctx.add_cells(code, sheet, col.field, mask, lambda v, i: by_value[v].message, lambda v, i: by_value[v].fix)
     sheet.bad[col.field] = bad
+
+
+_INNER_SPACE = re.compile(r"\s")
+
+
+def _convert_ids(sheet: CleanSheet, col: ColumnSpec, raw: np.ndarray, ctx: Context, fn) -> None:
+    """IDs are nearly all distinct, so hashing them to convert each distinct value once saves nothing: each cell is
+    stripped and upper-cased in one pass over the column, and only the unusual cells (blank, not text, spaces inside,
+    too long) go through the full converter."""
+    n = len(raw)
+    values = np.empty(n, dtype=object)
+    values[:] = [v.strip().upper() if type(v) is str else None for v in raw]
+    odd = pd.isna(values) | (values == "")
+    text = values[~odd]
+    # Spaces inside or too long: one scan of the whole column finds whether any cell needs a closer look.
+    if len(text) and _INNER_SPACE.search("\x00".join(text)):
+        odd[~odd] = np.fromiter((_INNER_SPACE.search(v) is not None for v in text), bool, count=len(text))
+        text = values[~odd]
+    if len(text):
+        odd[~odd] = np.fromiter(map(len, text), np.int64, count=len(text)) > MAX_ID_LENGTH
+    blank = np.zeros(n, bool)
+    masks: dict[str, np.ndarray] = {}
+    by_value: dict = {}
+    for i in np.flatnonzero(odd):
+        r = _converted(raw[i], col, fn)
+        if r is _BLANK:
+            blank[i], values[i] = True, None
+        elif isinstance(r, Problem):
+            values[i] = None
+            masks.setdefault(r.code, np.zeros(n, bool))[i] = True
+            by_value[raw[i]] = r
+        else:
+            values[i] = r
+    sheet.raw[col.field], sheet.values[col.field], sheet.blank[col.field] = raw, values, blank
+    _report(sheet, col, None, ctx, masks, by_value)
+
+
+def _over_long(u: str, col: ColumnSpec) -> Problem:
+    return Problem("CELL_TOO_LONG", f"{col.header} holds {len(u):,} characters, more than the {EXCEL_MAX_CELL:,} an "
+                   "Excel cell can hold, so it cannot have come from Excel as it is.",
+                   f"Check what is in the cell and enter the {col.header.lower()} again (the template's cell, at most "
+                   f"{EXCEL_MAX_CELL:,} characters).")
 
 
 class Problem:
@@ -419,6 +481,10 @@ def _converter(col: ColumnSpec, cl: Codelist | None, partners):
                     s = " ".join(s.split())
             elif is_blank(u):
                 return _BLANK
+            elif isinstance(u, float) and not abs(u) < MAX_EXACT_FLOAT:  # infinite, or digits lost
+                return Problem("BAD_ID", f"{header} `{display(u)}` is a number too large to be an ID.",
+                               "Format the column as Text in Excel and type the ID again (Excel keeps only 15 digits "
+                               "of a number).")
             else:
                 s = str(int(u)) if isinstance(u, float) and u.is_integer() else display(u).strip().upper()
             if len(s) > MAX_ID_LENGTH:
@@ -455,6 +521,85 @@ def _converter(col: ColumnSpec, cl: Codelist | None, partners):
     raise ValueError(col.type)
 
 
+# Letters from other scripts that look like plain letters (Cyrillic and Greek), with the plain letter they mimic.
+_LOOK_ALIKES = str.maketrans(
+    "\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0423\u0425\u0405\u0406\u0408"
+    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0455\u0456\u0458\u0501\u051b\u051d"
+    "\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7"
+    "\u03b1\u03b9\u03ba\u03bd\u03bf\u03c1\u03c5",
+    "ABEKMHOPCTYXSIJaeopcyxsijdqwABEZHIKMNOPTYXaikvopu",
+)
+
+
+def foreign_digits(text: str) -> str | None:
+    """The digits in `text` that are not 0 to 9 (Arabic-Indic, fullwidth, Devanagari...), each once, or None."""
+    if text.isascii():
+        return None
+    found = list(dict.fromkeys(c for c in text if c.isdigit() and not c.isascii()))
+    return " ".join(f"`{c}`" for c in found) if found else None
+
+
+def _letter_name(c: str) -> str:
+    name = unicodedata.name(c, "").lower()
+    for word in ("cyrillic", "greek", "latin"):
+        name = name.replace(word, word.capitalize())
+    return name or f"U+{ord(c):04X}"
+
+
+def look_alikes(text: str) -> tuple[str, list[str]]:
+    """(`text` with look-alike letters replaced by the plain letters they mimic, the look-alike characters)."""
+    if text.isascii():
+        return text, []
+    plain = unicodedata.normalize("NFKC", text.translate(_LOOK_ALIKES))
+    odd = [c for c in dict.fromkeys(text) if not c.isascii() and c.isalnum()
+           and unicodedata.normalize("NFKC", c.translate(_LOOK_ALIKES)).isascii()]
+    return plain, odd
+
+
+def _look_alike_problem(u: object, header: str, match) -> Problem | None:
+    """A code typed with look-alike letters (Cyrillic 'А' for 'A'): say so, and which code was probably meant."""
+    text = display(u)
+    plain, odd = look_alikes(text)
+    if not odd:
+        return None
+    which = ", ".join(f"`{c}` ({_letter_name(c)})" for c in odd)
+    what = "a look-alike character that is not a plain letter" if len(odd) == 1 else \
+        "look-alike characters that are not plain letters"
+    meant = match(plain)
+    fix = f"Retype it with plain letters: did you mean `{meant}`?" if meant else "Retype it with plain letters (A to Z)."
+    return Problem("UNKNOWN_CODE", f"{header} `{_short(text)}` contains {what}: {which}.", fix)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def read_number(u: object) -> tuple[int | float | None, str]:
+    """A cell as a number: (value, '') or (None, why not): 'digits' (digits of another script), 'separators'
+    (commas or spaces not between groups of three digits), 'words' (not a number at all). An infinite or NaN
+    value comes back as the float it is, for the caller to refuse."""
+    if isinstance(u, bool):
+        return None, "words"
+    if isinstance(u, (int, float)):
+        return u, ""
+    if not isinstance(u, str):
+        return None, "words"
+    if foreign_digits(u):
+        return None, "digits"
+    text = _SPACE_BETWEEN_DIGITS.sub(",", u.strip())
+    if not _PLAIN_NUMBER.fullmatch(text):
+        if re.fullmatch(r"[+-]?[\d,.]*\d[\d,.]*", text, re.ASCII):
+            return None, "separators"
+        try:
+            return float(text), ""  # 'inf', 'nan', 'Infinity': numbers to Python, not to a person
+        except ValueError:
+            return None, "words"
+    text = text.replace(",", "")
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text), ""
+    return float(text), ""
+
+
 def parse_date(u: object, header: str = "Date") -> date | Problem:
     d = None
     if isinstance(u, datetime):
@@ -465,6 +610,12 @@ def parse_date(u: object, header: str = "Date") -> date | Problem:
         if 20000 <= u <= 80000:  # an Excel serial day number that lost its date format
             d = EXCEL_EPOCH + timedelta(days=int(u))
     elif isinstance(u, str):
+        if len(u) > 60:
+            return Problem("BAD_DATE", f"{header} `{_short(u)}` is not a date we can read.",
+                           "Write the date as dd/mm/yyyy, for example 03/07/2025 (day first).")
+        if digits := foreign_digits(u):
+            return Problem("BAD_DATE", f"{header} `{u}` is written with digits that are not 0 to 9: {digits}.",
+                           "Retype the date with the digits 0 to 9, as dd/mm/yyyy.")
         text = _ORDINAL.sub(r"\1", " ".join(u.replace(",", " ").split()))
         text = _TIME_OF_DAY.sub("", text)  # '2025-10-03 00:00:00.000' (SQL), '03/10/2025 14:05', ISO with a zone
         text = re.sub(r"(?i)\bsept\b", "Sep", text)
@@ -494,25 +645,29 @@ def parse_date(u: object, header: str = "Date") -> date | Problem:
 
 
 def parse_whole(u: object, header: str = "Number") -> int | Problem:
-    v: float | None = None
-    if isinstance(u, bool):
-        v = None
-    elif isinstance(u, (int, float)):
-        v = float(u)
-    elif isinstance(u, str):
-        text = u.strip().replace(",", "").replace(" ", "").replace("\u00a0", "")
-        try:
-            v = float(text)
-        except ValueError:
-            v = None
-    if v is None or np.isnan(v):
-        return Problem("BAD_NUMBER", f"{header} `{display(u)}` is not a number.",
+    v, why = read_number(u)
+    shown = _short(display(u))
+    if why == "digits":
+        return Problem("BAD_NUMBER", f"{header} `{shown}` is written with digits that are not 0 to 9: "
+                       f"{foreign_digits(u)}.", "Retype the number with the digits 0 to 9.")
+    if why == "separators":
+        return Problem("BAD_NUMBER", f"{header} `{shown}` has a thousands separator in the wrong place, so it is not "
+                       "clear what number is meant.", "Enter the count as digits, e.g. 1234 or 1,234 (a comma only "
+                       "between groups of three digits).")
+    if v is None or v != v:  # words, or NaN
+        return Problem("BAD_NUMBER", f"{header} `{shown}` is not a number.",
                        "Enter a whole number such as 1234 (no words or symbols).")
-    if not v.is_integer():
-        return Problem("BAD_NUMBER", f"{header} `{display(u)}` is not a whole number.",
+    if isinstance(v, float) and not np.isfinite(v):
+        return Problem("BAD_NUMBER", f"{header} `{shown}` is not a whole number we can store.",
+                       f"Enter the count as digits, e.g. 1234 (at most {MAX_COUNT:,}).")
+    if isinstance(v, float) and not v.is_integer():
+        return Problem("BAD_NUMBER", f"{header} `{shown}` is not a whole number.",
                        f"Enter a whole number (a count of people), e.g. {round(v)}.")
     if v < 0:
-        return Problem("BAD_NUMBER", f"{header} `{display(u)}` is negative.", "Enter a count of 0 or more.")
+        return Problem("BAD_NUMBER", f"{header} `{shown}` is negative.", "Enter a count of 0 or more.")
+    if v > MAX_COUNT:
+        return Problem("BAD_NUMBER", f"{header} `{shown}` is more than {MAX_COUNT:,}, far larger than any count in a "
+                       "quarterly return.", "Check the figure and enter the count for the quarter.")
     return int(v)
 
 
@@ -521,21 +676,25 @@ def parse_age(u: object, bands: Codelist) -> str | Problem:
 
     years = None
     if isinstance(u, (int, float)) and not isinstance(u, bool):
-        years = float(u)
+        years = float(min(u, 1000))  # a huge int would not fit a float
     elif isinstance(u, str):
+        if digits := foreign_digits(u):
+            return Problem("BAD_AGE", f"Age `{_short(u)}` is written with digits that are not 0 to 9: {digits}.",
+                           "Retype the age with the digits 0 to 9, in whole years, e.g. 82.")
         text = re.sub(r"(?i)\s*(years?|yrs?|y\.?o\.?)$", "", u.strip())
-        try:
-            years = float(text)
-        except ValueError:
+        value, why = read_number(text)
+        if value is not None:
+            years = float(min(value, 1000))
+        else:
             label = bands.match(u)
             if label:
                 return label
             s = bands.suggest(u)
-            return Problem("BAD_AGE", f"Age `{display(u)}` is neither an age in years nor an age band.",
+            return Problem("BAD_AGE", f"Age `{_short(display(u))}` is neither an age in years nor an age band.",
                            f"Did you mean `{s}`?" if s else f"Enter whole years (e.g. 82) or a band: {plain_list(bands.values)}.")
     if years is None:
         return Problem("BAD_AGE", f"Age `{display(u)}` is not an age.", "Enter the age in whole years, e.g. 82.")
-    if not years.is_integer() or years < 0 or years > 125:
+    if not np.isfinite(years) or not years.is_integer() or years < 0 or years > 125:
         return Problem("BAD_AGE", f"Age `{display(u)}` is not a believable age in whole years.",
                        "Enter the age in whole years, e.g. 82.")
     band = age_band_for(int(years))
@@ -552,6 +711,8 @@ def _code(u: object, cl: Codelist, header: str) -> str | Problem:
 
 
 def _unknown(u: object, cl: Codelist, header: str) -> Problem:
+    if p := _look_alike_problem(u, header, cl.match):
+        return p
     s = cl.suggest(display(u))
     fix = f"Did you mean `{s}`?" if s else f"Use one of {plain_list(cl.values)}."
     return Problem("UNKNOWN_CODE", f"{header} `{display(u)}` is not in the {cl.name.lower()} list.", fix)
@@ -565,7 +726,8 @@ def _codes(u: object, cl: Codelist, header: str) -> tuple | Problem:
         label = cl.match(part)
         if label is None:
             p = _unknown(part.strip(), cl, header)
-            p.message = f"{header} `{display(u)}`: `{part.strip()}` is not in the {cl.name.lower()} list."
+            if p.message.endswith("list."):
+                p.message = f"{header} `{_short(display(u))}`: `{part.strip()}` is not in the {cl.name.lower()} list."
             return p
         if label not in labels:
             labels.append(label)
@@ -576,6 +738,8 @@ def _ethnicity(u: object, header: str) -> tuple | Problem:
     detailed, broad = broad_ethnicity(display(u))
     if broad is not None:
         return detailed, broad
+    if p := _look_alike_problem(u, header, lambda t: broad_ethnicity(t)[0] or broad_ethnicity(t)[1]):
+        return p
     s = codelist("ethnicity_detailed").suggest(display(u)) or codelist("ethnicity_broad").suggest(display(u))
     fix = f"Did you mean `{s}`?" if s else "Use a detailed ethnic group from the template's list (or the broad group)."
     return Problem("UNKNOWN_CODE", f"{header} `{display(u)}` is not an ethnic group we recognise.", fix)
@@ -598,6 +762,8 @@ def _partner(u: object, index: dict, partners) -> tuple | Problem:
     p = index.get(normalise(display(u)))
     if p is not None:
         return p.name, p.id
+    if bad := _look_alike_problem(u, "Agency", lambda t: (q := index.get(normalise(t))) and q.name):
+        return bad
     import difflib
 
     close = difflib.get_close_matches(normalise(display(u)), list(index), n=1, cutoff=0.6)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.utils import column_index_from_string
 
-from assurance.exports import sheet_title
+from assurance.exports import safe_cell, sheet_title
 from assurance.returns.issues import ERROR, Issue
 from assurance.returns.read import read_bytes
 
@@ -25,7 +26,7 @@ def highlighted_workbook(data: bytes, file_name: str, issues: list[Issue]) -> by
     if raw.kind in ("xlsx", "xlsm"):
         wb = load_workbook(io.BytesIO(data), keep_vba=False)
         titles = {n: n for n in wb.sheetnames}
-    else:  # CSV, .xls or .ods: rebuild the values in a new workbook at the same positions
+    else:  # CSV, .xls or .ods: rebuild the values in a new workbook at the same positions, formula-safe as every export
         wb = Workbook()
         wb.remove(wb.active)
         taken: set[str] = set()
@@ -36,7 +37,7 @@ def highlighted_workbook(data: bytes, file_name: str, issues: list[Issue]) -> by
             for i, row in enumerate(sheet.rows):
                 for j, v in enumerate(row):
                     if v != "":
-                        ws.cell(row=sheet.row_offset + i + 1, column=sheet.col_offset + j + 1, value=v)
+                        ws.cell(row=sheet.row_offset + i + 1, column=sheet.col_offset + j + 1, value=_cell_text(v))
     notes: dict[tuple[str, str], list[Issue]] = {}
     for issue in issues:
         sheet = titles.get(issue.sheet) if issue.sheet else None
@@ -49,10 +50,17 @@ def highlighted_workbook(data: bytes, file_name: str, issues: list[Issue]) -> by
         c = ws[cell]
         c.fill = ERROR_FILL if any(i.severity == ERROR for i in found) else QUERY_FILL
         text = "\n".join(f"[{i.rule}] {i.message}" + (f" Fix: {i.suggestion}" if i.suggestion else "") for i in found)
-        c.comment = Comment(text[:2000], "Validation", width=360, height=160)
+        c.comment = Comment(_cell_text(text[:2000]), "Validation", width=360, height=160)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _cell_text(v):
+    """Formula-safe, and with control characters (which a workbook cannot hold) shown as \ufffd."""
+    if isinstance(v, str):
+        v = ILLEGAL_CHARACTERS_RE.sub("\ufffd", v)
+    return safe_cell(v)
 
 
 def column_number(letter: str) -> int:

@@ -82,4 +82,11 @@ def texts(at: AppTest) -> str:
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
         parts.extend(str(e.value) for e in getattr(at, kind))
     parts.extend(f"{m.label}: {m.value}" for m in at.metric)
-    return "\n".join(parts)
+    return read("\n".join(parts))
+
+
+def read(markdown: str) -> str:
+    """Markdown as a person reads it: backslash escapes and invisible word joiners (see ui.plain) taken out."""
+    import re
+
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")

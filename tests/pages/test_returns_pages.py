@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from assurance.access import audit
 from assurance.db.models import Concern, Submission
-from tests.pages.helpers import open_page, texts, user_for_role
+from tests.pages.helpers import open_page, read, texts, user_for_role
 from tests.returns.builders import activity_sheets, measure_sheets, xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -103,7 +103,7 @@ def test_queries_need_confirming(engine):
 
 def test_unreadable_file_gets_one_clear_error(engine):
     at = _upload(b"%PDF-1.5 this is not a spreadsheet", "POL 2025-26 Q2.xlsx")
-    assert [e.value for e in at.error] == [
+    assert [read(e.value) for e in at.error] == [
         "POL 2025-26 Q2.xlsx is a PDF document, not a spreadsheet. Upload the return as an Excel workbook (.xlsx) "
         "or CSV. Nothing has been changed."]
     with engine.connect() as c:
@@ -133,7 +133,7 @@ def test_replacing_the_return_in_use_needs_saying_so(engine):
     at.button(key="upload_load").click().run()
     assert "Loaded as submission 1: 5 rows." in texts(at)
     at = _upload(xlsx(measure_sheets()), "Police 2025-26 Q2 corrected.xlsx")
-    warning = next(w.value for w in at.warning if "already has" in w.value)
+    warning = next(read(w.value) for w in at.warning if "already has" in w.value)
     assert "submission 1 (Police 2025-26 Q2.xlsx, 5 rows, sent by chair" in warning
     assert at.button(key="upload_load").disabled
     at.checkbox(key="upload_replace").check().run()

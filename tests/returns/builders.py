@@ -78,6 +78,41 @@ def activity_sheets(n: int = 20, period: Period = Q2) -> dict[str, list[list]]:
             "Enquiries": [list(ENQUIRY_HEADERS), *enquiry_rows(concerns, period)]}
 
 
+POLICE_ETHNICITY = {"White: English / Welsh / Scottish / Northern Irish / British": "W1", "Indian": "A1",
+                    "Caribbean": "B1", "White Irish": "W2", "Pakistani": "A2", "Any other White background": "W9",
+                    "African": "B2"}
+GENDER_VARIANTS = {"Female": ["female", "F", "FEMALE", "Female "], "Male": ["male", "M", "Male"],
+                   "Not Known": ["Not known", "U", "unknown"]}
+
+
+def messy_activity_sheets(n: int = 100_000, seed: int = 1, period: Period = Q2) -> dict[str, list[list]]:
+    """An activity return with the mess real ones carry: a title row and a blank row above the headings, a Total row
+    below, 30% of dates typed as text ('03/10/2025'), IDs in lower case with stray spaces, police ethnicity codes
+    ('W1'), variant labels ('female', 'F'). Cleaned, it is exactly `activity_sheets(n)`."""
+    import random
+
+    rng = random.Random(seed)
+    concerns = concern_rows(n, period)
+    enquiries = enquiry_rows(concerns, period)
+
+    def day(d):
+        return f"{d:%d/%m/%Y}" if rng.random() < 0.3 else d
+
+    def ref(text):
+        r = rng.random()
+        return f" {text.lower()} " if r < 0.2 else (f"{text.lower()}" if r < 0.4 else (f"{text} " if r < 0.5 else text))
+
+    messy_c = []
+    for c in concerns:
+        gender = rng.choice(GENDER_VARIANTS[c[6]]) if rng.random() < 0.5 else c[6]
+        ethnicity = POLICE_ETHNICITY[c[7]] if rng.random() < 0.3 else c[7]
+        messy_c.append([ref(c[0]), ref(c[1]), day(c[2]), day(c[3]), c[4], c[5], gender, ethnicity, c[8], c[9]])
+    messy_e = [[ref(e[0]), ref(e[1]), ref(e[2]), e[3], day(e[4]), day(e[5]), *e[6:]] for e in enquiries]
+    title = f"Demo Borough Council: safeguarding {{}}, {period.label}"
+    return {"Concerns": [[title.format("concerns")], [], list(CONCERN_HEADERS), *messy_c, ["Total", n]],
+            "Enquiries": [[title.format("enquiries")], [], list(ENQUIRY_HEADERS), *messy_e, ["Total", len(messy_e)]]}
+
+
 def measure_sheets() -> dict[str, list[list]]:
     return {"Measures": [MEASURE_HEADERS,
                          ["staff_trained", 1200, 1400, None], ["mca_training", 1100, 1400, None],
@@ -187,6 +222,36 @@ def fast_xlsx(sheets: dict[str, list[list]]) -> bytes:
                         chunk = []
                 f.write("".join(chunk).encode())
                 f.write(b"</sheetData></worksheet>")
+    return buf.getvalue()
+
+
+def ods(sheets: dict[str, list[list]]) -> bytes:
+    """A minimal OpenDocument spreadsheet: text and number cells only."""
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+
+    def cell(v) -> str:
+        if v is None or v == "":
+            return "<table:table-cell/>"
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return f'<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>'
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(str(v))}</text:p></table:table-cell>'
+
+    tables = "".join(f'<table:table table:name="{escape(name)}">'
+                     + "".join("<table:table-row>" + "".join(map(cell, row)) + "</table:table-row>" for row in rows)
+                     + "</table:table>" for name, rows in sheets.items())
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+            'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+            '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'))
+        z.writestr("content.xml", f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} '
+                   f'office:version="1.2"><office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body>'
+                   "</office:document-content>")
     return buf.getvalue()
 
 

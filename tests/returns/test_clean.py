@@ -176,3 +176,17 @@ def test_an_impossible_date_is_explained(value, message, fix):
     problem = parse_date(value, "Date received")
     assert problem.code == "BAD_DATE"
     assert problem.message == f"Date received {message}" and problem.fix.startswith(fix)
+
+
+def test_ids_are_tidied_cell_by_cell_and_odd_ones_reported(engine):
+    from tests.returns.builders import activity_sheets
+
+    sheets = activity_sheets(6)
+    sheets["Concerns"][1][1] = " p\u00a0 7\t"
+    sheets["Concerns"][2][1] = "x" * 61
+    sheets["Concerns"][3][1] = " \u00a0 "
+    sheets["Concerns"][4][1] = 1234.0
+    prepared = prepare(xlsx(sheets), "LA 2025-26 Q2.xlsx", engine)
+    assert prepared.sheets["Concerns"].values["person_id"].tolist()[:5] == ["P 7", None, None, "1234", "P0000002"]
+    assert {(i.rule, i.row) for i in prepared.ctx.issues if i.sheet == "Concerns"} == {("TOO_LONG", 3),
+                                                                                       ("MANDATORY_BLANK", 4)}

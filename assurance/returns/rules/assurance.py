@@ -16,8 +16,8 @@ def numerator_above_denominator(ctx, sheet, **_):
     num, den = sheet.values["numerator"], sheet.values["denominator"]
     ok = sheet.ok("numerator", "denominator")
     over = ok.copy()
-    n, d = num[ok].astype(np.int64), den[ok].astype(np.int64)
-    over[ok] = (n > d) & (d > 0)  # a zero denominator is DENOMINATOR_NEEDED's
+    n, d = num[ok], den[ok]  # Python ints: compared exactly, whatever their size
+    over[ok] = ((n > d) & (d > 0)).astype(bool)  # a zero denominator is DENOMINATOR_NEEDED's
     codes = sheet.values.get("measure_code")
     ctx.add_cells("NUMERATOR_ABOVE_DENOMINATOR", sheet, "numerator", over,
                   lambda v, i: f"Numerator {num[i]:,} is more than the denominator {den[i]:,}"

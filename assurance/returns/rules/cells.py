@@ -11,6 +11,9 @@ declare("BAD_NUMBER", ERROR, "Not a whole number", "Enter a whole number of 0 or
 declare("BAD_AGE", ERROR, "Not an age", "Enter the age in whole years (18 or over) or an age band such as 65-74.")
 declare("UNKNOWN_CODE", ERROR, "A value not in the list", "Choose a value from the drop-down list in the template.")
 declare("TOO_LONG", ERROR, "Text too long for the column", "Shorten the text.")
+declare("CELL_TOO_LONG", ERROR, "A cell longer than Excel allows (32,767 characters)",
+        "Check what is in the cell and enter the value again.")
+declare("BAD_ID", ERROR, "An ID that is not usable", "Format the column as Text in Excel and type the ID again.")
 declare("AGE_UNDER_18", ERROR, "Age under 18 (the return covers adults only)",
         "Check the age; a child's concern belongs to children's safeguarding, so remove the row if it is right.")
 
@@ -22,7 +25,7 @@ def duplicate_id(ctx, sheet, **_):
         if not col.unique or col.field not in sheet.present:
             continue
         values = sheet.values[col.field]
-        filled = ~sheet.blank[col.field]
+        filled = sheet.ok(col.field)  # a blank or refused cell has no value to repeat
         dup = _duplicated(values, filled)
         first = _first_rows(values, sheet.rows)
         ctx.add_cells(
@@ -33,7 +36,7 @@ def duplicate_id(ctx, sheet, **_):
     if sheet.spec.unique_together and all(f in sheet.present for f in sheet.spec.unique_together):
         fields = sheet.spec.unique_together
         keys = np.array(list(zip(*(sheet.values[f] for f in fields))) + [None], dtype=object)[:-1]
-        filled = np.all([~sheet.blank[f] for f in fields], axis=0)
+        filled = sheet.ok(*fields)
         dup = _duplicated(keys, filled)
         headers = " and ".join(sheet.spec.column(f).header for f in fields)
         ctx.add_cells("DUPLICATE_ID", sheet, fields[0], dup,
