@@ -5,7 +5,7 @@ import pytest
 import streamlit as st
 
 from assurance.access import audit
-from tests.pages.helpers import open_page, texts
+from tests.pages.helpers import open_page, read, texts
 from tests.returns.builders import measure_sheets, xlsx
 from tests.returns.conftest import snapshot
 from tests.returns.hostile import corpus
@@ -28,7 +28,7 @@ def test_every_hostile_file_gets_one_plain_message_on_the_upload_page(engine):
     for case in CASES:
         at.file_uploader[0].upload(case.file_name, case.data, "application/octet-stream").run()
         assert not at.exception, (case.key, [e.message for e in at.exception])
-        errors = [e.value for e in at.error]
+        errors = [read(e.value) for e in at.error]
         assert len(errors) == 1, (case.key, errors)
         assert case.says in errors[0] and errors[0].endswith("Nothing has been changed."), (case.key, errors[0])
         assert "Traceback" not in texts(at)
