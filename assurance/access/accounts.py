@@ -262,29 +262,27 @@ def authenticate(engine: Engine, username: str, password: str, address: str | No
         if user is None or not user.active or user.password_hash is None:
             audit.record(engine, username or "(blank)", audit.SIGN_IN_FAILED, username or None,
                          {"reason": "unknown user" if user is None else "disabled or no local password"},
-                         "app", address, at=now, conn=conn)
+                         "app", address, conn=conn)
             return SignInResult(None, GENERIC_FAILURE)
         if user.locked_until is not None and user.locked_until > now:
-            audit.record(engine, username, audit.SIGN_IN_FAILED, username, {"reason": "account locked"}, "app", address,
-                         at=now, conn=conn)
+            audit.record(engine, username, audit.SIGN_IN_FAILED, username, {"reason": "account locked"}, "app", address, conn=conn)
             return SignInResult(None, _locked_message(user.locked_until), locked=True)
         if not ok:
             user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
             audit.record(engine, username, audit.SIGN_IN_FAILED, username,
-                         {"reason": "wrong password", "failures": user.failed_sign_ins}, "app", address, at=now, conn=conn)
+                         {"reason": "wrong password", "failures": user.failed_sign_ins}, "app", address, conn=conn)
             if user.failed_sign_ins >= settings.max_failed_sign_ins:
                 user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
                 user.failed_sign_ins = 0
                 audit.record(engine, username, audit.LOCKED_OUT, username,
                              {"minutes": settings.lockout_minutes, "after failures": settings.max_failed_sign_ins},
-                             "app", address, at=now, conn=conn)
+                             "app", address, conn=conn)
                 return SignInResult(None, _locked_message(user.locked_until), locked=True)
             return SignInResult(None, GENERIC_FAILURE)
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         user.failed_sign_ins, user.locked_until, user.last_sign_in = 0, None, now
-        audit.record(engine, username, audit.SIGN_IN, username, {"method": "local password"}, "app", address,
-                     at=now, conn=conn)
+        audit.record(engine, username, audit.SIGN_IN, username, {"method": "local password"}, "app", address, conn=conn)
         partner = s.get(Partner, user.partner_id) if user.partner_id else None
         return SignInResult(_info(user, partner), "Signed in.")
 
@@ -300,10 +298,10 @@ def oidc_sign_in(engine: Engine, email: str | None, address: str | None = None, 
     user = find_by_email(engine, email) if email else None
     if user is None or not user.active:
         audit.record(engine, (email or "(no e-mail)")[:120], audit.SIGN_IN_FAILED, email,
-                     {"reason": "no active user with this e-mail", "method": "openid connect"}, "app", address, at=now)
+                     {"reason": "no active user with this e-mail", "method": "openid connect"}, "app", address)
         return None
     with session_scope(engine) as s:
         s.get(User, user.id).last_sign_in = now
         audit.record(engine, user.actor, audit.SIGN_IN, user.username, {"method": "openid connect", "email": email},
-                     "app", address, at=now, conn=s.connection())
+                     "app", address, conn=s.connection())
     return user
