@@ -1,5 +1,6 @@
-"""CLI commands for accounts: `create-admin` and `users`. The operator holds the database credentials, so the
-commands act as an administrator (the same permission checks run) and write to the audit trail."""
+"""CLI commands for accounts and the audit trail: `create-admin`, `users` and `audit verify`. The operator holds
+the database credentials, so the commands act as an administrator (the same permission checks run), and those
+that change something write to the audit trail."""
 
 from __future__ import annotations
 
@@ -89,6 +90,22 @@ def cmd_users(args) -> int:
         return 0
     except AccountError as exc:
         raise CommandError(str(exc))
+
+
+def cmd_audit(args) -> int:
+    """`audit verify`: walk the hash chain; exit 1 and name the first broken event when it does not hold."""
+    engine = database_engine()
+    check(args, "view_audit")
+    result = audit.verify(engine)
+    print(result.message)
+    if result.intact and result.last_hash:
+        print(f"Last event's hash: {result.last_hash} (keep it somewhere else to check this trail against later).")
+    return 0 if result.intact else 1
+
+
+def setup_audit(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    sub.add_parser("verify", help="check that no event was changed, removed or slipped in since it was written")
 
 
 def setup_create_admin(p: argparse.ArgumentParser) -> None:

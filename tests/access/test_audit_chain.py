@@ -146,3 +146,24 @@ def test_an_event_written_inside_a_caller_transaction_is_chained(engine):
         audit.record(engine, "ann", audit.SUBMISSION_SUPERSEDED, "submission 0", conn=c)
     audit.record(engine, "bob", audit.SIGN_IN, "bob")
     assert audit.verify(engine).message == "The audit trail is intact: 3 events, chain checked from 1 to 3."
+
+
+def test_audit_verify_on_the_command_line(engine, capsys):
+    from assurance.access.accounts import UserInfo, create_user
+    from assurance.cli import main
+
+    admin = UserInfo(None, "setup", "setup", "admin")
+    create_user(engine, admin, "ann", "Ann", "analyst", "POL")
+    create_user(engine, admin, "ada", "Ada", "admin")
+    assert main(["audit", "verify"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "The audit trail is intact: 2 events, chain checked from 1 to 2."
+    assert main(["--as", "ADA", "audit", "verify"]) == 0  # an administrator may read the trail
+    assert capsys.readouterr().out.startswith("The audit trail is intact")
+    assert main(["--as", "ann", "audit", "verify"]) == 1  # an analyst may not
+    assert "does not allow you to search the audit trail" in capsys.readouterr().err
+    with behind_the_triggers(engine) as c:
+        c.execute(text("UPDATE audit_events SET target = 'someone else' WHERE id = 1"))
+    assert main(["audit", "verify"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("The audit trail is broken at event 1 (recorded ") and "altered" in out

@@ -82,3 +82,19 @@ def test_baseline_page_shows_and_changes_the_baseline(demo_copy_url, config_copy
     at = _submit(at, "Save")
     assert config.board().publication_mode
     assert list(_admin_changes(demo_copy_url)["Target"].str.split(":").str[0]) == ["publication mode", "population baseline"]
+
+
+def test_audit_trail_page_checks_the_chain(engine):
+    from sqlalchemy import text
+
+    from tests.access.test_audit_chain import behind_the_triggers
+
+    audit.record(engine, "ann", audit.EXPORT, "overview.csv")
+    at = open_page("pages/admin_audit.py", role="admin")
+    at = _submit(at, "Check the trail")
+    assert at.success[0].value.startswith("The audit trail is intact: 2 events, chain checked from 1 to 2.")
+    with behind_the_triggers(engine) as c:
+        c.execute(text("UPDATE audit_events SET actor = 'bob' WHERE id = 1"))
+    at = _submit(at, "Check the trail")
+    assert not at.success and at.error[0].value.startswith("The audit trail is broken at event 1 (recorded ")
+    assert "altered" in at.error[0].value
