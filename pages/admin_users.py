@@ -19,6 +19,12 @@ else:
     shown = users.drop(columns=["role"]).rename(columns={"role_label": "role"})
     st.dataframe(shown, hide_index=True, width="stretch")
     ui.download_csv(shown, "users")
+    locked = users[users["locked until"].notna()]
+    if not locked.empty:
+        st.warning("Locked after too many failed sign-ins: " + ", ".join(
+            f"{ui.auth.plain(r['username'])} (until {r['locked until']:%H:%M})" for _, r in locked.iterrows()) +
+            ". They are not told their account is locked; clear a lockout under Change a user.",
+            icon=":material/lock:")
 st.caption(" · ".join(f"**{r.label}**: {r.description}" for r in ROLES.values()))
 
 st.markdown("#### Add a user")

@@ -146,7 +146,7 @@ def record_command(engine, args, exit_code: int) -> None:
     if args.command == "users" and args.action == "list":
         return
     details = {k: v for k, v in vars(args).items()
-               if k not in ("handler", "command", "password_stdin", "as_user") and v is not None}
+               if k not in ("handler", "command", "password_stdin", "as_user", "acting_username") and v is not None}
     details["exit code"] = exit_code
     _record(engine, args, audit.COMMAND, args.command, details)
 
@@ -157,10 +157,13 @@ def record_refusal(engine, args, message: str) -> None:
 
 
 def _record(engine, args, action: str, target: str, details: dict) -> None:
-    """As the --as user when given (the operating-system user is kept in the details), else the operator."""
-    actor = getattr(args, "as_user", None)
+    """As the --as user (their stored username; the operating-system user is kept in the details), else the
+    operator; an --as name that was refused is kept in the details, never taken as the actor."""
+    actor = getattr(args, "acting_username", None)
     if actor:
         details = {**details, "operator": audit.cli_actor()}
+    elif getattr(args, "as_user", None):
+        details = {**details, "as (refused)": args.as_user[:80]}
     try:
         audit.record(engine, actor or audit.cli_actor(), action, target, details, source="cli", address="cli")
     except Exception:  # noqa: BLE001 - e.g. no schema yet

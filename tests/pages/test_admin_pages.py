@@ -98,3 +98,25 @@ def test_audit_trail_page_checks_the_chain(engine):
     at = _submit(at, "Check the trail")
     assert not at.success and at.error[0].value.startswith("The audit trail is broken at event 1 (recorded ")
     assert "altered" in at.error[0].value
+
+
+def test_users_page_shows_a_locked_account(engine):
+    from datetime import datetime
+
+    from assurance.access.accounts import authenticate
+    from assurance.access.settings import AuthSettings
+    from tests.pages.helpers import user_for_role
+
+    from assurance.access.accounts import update_user
+    from tests.access.conftest import ADMIN
+
+    user_for_role("qa")
+    update_user(engine, ADMIN, "qa", password="kettle harbour violet")
+    for _ in range(5):
+        authenticate(engine, "qa", "not the password", settings=AuthSettings(max_failed_sign_ins=5))
+    at = open_page("pages/admin_users.py", role="admin")
+    warning = next(w.value for w in at.warning if w.value.startswith("Locked"))
+    assert warning.startswith("Locked after too many failed sign-ins: qa (until ")
+    until = at.dataframe[0].value.set_index("username").loc["qa", "locked until"]
+    assert until > datetime.now()
+    assert list(audit.search(engine, action=audit.LOCKED_OUT)["Target"]) == ["qa"]
