@@ -35,7 +35,8 @@ with st.form("add-user", clear_on_submit=True):
     role_key = c1.selectbox("Role", list(ROLES), format_func=lambda k: ROLES[k].label)
     partner = c2.selectbox("Partner (analysts and partner leads)", codes)
     email = c1.text_input("E-mail (how OpenID Connect sign-ins are matched)")
-    password = c2.text_input(f"Password for a local account (at least {MIN_PASSWORD_LENGTH} characters; "
+    password = c2.text_input(f"Password for a local account (at least {MIN_PASSWORD_LENGTH} characters, e.g. "
+                             "three or more random words; "
                              "leave empty for OpenID Connect only)", type="password")
     if st.form_submit_button("Add user", type="primary"):
         try:

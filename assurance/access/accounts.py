@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -328,12 +329,29 @@ def authenticate(engine: Engine, username: str, password: str, address: str | No
     ok = verify_password(found.password_hash if found else None, password or "")
     new_hash = hash_password(password) if ok and _hasher.check_needs_rehash(found.password_hash) else None
     try:
-        with session_scope(engine) as s:
+        with session_scope(engine) as s, _short_wait(s.connection()):
             return _sign_in_bookkeeping(engine, s, found, username, ok, new_hash, address, now, settings)
     except OperationalError as exc:
         if _is_busy(exc):
             return SignInResult(None, BUSY_MESSAGE, busy=True)
         raise
+
+
+SIGN_IN_WAIT_MS = 5000  # how long a sign-in waits for SQLite's write lock before saying the service is busy
+
+
+@contextmanager
+def _short_wait(conn):
+    """On SQLite, wait at most SIGN_IN_WAIT_MS for the write lock (the engine's own wait is for loads)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    conn.exec_driver_sql(f"PRAGMA busy_timeout = {min(before, SIGN_IN_WAIT_MS)}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {before}")
 
 
 def _sign_in_bookkeeping(engine: Engine, s, found, username: str, ok: bool, new_hash: str | None,

@@ -56,6 +56,8 @@ def test_a_busy_database_gives_a_plain_answer_and_reading_needs_no_lock(tmp_path
     finally:
         holder.rollback()
         holder.close()
+    with engine.connect() as c:  # the sign-in's shorter wait is not left on the pooled connection
+        assert c.exec_driver_sql("PRAGMA busy_timeout").scalar() == 300
     assert authenticate(engine, "ann", PASSWORD, settings=AuthSettings()).user.username == "ann"
     assert list(audit.search(engine, actor="ann")["Action"]) == [audit.SIGN_IN]  # one short write, once free
     assert audit.verify(engine).intact
