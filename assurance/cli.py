@@ -202,6 +202,8 @@ COMMANDS += [
      _access.cmd_create_admin),
     ("users", "list users, add one, or set a user's role, partner, password or status", _access.setup_users,
      _access.cmd_users),
+    ("audit", "audit verify: check the audit trail's hash chain (exit 0 intact, 1 broken at the event named)",
+     _access.setup_audit, _access.cmd_audit),
 ]
 
 

@@ -22,14 +22,17 @@ def database_engine():
 
 
 def acting_user(args):
-    """The product user named by --as, whose role then limits the command; None: the operator, who holds the
-    database credentials and so has every right."""
+    """The product user named by --as (any case), whose role then limits the command; None: the operator, who
+    holds the database credentials and so has every right. Unknown, disabled and locked users get one refusal.
+    The stored username is kept in args.acting_username for the audit trail."""
     name = getattr(args, "as_user", None)
     if not name:
         return None
     user = find_user(database_engine(), name)
-    if user is None or not user.active:
-        raise CommandError(f"There is no active user called {name!r} (see `python -m assurance users list`).")
+    if user is None or not user.active or user.locked():
+        raise CommandError(f"{name!r} is not an active user who may act now (unknown, disabled or locked; see "
+                           "`python -m assurance users list`).")
+    args.acting_username = user.username
     return user
 
 

@@ -8,6 +8,10 @@ from assurance.access import audit
 ui.page("Audit trail", "Every sign-in, export, upload, challenge change, admin change and command, as recorded. "
         "Nothing here can be changed or deleted.", needs="view_audit")
 engine = ui.engine()
+if st.button("Check the trail", icon=":material/verified:", help="Recompute every event's hash: shows whether any "
+             "event was changed, removed or slipped in since it was written."):
+    check = audit.verify(engine)
+    (st.success if check.intact else st.error)(check.message)
 actors, actions = audit.actors_and_actions(engine)
 ALL = "All"
 c1, c2, c3, c4 = st.columns([1, 1, 1.3, 1.5])

@@ -19,6 +19,12 @@ else:
     shown = users.drop(columns=["role"]).rename(columns={"role_label": "role"})
     st.dataframe(shown, hide_index=True, width="stretch")
     ui.download_csv(shown, "users")
+    locked = users[users["locked until"].notna()]
+    if not locked.empty:
+        st.warning("Locked after too many failed sign-ins: " + ", ".join(
+            f"{ui.auth.plain(r['username'])} (until {r['locked until']:%H:%M})" for _, r in locked.iterrows()) +
+            ". They are not told their account is locked; clear a lockout under Change a user.",
+            icon=":material/lock:")
 st.caption(" · ".join(f"**{r.label}**: {r.description}" for r in ROLES.values()))
 
 st.markdown("#### Add a user")
@@ -29,7 +35,8 @@ with st.form("add-user", clear_on_submit=True):
     role_key = c1.selectbox("Role", list(ROLES), format_func=lambda k: ROLES[k].label)
     partner = c2.selectbox("Partner (analysts and partner leads)", codes)
     email = c1.text_input("E-mail (how OpenID Connect sign-ins are matched)")
-    password = c2.text_input(f"Password for a local account (at least {MIN_PASSWORD_LENGTH} characters; "
+    password = c2.text_input(f"Password for a local account (at least {MIN_PASSWORD_LENGTH} characters, e.g. "
+                             "three or more random words; "
                              "leave empty for OpenID Connect only)", type="password")
     if st.form_submit_button("Add user", type="primary"):
         try:

@@ -1,5 +1,6 @@
-"""CLI commands for accounts: `create-admin` and `users`. The operator holds the database credentials, so the
-commands act as an administrator (the same permission checks run) and write to the audit trail."""
+"""CLI commands for accounts and the audit trail: `create-admin`, `users` and `audit verify`. The operator holds
+the database credentials, so the commands act as an administrator (the same permission checks run), and those
+that change something write to the audit trail."""
 
 from __future__ import annotations
 
@@ -91,6 +92,22 @@ def cmd_users(args) -> int:
         raise CommandError(str(exc))
 
 
+def cmd_audit(args) -> int:
+    """`audit verify`: walk the hash chain; exit 1 and name the first broken event when it does not hold."""
+    engine = database_engine()
+    check(args, "view_audit")
+    result = audit.verify(engine)
+    print(result.message)
+    if result.intact and result.last_hash:
+        print(f"Last event's hash: {result.last_hash} (keep it somewhere else to check this trail against later).")
+    return 0 if result.intact else 1
+
+
+def setup_audit(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    sub.add_parser("verify", help="check that no event was changed, removed or slipped in since it was written")
+
+
 def setup_create_admin(p: argparse.ArgumentParser) -> None:
     p.add_argument("username", help="sign-in name, lower case (e.g. jo.smith)")
     p.add_argument("--name", help="the person's name as shown in the product")
@@ -129,7 +146,7 @@ def record_command(engine, args, exit_code: int) -> None:
     if args.command == "users" and args.action == "list":
         return
     details = {k: v for k, v in vars(args).items()
-               if k not in ("handler", "command", "password_stdin", "as_user") and v is not None}
+               if k not in ("handler", "command", "password_stdin", "as_user", "acting_username") and v is not None}
     details["exit code"] = exit_code
     _record(engine, args, audit.COMMAND, args.command, details)
 
@@ -140,10 +157,13 @@ def record_refusal(engine, args, message: str) -> None:
 
 
 def _record(engine, args, action: str, target: str, details: dict) -> None:
-    """As the --as user when given (the operating-system user is kept in the details), else the operator."""
-    actor = getattr(args, "as_user", None)
+    """As the --as user (their stored username; the operating-system user is kept in the details), else the
+    operator; an --as name that was refused is kept in the details, never taken as the actor."""
+    actor = getattr(args, "acting_username", None)
     if actor:
         details = {**details, "operator": audit.cli_actor()}
+    elif getattr(args, "as_user", None):
+        details = {**details, "as (refused)": args.as_user[:80]}
     try:
         audit.record(engine, actor or audit.cli_actor(), action, target, details, source="cli", address="cli")
     except Exception:  # noqa: BLE001 - e.g. no schema yet

@@ -393,7 +393,8 @@ class User(Base):
 
 
 class AuditEvent(Base):
-    """The audit trail: append-only (database triggers reject UPDATE and DELETE)."""
+    """The audit trail: append-only (database triggers reject UPDATE, DELETE and REPLACE), each event chained
+    to the one before by chain_hash (see assurance.access.audit)."""
 
     __tablename__ = "audit_events"
 
@@ -405,5 +406,6 @@ class AuditEvent(Base):
     details: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(10))  # app / cli
     address: Mapped[str] = mapped_column(String(64))  # client IP, "local" or "cli"
+    chain_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the previous event's hash and this event
 
     __table_args__ = (Index("ix_audit_events_actor_action", "actor", "action"),)

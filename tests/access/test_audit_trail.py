@@ -1,7 +1,7 @@
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from assurance.access import audit
@@ -14,11 +14,21 @@ def _count(engine) -> int:
         return c.scalar(select(func.count()).select_from(AuditEvent))
 
 
+def _older_event(engine, at: datetime, actor: str, action: str, target=None, details=None, address="local"):
+    """An event from an earlier day, chained as the product chains it (record() always takes the server's time)."""
+    with engine.begin() as c:
+        last = c.execute(select(AuditEvent.id, AuditEvent.chain_hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+        row = {"id": last.id + 1 if last else 1, "at": at, "actor": actor, "action": action, "target": target,
+               "details": details, "source": "app", "address": address}
+        row["chain_hash"] = audit.chain_hash(last.chain_hash if last else audit.GENESIS, row)
+        c.execute(insert(AuditEvent), row)
+
+
 def test_record_and_search(engine):
-    audit.record(engine, "ann", audit.EXPORT, "overview.csv", {"rows": 12}, address="192.0.2.4",
-                 at=datetime(2026, 11, 1, 9, 30))
-    audit.record(engine, "bob", audit.SIGN_IN, "bob", at=datetime(2026, 11, 20, 8, 0))
-    audit.record(engine, "bob", audit.EXPORT, "Challenge log.csv", "all partners", at=datetime(2026, 11, 21, 8, 0))
+    _older_event(engine, datetime(2026, 11, 1, 9, 30), "ann", audit.EXPORT, "overview.csv", '{"rows": 12}',
+                 "192.0.2.4")
+    _older_event(engine, datetime(2026, 11, 20, 8, 0), "bob", audit.SIGN_IN, "bob")
+    _older_event(engine, datetime(2026, 11, 21, 8, 0), "bob", audit.EXPORT, "Challenge log.csv", "all partners")
     audit.record_cli(engine, audit.COMMAND, "init-db", {"exit code": 0})
     everything = audit.search(engine)
     assert len(everything) == 4 and list(everything.columns) == audit.COLUMNS
@@ -30,12 +40,23 @@ def test_record_and_search(engine):
     assert list(audit.search(engine, actor="bob")["Action"]) == ["export", "sign-in"]
     assert list(audit.search(engine, action="export")["Who"]) == ["bob", "ann"]
     assert list(audit.search(engine, start=date(2026, 11, 20), end=date(2026, 11, 20))["Who"]) == ["bob"]
+    assert audit.verify(engine).intact
     assert list(audit.search(engine, text="CHALLENGE")["Target"]) == ["Challenge log.csv"]
     assert list(audit.search(engine, text="ALL PARTNERS")["Who"]) == ["bob"]  # details are searched too
     assert audit.search(engine, text="'; drop table audit_events; --").empty  # bound parameters, not SQL
     assert _count(engine) == 4
     actors, actions = audit.actors_and_actions(engine)
     assert {"ann", "bob"} <= set(actors) and actions == sorted({"export", "sign-in", "cli command"})
+
+
+def test_the_time_and_the_order_come_from_the_server(engine):
+    before = datetime.now().replace(microsecond=0)
+    audit.record(engine, "ann", audit.SIGN_IN, "ann")
+    with pytest.raises(TypeError):
+        audit.record(engine, "ann", audit.SIGN_IN, "ann", at=datetime(2020, 1, 1))  # no back-dating
+    with engine.connect() as c:
+        row = c.execute(select(AuditEvent.id, AuditEvent.at)).one()
+    assert row.id == 1 and before <= row.at <= datetime.now()
 
 
 def test_long_values_are_clipped_not_refused(engine):
@@ -73,7 +94,7 @@ def test_the_triggers_exist_on_this_backend(engine):
     with engine.connect() as c:
         if BACKEND == "sqlite":
             names = set(c.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
-            assert {"audit_events_no_update", "audit_events_no_delete"} <= names
+            assert {"audit_events_no_update", "audit_events_no_delete", "audit_events_no_replace"} <= names
         else:
             names = set(c.scalars(text("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_events'::regclass")))
             assert {"audit_events_no_change", "audit_events_no_truncate"} <= names
@@ -126,3 +147,35 @@ def test_a_load_the_role_does_not_allow_changes_nothing(engine):
         assert c.scalar(select(func.count()).select_from(Submission)) == 0
     assert _count(engine) == 2  # the two users created, nothing else
     assert load_bytes(xlsx(measure_sheets()), "x.xlsx", engine, "pat", "POL", "2025-26 Q2", by=analyst).loaded
+
+
+REWRITES = {
+    "sqlite": [
+        "REPLACE INTO audit_events (id, at, actor, action, source, address, chain_hash) "
+        "VALUES (1, '2026-01-01 00:00:00', 'mallory', 'sign-in', 'app', 'local', 'forged')",
+        "INSERT OR REPLACE INTO audit_events (id, at, actor, action, source, address, chain_hash) "
+        "VALUES (1, '2026-01-01 00:00:00', 'mallory', 'sign-in', 'app', 'local', 'forged')",
+        "INSERT INTO audit_events (id, at, actor, action, source, address, chain_hash) "
+        "VALUES (1, '2026-01-01 00:00:00', 'mallory', 'sign-in', 'app', 'local', 'forged') "
+        "ON CONFLICT (id) DO UPDATE SET actor = excluded.actor",
+        "UPDATE OR REPLACE audit_events SET actor = 'mallory' WHERE id = 1",
+    ],
+    "postgresql": [
+        "INSERT INTO audit_events (id, at, actor, action, source, address, chain_hash) "
+        "VALUES (1, '2026-01-01 00:00:00', 'mallory', 'sign-in', 'app', 'local', 'forged') "
+        "ON CONFLICT (id) DO UPDATE SET actor = excluded.actor",
+        "TRUNCATE audit_events",
+        "TRUNCATE audit_events RESTART IDENTITY CASCADE",
+    ],
+}
+
+
+@pytest.mark.parametrize("sql", REWRITES[BACKEND])
+def test_no_route_rewrites_or_removes_an_event(engine, sql):
+    """REPLACE, INSERT OR REPLACE and UPSERT on an existing id, and TRUNCATE, are refused like UPDATE and DELETE."""
+    audit.record(engine, "ann", audit.SIGN_IN, "ann")
+    with pytest.raises(DBAPIError, match="append-only"):
+        with engine.begin() as c:
+            c.execute(text(sql))
+    row = audit.search(engine).iloc[0]
+    assert _count(engine) == 1 and row["Who"] == "ann"

@@ -142,7 +142,7 @@ def test_as_a_user_the_role_limits_the_command(demo_copy_url, tmp_path, capsys):
     # Managing users needs an administrator; an unknown name is refused.
     assert main(["--as", "qa", "users", "add", "zoe", "--role", "qa"]) == 1
     assert main(["--as", "nobody", "partners"]) == 1
-    assert "no active user called 'nobody'" in capsys.readouterr().err
+    assert "'nobody' is not an active user who may act now" in capsys.readouterr().err
     refused = audit.search(engine, action=audit.ACCESS_REFUSED)
     assert list(refused["Who"])[:4] == ["qa", "analyst.police", "analyst.police", "analyst.police"]
     # The operator (no --as) has every right and sees unrounded figures.
@@ -164,3 +164,33 @@ def test_as_a_user_the_table_shows_suppressed_figures(demo_url, capsys):
     lines = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()[2:]}
     trained = truth["staff_trained"]
     assert lines["staff_trained"][-6:-4] == [str(publish_count(trained.numerator)), str(publish_count(trained.denominator))]
+
+
+def test_as_matches_any_case_refuses_disabled_and_locked_and_records_the_stored_name(engine, monkeypatch, capsys):
+    from datetime import datetime, timedelta
+
+    from sqlalchemy import update
+
+    from assurance.access.accounts import UserInfo, create_user, update_user
+
+    admin = UserInfo(None, "setup", "setup", "admin")
+    create_user(engine, admin, "ada", "Ada", "admin")
+    create_user(engine, admin, "dee", "Dee", "admin")
+    create_user(engine, admin, "lou", "Lou", "admin")
+    update_user(engine, admin, "dee", active=False)
+    with engine.begin() as c:  # lou is locked after failed sign-ins
+        c.execute(update(User).where(User.username == "lou").values(locked_until=datetime.now() + timedelta(minutes=9)))
+    assert run(["--as", " ADA ", "users", "add", "zoe", "--role", "qa"]) == 0
+    capsys.readouterr()
+    refusals = set()
+    for name in ("nobody", "dee", "LOU"):
+        assert run(["--as", name, "users", "add", "zed", "--role", "qa"]) == 1
+        refusals.add(capsys.readouterr().err.replace(repr(name), "NAME"))
+    assert len(refusals) == 1 and "not an active user who may act now" in refusals.pop()  # one message for all
+    assert find_user(engine, "zed") is None
+    commands = audit.search(engine, action=audit.COMMAND).iloc[::-1]
+    assert list(commands["Who"]) == ["ada"] + [audit.cli_actor()] * 3  # the stored name, never what was typed
+    assert [json.loads(d).get("as (refused)") for d in commands["Details"]] == [None, "nobody", "dee", "LOU"]
+    assert json.loads(commands["Details"].iloc[0])["operator"] == audit.cli_actor()
+    created = audit.search(engine, action=audit.USER_CREATED)
+    assert created.iloc[0]["Who"] == "ada" and created.iloc[0]["Target"] == "zoe"

@@ -71,9 +71,11 @@ def test_lockout_through_the_form(demo_copy_url):
     at = _app()
     for _ in range(5):
         at = _sign_in(at, "analyst.police", "wrong password")
-    assert "locked" in at.error[0].value
+    assert at.error[0].value == "The username or password is not right."  # the lock is not told ...
     at = _sign_in(at, "analyst.police", DEMO_PASSWORD)
-    assert "locked" in at.error[0].value and at.title[0].value == "Sign in"
+    assert at.error[0].value == "The username or password is not right." and at.title[0].value == "Sign in"
+    locked = audit.search(get_engine(demo_copy_url), action=audit.LOCKED_OUT)  # ... but it is recorded
+    assert list(locked["Target"]) == ["analyst.police"]
 
 
 def test_a_disabled_account_is_signed_out_at_once(demo_copy_url):

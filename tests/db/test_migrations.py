@@ -47,3 +47,46 @@ def test_models_match_the_migrations(databases):
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+def test_an_existing_audit_trail_upgrades_in_place_to_the_hash_chain(databases):
+    """0008 back-fills the chain over the events already there and closes the REPLACE route; 0007's rules stay."""
+    import pytest
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from assurance.access import audit
+
+    engine = get_engine(databases.new())
+    upgrade(engine, "0007_access")
+    with engine.begin() as c:  # events written before the chain existed, with a gap in the ids
+        for i, who in ((1, "ann"), (2, "bob"), (4, "cat")):
+            c.execute(text("INSERT INTO audit_events (id, at, actor, action, target, details, source, address) "
+                           "VALUES (:i, :at, :who, 'sign-in', :who, :d, 'app', '192.0.2.1')"),
+                      {"i": i, "at": f"2026-11-0{i} 09:00:00", "who": who, "d": '{"note": "été"}' if i == 2 else None})
+    upgrade(engine)
+    check = audit.verify(engine)
+    assert check.message == "The audit trail is intact: 3 events, chain checked from 1 to 4."
+    audit.record(engine, "dan", audit.SIGN_IN, "dan")
+    assert audit.verify(engine).last_id == 5 and audit.verify(engine).intact
+    for sql in ("UPDATE audit_events SET actor = 'x'", "DELETE FROM audit_events"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with engine.begin() as c:
+                c.execute(text(sql))
+    if BACKEND == "sqlite":
+        with pytest.raises(DBAPIError, match="append-only"):
+            with engine.begin() as c:
+                c.execute(text("REPLACE INTO audit_events (id, at, actor, action, source, address, chain_hash) "
+                               "VALUES (1, '2026-01-01 00:00:00', 'x', 'y', 'app', 'local', 'z')"))
+    from alembic import command
+
+    from assurance.db.engine import alembic_config
+
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0007_access")
+    assert "chain_hash" not in {c["name"] for c in inspect(engine).get_columns("audit_events")}
+    with pytest.raises(DBAPIError, match="append-only"):
+        with engine.begin() as c:
+            c.execute(text("DELETE FROM audit_events"))

@@ -82,3 +82,41 @@ def test_baseline_page_shows_and_changes_the_baseline(demo_copy_url, config_copy
     at = _submit(at, "Save")
     assert config.board().publication_mode
     assert list(_admin_changes(demo_copy_url)["Target"].str.split(":").str[0]) == ["publication mode", "population baseline"]
+
+
+def test_audit_trail_page_checks_the_chain(engine):
+    from sqlalchemy import text
+
+    from tests.access.test_audit_chain import behind_the_triggers
+
+    audit.record(engine, "ann", audit.EXPORT, "overview.csv")
+    at = open_page("pages/admin_audit.py", role="admin")
+    at = _submit(at, "Check the trail")
+    assert at.success[0].value.startswith("The audit trail is intact: 2 events, chain checked from 1 to 2.")
+    with behind_the_triggers(engine) as c:
+        c.execute(text("UPDATE audit_events SET actor = 'bob' WHERE id = 1"))
+    at = _submit(at, "Check the trail")
+    assert not at.success and at.error[0].value.startswith("The audit trail is broken at event 1 (recorded ")
+    assert "altered" in at.error[0].value
+
+
+def test_users_page_shows_a_locked_account(engine):
+    from datetime import datetime
+
+    from assurance.access.accounts import authenticate
+    from assurance.access.settings import AuthSettings
+    from tests.pages.helpers import user_for_role
+
+    from assurance.access.accounts import update_user
+    from tests.access.conftest import ADMIN
+
+    user_for_role("qa")
+    update_user(engine, ADMIN, "qa", password="kettle harbour violet")
+    for _ in range(5):
+        authenticate(engine, "qa", "not the password", settings=AuthSettings(max_failed_sign_ins=5))
+    at = open_page("pages/admin_users.py", role="admin")
+    warning = next(w.value for w in at.warning if w.value.startswith("Locked"))
+    assert warning.startswith("Locked after too many failed sign-ins: qa (until ")
+    until = at.dataframe[0].value.set_index("username").loc["qa", "locked until"]
+    assert until > datetime.now()
+    assert list(audit.search(engine, action=audit.LOCKED_OUT)["Target"]) == ["qa"]
