@@ -38,5 +38,5 @@ PAGES = {
 # Only the pages the signed-in user's role may use (each page checks again); before sign-in every URL draws the form.
 user = ui.auth.resolve_user(ui.database_ready())  # once per run; pages reuse it
 navigation = st.navigation(ui.auth.pages_for(PAGES, user), position="sidebar" if user else "hidden", expanded=True)
-st.sidebar.caption(config.board().name)
+st.sidebar.caption(ui.plain(config.board().name))
 navigation.run()

@@ -22,7 +22,7 @@ else:
     locked = users[users["locked until"].notna()]
     if not locked.empty:
         st.warning("Locked after too many failed sign-ins: " + ", ".join(
-            f"{ui.auth.plain(r['username'])} (until {r['locked until']:%H:%M})" for _, r in locked.iterrows()) +
+            f"{ui.plain(r['username'])} (until {r['locked until']:%H:%M})" for _, r in locked.iterrows()) +
             ". They are not told their account is locked; clear a lockout under Change a user.",
             icon=":material/lock:")
 st.caption(" · ".join(f"**{r.label}**: {r.description}" for r in ROLES.values()))
@@ -42,9 +42,9 @@ with st.form("add-user", clear_on_submit=True):
         try:
             made = create_user(engine, me, username, name, role_key, None if partner == NO_PARTNER else partner,
                                email or None, password or None, address=address)
-            st.success(f"User {made.username} added as {made.role_label.lower()}.")
+            st.success(f"User {ui.plain(made.username)} added as {made.role_label.lower()}.")
         except (AccountError, AccessDenied) as exc:
-            st.error(str(exc))
+            st.error(ui.message(exc))
 
 if not users.empty:
     st.markdown("#### Change a user")
@@ -67,6 +67,6 @@ if not users.empty:
                                       partner_code=None if new_partner == NO_PARTNER else new_partner,
                                       name=new_name, email=new_email or None, active=active,
                                       password=new_password or None, unlock=unlock, address=address)
-                st.success(f"User {changed.username} saved.")
+                st.success(f"User {ui.plain(changed.username)} saved.")
             except (AccountError, AccessDenied) as exc:
-                st.error(str(exc))
+                st.error(ui.message(exc))

@@ -25,6 +25,7 @@ from assurance.access.roles import (
     role_label,
 )
 from assurance.access.settings import auth_settings
+from ui.text import plain
 
 SESSION_KEY = "auth_user_id"
 SESSION_NAME = "auth_username"  # checked with the id, so a rebuilt database never hands a session to someone else
@@ -147,10 +148,10 @@ def sign_in_form() -> None:
     settings = auth_settings()
     board = config.board()
     st.title("Sign in")
-    st.caption(board.name)
+    st.caption(plain(board.name))
     if settings.mode == "oidc":
         if _oidc_logged_in():  # signed in with the identity provider, but not a user of this product
-            st.error(f"Your account ({st.user.get('email') or 'no e-mail given'}) is not set up in this product, or "
+            st.error(f"Your account ({plain(st.user.get('email') or 'no e-mail given')}) is not set up in this product, or "
                      "has been disabled. Ask an administrator to add you with this e-mail address.")
             if st.button("Sign out"):
                 st.logout()
@@ -192,14 +193,9 @@ def sign_out() -> None:
 
 def sidebar_identity(user: UserInfo) -> None:
     with st.sidebar:
-        where = f" · {user.partner_code}" if user.partner_code else ""
+        where = f" · {plain(user.partner_code)}" if user.partner_code else ""
         st.markdown(f"**{plain(user.name)}**  \n{user.role_label}{where}")
         st.button("Sign out", key="sign-out", on_click=sign_out, icon=":material/logout:")
-
-
-def plain(text: str) -> str:
-    """Text a user typed, made safe to put inside Markdown (shown literally)."""
-    return "".join("\\" + c if c in "\\`*_{}[]()<>#+-.!|~" else c for c in text)
 
 
 def pages_for(pages: dict[str, list], user: UserInfo | None) -> dict[str, list]:

@@ -17,7 +17,7 @@ from assurance import config
 from assurance.access import audit
 from assurance.access.roles import ROLES, require, role, role_label
 from assurance.access.settings import AuthSettings, auth_settings
-from assurance.db.engine import session_scope
+from assurance.db.engine import session_scope, short_write
 from assurance.db.models import Partner, User
 
 MIN_PASSWORD_LENGTH = 12
@@ -329,7 +329,7 @@ def authenticate(engine: Engine, username: str, password: str, address: str | No
     ok = verify_password(found.password_hash if found else None, password or "")
     new_hash = hash_password(password) if ok and _hasher.check_needs_rehash(found.password_hash) else None
     try:
-        with session_scope(engine) as s, _short_wait(s.connection()):
+        with short_write(engine), session_scope(engine) as s, _short_wait(s.connection()):
             return _sign_in_bookkeeping(engine, s, found, username, ok, new_hash, address, now, settings)
     except OperationalError as exc:
         if _is_busy(exc):
@@ -337,7 +337,7 @@ def authenticate(engine: Engine, username: str, password: str, address: str | No
         raise
 
 
-SIGN_IN_WAIT_MS = 5000  # how long a sign-in waits for SQLite's write lock before saying the service is busy
+SIGN_IN_WAIT_MS = 20_000  # how long a sign-in waits for SQLite's write lock (a load writing) before saying busy
 
 
 @contextmanager

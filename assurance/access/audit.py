@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 from sqlalchemy import Engine, String, cast, func, insert, or_, select, text
 
+from assurance.db.engine import short_write
 from assurance.db.models import AuditEvent
 
 # Action names used across the product (others may add their own: short, lower case, dotted).
@@ -59,7 +60,7 @@ def record(engine: Engine, actor: str, action: str, target: str | None = None, d
     if conn is not None:
         _append(conn, row)
         return
-    with engine.begin() as c:
+    with short_write(engine), engine.begin() as c:
         _append(c, row)
 
 

@@ -29,7 +29,7 @@ def cmd_load(args) -> int:
     from assurance.exports import safe_frame
     from assurance.returns.issues import ERROR, Issue, issues_frame
     from assurance.returns.rules import RULES
-    from assurance.returns.load import LoadFailed, load_bytes
+    from assurance.returns.load import LoadFailed, audit_actor, load_bytes
     from assurance.returns.read import ReadError
     from assurance.returns.validate import UsageError
 
@@ -60,7 +60,8 @@ def cmd_load(args) -> int:
             return 1
         except ReadError as exc:
             rejected += 1
-            audit.record(engine, user, audit.UPLOAD_REFUSED, f.name, {"reason": str(exc)}, source="cli", address="cli")
+            audit.record(engine, audit_actor(by), audit.UPLOAD_REFUSED, f.name, {"reason": str(exc), "submitted by": user},
+                         source="cli", address="cli")
             print(f"REJECTED  {exc if str(exc).startswith(f.name) else f'{f.name}: {exc}'} Nothing was loaded.")
             all_issues.append(Issue(ERROR, "UNREADABLE_FILE", str(exc), RULES["UNREADABLE_FILE"].fix, file=f.name))
             continue

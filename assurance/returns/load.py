@@ -74,27 +74,29 @@ def load_prepared(prepared: Prepared, engine: Engine, user: str, source: str = "
         require(by, "upload_returns", prepared.partner.id)
     trail = {"file": prepared.file_name, "sha256": prepared.sha256, "return": prepared.spec.type if prepared.spec else None,
              "partner": prepared.partner.code if prepared.partner else None,
-             "period": prepared.period.label if prepared.period else None}
+             "period": prepared.period.label if prepared.period else None, "submitted by": user}
+    actor = audit_actor(by)
     where = dict(source="cli" if source == "cli" else "app", address=address)
     if not prepared.can_record:  # no partner/period to record against: nothing is written
         with engine.connect() as conn:
             report = check(prepared, conn)
-        audit.record(engine, user, audit.RETURN_REJECTED, prepared.file_name, {**trail, "errors": report.error_count}, **where)
+        audit.record(engine, actor, audit.RETURN_REJECTED, prepared.file_name, {**trail, "errors": report.error_count},
+                     **where)
         return LoadResult("rejected", None, [], report)
     try:
-        return _load(prepared, engine, user, source, report_progress, trail, where)
+        return _load(prepared, engine, user, actor, source, report_progress, trail, where)
     except (SQLAlchemyError, OSError) as exc:  # a full disk, a lost connection, a crash of the database
         reason = getattr(exc, "orig", None) or exc
         message = str(reason).splitlines()[0] if str(reason) else type(reason).__name__
         try:
-            audit.record(engine, user, audit.LOAD_FAILED, prepared.file_name, {**trail, "reason": message}, **where)
+            audit.record(engine, actor, audit.LOAD_FAILED, prepared.file_name, {**trail, "reason": message}, **where)
         except (SQLAlchemyError, OSError):
             pass  # the database cannot take even the record: the message below still goes to the user
         raise LoadFailed(f"{prepared.file_name} could not be stored ({message}). Nothing was changed: the returns "
                          "loaded before stay in use. Try again later, or tell the administrator.") from exc
 
 
-def _load(prepared: Prepared, engine: Engine, user: str, source: str, report_progress, trail: dict,
+def _load(prepared: Prepared, engine: Engine, user: str, actor: str, source: str, report_progress, trail: dict,
           where: dict) -> LoadResult:
     """The load itself, in one transaction: rolled back whole if anything fails before the commit."""
     with load_turn(engine), engine.connect() as conn:
@@ -128,15 +130,21 @@ def _load(prepared: Prepared, engine: Engine, user: str, source: str, report_pro
         _insert_issues(conn, report, sub_id)
         outcome = {**trail, "rows": rows, "errors": report.error_count, "queries": report.query_count}
         if status == "loading":
-            audit.record(engine, user, audit.RETURN_LOADED, f"submission {sub_id}", outcome, conn=conn, **where)
+            audit.record(engine, actor, audit.RETURN_LOADED, f"submission {sub_id}", outcome, conn=conn, **where)
             for old in superseded:
-                audit.record(engine, user, audit.SUBMISSION_SUPERSEDED, f"submission {old}", {**trail, "by": sub_id},
+                audit.record(engine, actor, audit.SUBMISSION_SUPERSEDED, f"submission {old}", {**trail, "by": sub_id},
                              conn=conn, **where)
         else:
-            audit.record(engine, user, audit.RETURN_REJECTED, f"submission {sub_id}", outcome, conn=conn, **where)
+            audit.record(engine, actor, audit.RETURN_REJECTED, f"submission {sub_id}", outcome, conn=conn, **where)
         conn.commit()
     report_progress(1.0, "Done")
     return LoadResult("accepted" if status == "loading" else "rejected", sub_id, superseded, report, rows)
+
+
+def audit_actor(by) -> str:
+    """Who the audit trail names: the signed-in (or --as) user, else whoever runs the command; never a name the
+    caller typed (that is kept as "submitted by")."""
+    return by.actor if by is not None else audit.cli_actor()
 
 
 def record_rejection(prepared: Prepared, engine: Engine, user: str, source: str = "upload", by=None,

@@ -111,23 +111,28 @@ def test_loads_rejections_and_supersessions_are_recorded_with_the_load(engine):
     from tests.returns.builders import measure_sheets, xlsx
 
     data = xlsx(measure_sheets())
-    first = load_bytes(data, "POL.xlsx", engine, "ann", "POL", "2025-26 Q2", source="upload", address="198.51.100.7")
+    ann = _user(engine, "ann", "qa")
+    first = load_bytes(data, "POL.xlsx", engine, "ann", "POL", "2025-26 Q2", source="upload", address="198.51.100.7",
+                       by=ann)
     second = load_bytes(data, "POL again.xlsx", engine, "bob", "POL", "2025-26 Q2", source="cli")
     bad = measure_sheets()
     bad["Measures"][1][1] = 5000  # numerator above denominator: an error
     rejected = load_bytes(xlsx(bad), "POL bad.xlsx", engine, "bob", "POL", "2025-26 Q2", source="cli")
     assert first.loaded and second.loaded and not rejected.loaded
     events = audit.search(engine).iloc[::-1]
+    events = events[events["Action"] != audit.USER_CREATED]
+    operator = audit.cli_actor()  # "bob" was typed for the record, so the operator is the one named
     assert list(zip(events["Who"], events["Action"], events["Target"], events["Source"], events["From"])) == [
         ("ann", audit.RETURN_LOADED, f"submission {first.submission_id}", "app", "198.51.100.7"),
-        ("bob", audit.RETURN_LOADED, f"submission {second.submission_id}", "cli", "cli"),
-        ("bob", audit.SUBMISSION_SUPERSEDED, f"submission {first.submission_id}", "cli", "cli"),
-        ("bob", audit.RETURN_REJECTED, f"submission {rejected.submission_id}", "cli", "cli"),
+        (operator, audit.RETURN_LOADED, f"submission {second.submission_id}", "cli", "cli"),
+        (operator, audit.SUBMISSION_SUPERSEDED, f"submission {first.submission_id}", "cli", "cli"),
+        (operator, audit.RETURN_REJECTED, f"submission {rejected.submission_id}", "cli", "cli"),
     ]
     import json
 
     details = json.loads(events.iloc[0]["Details"])
     assert details["partner"] == "POL" and details["period"] == "2025-26 Q2" and details["rows"] == 5
+    assert json.loads(events.iloc[1]["Details"])["submitted by"] == "bob"
     assert len(details["sha256"]) == 64 and json.loads(events.iloc[2]["Details"])["by"] == second.submission_id
 
 

@@ -53,7 +53,7 @@ def test_a_name_with_markdown_is_escaped_in_the_sidebar(demo_copy_url):
                       "**Eve** [x](http://evil.invalid) <b>hi</b>", "qa")
     at = sign_in(AppTest.from_file(APP, default_timeout=60), eve).run()
     shown = [m.value for m in at.sidebar.markdown if "Eve" in m.value]
-    assert shown == [r"**\*\*Eve\*\* \[x\]\(http://evil\.invalid\) \<b\>hi\</b\>**  " + "\nQA member"]
+    assert shown == [r"**\*\*Eve\*\* \[x\]\(http\:\/\/evil\.invalid\) \<b\>hi\<\/b\>**  " + "\nQA member"]
 
 
 # Names and text a person typed that Markdown would turn into a live link, an image, HTML, an icon, a colour or LaTeX.

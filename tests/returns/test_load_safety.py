@@ -62,7 +62,8 @@ def test_a_full_disk_mid_load_changes_nothing_and_the_earlier_return_stays_in_us
     with engine.connect() as c:
         assert c.scalar(select(func.count()).select_from(StoredFile)) == files_before
     failed = audit.search(engine, action=audit.LOAD_FAILED)
-    assert list(failed["Who"]) == ["bob"] and "disk is full" in failed["Details"].iloc[0]
+    assert list(failed["Who"]) == [audit.cli_actor()] and "disk is full" in failed["Details"].iloc[0]
+    assert '"submitted by": "bob"' in failed["Details"].iloc[0]  # the name typed is kept, not taken as the actor
     assert audit.search(engine, action=audit.SUBMISSION_SUPERSEDED).empty
 
 
