@@ -112,7 +112,7 @@ def match_sheets(wb: RawWorkbook, spec: ReturnSpec) -> dict[str, str]:
         for n in candidates:
             if n in out.values():
                 continue
-            _, _, score = find_header(wb.sheet(n).rows, s)
+            _, _, score = find_header(wb.sheet(n).head(HEADER_SCAN_ROWS), s)
             if score > best_score:
                 best, best_score = n, score
         if best:
@@ -171,7 +171,8 @@ def clean_workbook(wb: RawWorkbook, spec: ReturnSpec, ctx: Context, partners=(),
 
 
 def clean_sheet(raw: RawSheet, s: SheetSpec, spec: ReturnSpec, ctx: Context, partners=()) -> CleanSheet | None:
-    header_i, mapping, _ = find_header(raw.rows, s)
+    head = raw.head(HEADER_SCAN_ROWS)
+    header_i, mapping, _ = find_header(head, s)
     if header_i is None:
         ctx.add("HEADER_NOT_FOUND", f"Sheet {raw.name} has no row of column headings we recognise in its first "
                 f"{HEADER_SCAN_ROWS} rows (we look for {plain_list(c.header for c in s.columns if c.mandatory)}).",
@@ -179,13 +180,10 @@ def clean_sheet(raw: RawSheet, s: SheetSpec, spec: ReturnSpec, ctx: Context, par
         return None
     header_row = raw.row_offset + header_i + 1
     letter = lambda j: get_column_letter(raw.col_offset + j + 1)  # noqa: E731
-    data = raw.rows[header_i + 1:]
-    width = len(raw.rows[header_i])
-    arr = np.empty((len(data), width), dtype=object)
-    if data:
-        arr[:] = data
+    header = head[header_i]
+    arr = raw.body(header_i + 1, len(header))  # read only: rows are chosen below by indexing, never changed
     keep = ~_blank_rows(arr)
-    _drop_totals_and_notes(arr, keep, raw.rows[header_i], mapping, spec)
+    _drop_totals_and_notes(arr, keep, header, mapping, spec)
     idx = np.flatnonzero(keep)
     arr = arr[idx]
     rows = header_row + 1 + idx
@@ -196,10 +194,10 @@ def clean_sheet(raw: RawSheet, s: SheetSpec, spec: ReturnSpec, ctx: Context, par
         if col.field in seen:
             ctx.add("DUPLICATE_COLUMN", f"The heading {col.header} appears twice on sheet {raw.name}: in column "
                     f"{letter(seen[col.field])} and column {letter(j)}.", sheet=raw.name, row=header_row,
-                    column=letter(j), field_name=col.header, value=raw.rows[header_i][j])
+                    column=letter(j), field_name=col.header, value=header[j])
             continue
         seen[col.field] = j
-    for j, v in enumerate(raw.rows[header_i]):
+    for j, v in enumerate(header):
         if is_blank(v) and j not in mapping and len(arr) and not np.all(_IS_BLANK(arr[:, j]).astype(bool)):
             ctx.add("EMPTY_HEADER", f"Column {letter(j)} on sheet {raw.name} holds data but has no heading, so it was "
                     "ignored.", sheet=raw.name, row=header_row, column=letter(j))

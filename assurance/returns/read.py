@@ -64,13 +64,40 @@ class ReadError(Exception):
     """The file cannot be read as a return; the message says why and what to do."""
 
 
-@dataclass
 class RawSheet:
-    name: str
-    rows: list[list]
-    row_offset: int = 0  # rows[0] is Excel row row_offset + 1
-    col_offset: int = 0  # rows[i][0] is Excel column col_offset + 1
-    hidden: bool = False
+    """One sheet's cells as a rectangle: `rows` (lists), or `grid` (a 2-D object array) when the worker sent it so;
+    each is made from the other only when asked for."""
+
+    def __init__(self, name: str, rows: list[list] | None = None, row_offset: int = 0, col_offset: int = 0,
+                 hidden: bool = False, grid=None):
+        self.name = name
+        self._rows = rows
+        self.grid = grid
+        self.row_offset = row_offset  # rows[0] is Excel row row_offset + 1
+        self.col_offset = col_offset  # rows[i][0] is Excel column col_offset + 1
+        self.hidden = hidden
+
+    @property
+    def rows(self) -> list[list]:
+        if self._rows is None:
+            self._rows = self.grid.tolist()
+        return self._rows
+
+    def head(self, n: int) -> list[list]:
+        """The first n rows, without making the rest into lists."""
+        return self._rows[:n] if self._rows is not None else self.grid[:n].tolist()
+
+    def body(self, start: int, width: int):
+        """Rows from `start` on as a 2-D object array `width` cells wide (a view of the grid when there is one)."""
+        import numpy as np
+
+        if self._rows is None and self.grid.shape[1] == width:
+            return self.grid[start:]
+        data = self.rows[start:]
+        arr = np.empty((len(data), width), dtype=object)
+        if data:
+            arr[:] = data
+        return arr
 
 
 @dataclass
@@ -83,6 +110,11 @@ class RawWorkbook:
     _loader: object = None
     _cache: dict[str, RawSheet] = field(default_factory=dict)
     peak_memory_mb: float | None = None  # the most memory the worker that read it used
+    share: set[str] | None = None  # the sheets this worker reads (None: all but `others`)
+    others: set[str] = field(default_factory=set)  # the sheets other workers read
+
+    def mine(self, name: str) -> bool:
+        return name in self.share if self.share is not None else name not in self.others
 
     def sheet(self, name: str) -> RawSheet:
         if name not in self._cache:
@@ -112,15 +144,35 @@ def read_bytes(data: bytes, file_name: str) -> RawWorkbook:
     return read_in_worker(data, name, limits)
 
 
-def read_unguarded(data: bytes, file_name: str, limits: Limits | None = None) -> RawWorkbook:
-    """The reading itself, every sheet read: only ever called inside the guarded worker."""
+def read_unguarded(data: bytes, file_name: str, limits: Limits | None = None, part: int = 0,
+                   parts: int = 1) -> RawWorkbook:
+    """The reading itself, only ever called inside a guarded worker: every sheet read, or, when `parts` workers
+    share the work, the sheets of share `part` (each worker works out the same shares from the file)."""
     name = os.path.basename(file_name) or "the file"
     limits = limits or Limits.current()
     _check_size(data, name, limits)
-    wb = _open(data, name, limits)
+    wb = _open(data, name, limits, _Share(part, parts))
     for sheet_name in wb.sheet_names:
-        wb.sheet(sheet_name)
+        if wb.mine(sheet_name):
+            wb.sheet(sheet_name)
     return wb
+
+
+@dataclass(frozen=True)
+class _Share:
+    """Which of the workbook's sheets one worker reads, when `parts` workers read it at once."""
+
+    part: int = 0
+    parts: int = 1
+
+    def of(self, sizes: dict[str, int]) -> list[set[str]]:
+        """Every share of the sheets (name -> size): the biggest first, each to the share with least so far."""
+        loads, shares = [0] * self.parts, [set() for _ in range(self.parts)]
+        for sheet, size in sorted(sizes.items(), key=lambda item: (-item[1], item[0])):
+            k = loads.index(min(loads))
+            loads[k] += size + 1
+            shares[k].add(sheet)
+        return shares
 
 
 def _check_size(data: bytes, name: str, limits: Limits) -> None:
@@ -133,10 +185,12 @@ def _check_size(data: bytes, name: str, limits: Limits) -> None:
         raise ReadError(f"{name} is empty (0 bytes). Upload the saved workbook again.")
 
 
-def _open(data: bytes, name: str, limits: Limits) -> RawWorkbook:
+def _open(data: bytes, name: str, limits: Limits, share: _Share = _Share()) -> RawWorkbook:
     head = data[:8]
     if head.startswith(ZIP_MAGIC):
-        return _read_zip(data, name, limits)
+        return _read_zip(data, name, limits, share)
+    if share.part:  # only workbooks of several sheet parts are shared out: the first worker reads this one
+        return RawWorkbook(name, "other", [], share=set())
     if head == OLE_MAGIC:
         return _read_ole(data, name)
     for magic, what in _OTHER_FORMATS.items():
@@ -153,7 +207,7 @@ def _extension(name: str) -> str:
 
 # --- zip formats: xlsx, xlsm, ods ----------------------------------------------------------------
 
-def _read_zip(data: bytes, name: str, limits: Limits) -> RawWorkbook:
+def _read_zip(data: bytes, name: str, limits: Limits, share: _Share) -> RawWorkbook:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -183,9 +237,18 @@ def _read_zip(data: bytes, name: str, limits: Limits) -> RawWorkbook:
             except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
                 raise ReadError(f"{name} is damaged: part {info.filename} cannot be read ({exc}). {_SAVE_AS}") from None
     _defused_parse(zf, "xl/workbook.xml" if kind != "ods" else "content.xml", name, names)
-    _check_parts(zf, infos, name, limits, _sheet_parts(zf, names) if kind in ("xlsx", "xlsm") else {})
+    sheets = _sheet_parts(zf, names) if kind in ("xlsx", "xlsm") else {}
+    shares = share.of({part: zf.getinfo(part).file_size for part in sheets})
+    if share.part and not shares[share.part]:  # nothing for this worker: the first one reads the whole file
+        return RawWorkbook(name, kind, [], share=set())
+    _check_parts(zf, infos, name, limits, {p: n for p, n in sheets.items() if p in shares[share.part]})
     has_macros = "xl/vbaProject.bin" in names or any(n.startswith("xl/macrosheets/") for n in names)
-    return _open_with_calamine(data, name, kind, has_macros)
+    wb = _open_with_calamine(data, name, kind, has_macros)
+    if share.part:
+        wb.share = {sheets[p] for p in shares[share.part]}
+    else:  # the first worker also reads any sheet the workbook's own list did not name
+        wb.others = {sheets[p] for k in range(1, share.parts) for p in shares[k]}
+    return wb
 
 
 def _too_big(name: str, total: int, limits: Limits) -> ReadError:

@@ -109,3 +109,23 @@ def test_a_sheet_kept_outside_the_usual_folder_is_measured_too():
             z.writestr(name, body)
     with pytest.raises(ReadError, match="sheet Concerns has a cell at XFD1048576"):
         guard.read_in_worker(out.getvalue(), "moved.xlsx", Limits.current(), memory_mb=BUDGET_MB)
+
+
+def test_two_workers_share_a_workbook_and_give_exactly_what_one_reader_reads():
+    """With two worker slots free, the sheets are shared out by size; every sheet comes back once, as read."""
+    from assurance.returns.read import read_bytes, read_unguarded
+    from tests.returns.builders import activity_sheets, xlsx
+
+    sheets = {**activity_sheets(60), "R&D <notes> 'x'": [["a", 1], ["b", 2]]}
+    data = xlsx(sheets, hidden={"Template info": [["return type", "activity"]]})
+    shared, plain = read_bytes(data, "x.xlsx"), read_unguarded(data, "x.xlsx")
+    assert shared.sheet_names == plain.sheet_names == ["Concerns", "Enquiries", "R&D <notes> 'x'", "Template info"]
+    assert shared.hidden == plain.hidden == {"Template info"}
+    for name in plain.sheet_names:
+        assert shared.sheet(name).rows == plain.sheet(name).rows
+        assert shared.sheet(name).row_offset == plain.sheet(name).row_offset
+    for part, parts in ((0, 2), (1, 2)):
+        wb = read_unguarded(data, "x.xlsx", part=part, parts=parts)
+        assert set(wb._cache)  # each worker has a share
+    first, second = (set(read_unguarded(data, "x.xlsx", part=k, parts=2)._cache) for k in (0, 2 - 1))
+    assert first.isdisjoint(second) and first | second == set(plain.sheet_names)
