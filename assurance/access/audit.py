@@ -39,8 +39,9 @@ COMMAND = "cli command"
 COLUMNS = ["When", "Who", "Action", "Target", "Details", "Source", "From"]
 
 
-def _clip(text: str | None, n: int) -> str | None:
-    return None if text is None else str(text)[:n]
+def _clip(text: str | None, n: int | None = None) -> str | None:
+    """Text as stored: cut to n characters, and anything that is not text (a file name's stray bytes) as '?'."""
+    return None if text is None else str(text).encode("utf-8", "replace").decode("utf-8")[:n]
 
 
 def record(engine: Engine, actor: str, action: str, target: str | None = None, details=None, source: str = "app",
@@ -53,7 +54,7 @@ def record(engine: Engine, actor: str, action: str, target: str | None = None, d
         "actor": _clip(actor or "unknown", 120),
         "action": _clip(action, 60),
         "target": _clip(target, 200),
-        "details": details,
+        "details": _clip(details),
         "source": _clip(source, 10),
         "address": _clip(address or ("cli" if source == "cli" else "local"), 64),
     }

@@ -90,14 +90,18 @@ def _file_lock(path: Path | None, mode: int) -> Iterator[None]:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
+LOAD_YIELDS_SECONDS = 5.0  # the longest a load lets short writes go first (sign-ins cannot hold it off for ever)
+
+
 @contextmanager
 def load_turn(engine: Engine) -> Iterator[None]:
-    """Hold while a load writes: one load at a time per SQLite database, waiting sign-ins first."""
+    """Hold while a load writes: one load at a time per SQLite database, waiting sign-ins first (for a while)."""
     with _file_lock(_lock_path(engine, ".loads.lock"), fcntl.LOCK_EX):
         waiting = _lock_path(engine, ".writers.lock")
         if waiting is not None:
             with open(waiting, "a+b") as f:
-                while True:  # a short write holds this shared while it waits for and uses the write lock
+                deadline = time.monotonic() + LOAD_YIELDS_SECONDS
+                while time.monotonic() < deadline:  # a short write holds this shared while it waits and writes
                     try:
                         fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     except BlockingIOError:

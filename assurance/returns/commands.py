@@ -30,7 +30,7 @@ def cmd_load(args) -> int:
     from assurance.returns.issues import ERROR, Issue, issues_frame
     from assurance.returns.rules import RULES
     from assurance.returns.load import LoadFailed, audit_actor, load_bytes
-    from assurance.returns.read import ReadError
+    from assurance.returns.read import ReadError, file_label
     from assurance.returns.validate import UsageError
 
     path = Path(args.path)
@@ -60,10 +60,12 @@ def cmd_load(args) -> int:
             return 1
         except ReadError as exc:
             rejected += 1
-            audit.record(engine, audit_actor(by), audit.UPLOAD_REFUSED, f.name, {"reason": str(exc), "submitted by": user},
+            audit.record(engine, audit_actor(by), audit.UPLOAD_REFUSED, file_label(f.name), {"reason": str(exc), "submitted by": user},
                          source="cli", address="cli")
-            print(f"REJECTED  {exc if str(exc).startswith(f.name) else f'{f.name}: {exc}'} Nothing was loaded.")
-            all_issues.append(Issue(ERROR, "UNREADABLE_FILE", str(exc), RULES["UNREADABLE_FILE"].fix, file=f.name))
+            label = file_label(f.name)
+            print(f"REJECTED  {exc if str(exc).startswith(label) else f'{label}: {exc}'} Nothing was loaded.")
+            all_issues.append(Issue(ERROR, "UNREADABLE_FILE", str(exc), RULES["UNREADABLE_FILE"].fix,
+                                    file=file_label(f.name)))
             continue
         report = result.report
         print(("LOADED    " if result.loaded else "REJECTED  ") + report.headline())

@@ -44,9 +44,15 @@ def read_in_worker(data: bytes, name: str, limits: Limits, memory_mb: int | None
         parts = 2 if data[:4] == read.ZIP_MAGIC and _slots.acquire(blocking=False) else 1
         try:
             answers = _run_workers(data, name, limits, memory_mb, seconds, parts)
+            return _answer(answers, name, limits, memory_mb, seconds)
         finally:
             if parts == 2:
                 _slots.release()
+
+
+def _answer(answers: list[tuple[bytes, int | None]], name: str, limits: Limits, memory_mb: int,
+            seconds: float) -> RawWorkbook:
+    """The workbook from the workers' answers, or the ReadError one of them gave (or died of)."""
     workbooks = []
     for out, code in answers:
         try:
@@ -61,7 +67,17 @@ def read_in_worker(data: bytes, name: str, limits: Limits, memory_mb: int | None
             refused = ReadError(body)
             refused.peak_memory_mb = peak_mb
             raise refused
-        workbooks.append((_unpack(body), peak_mb))
+        try:
+            cells = sum(n * len(columns) for _name, n, *_rest, columns in body["sheets"])
+        except (KeyError, TypeError, ValueError):
+            raise _died(name, code, memory_mb, seconds) from None
+        if cells > limits.cells:  # the worker checks this too: the answer is not unpacked if it went wrong
+            raise ReadError(f"{name} holds {cells:,} cells, far more than a return can have ({limits.cells:,} at "
+                            f"most), so it was not opened. {read._STRAY_CELLS}")
+        try:
+            workbooks.append((_unpack(body), peak_mb))
+        except (KeyError, TypeError, ValueError, IndexError):  # an answer of the wrong shape
+            raise _died(name, code, memory_mb, seconds) from None
     return _joined(workbooks, limits, name)
 
 

@@ -138,23 +138,36 @@ def read_bytes(data: bytes, file_name: str) -> RawWorkbook:
     a safe, readable workbook, including a file that would need more memory or time than the worker has."""
     from assurance.returns.guard import read_in_worker
 
-    name = os.path.basename(file_name) or "the file"
+    name = file_label(file_name)
     limits = Limits.current()
     _check_size(data, name, limits)
     return read_in_worker(data, name, limits)
+
+
+def file_label(file_name: str) -> str:
+    """The name a file is known by in messages and records: its base name, with bytes that are not UTF-8 (a
+    name from a disk in another encoding) shown as '�' rather than breaking the message or the database."""
+    name = os.path.basename(str(file_name)) or "the file"
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def read_unguarded(data: bytes, file_name: str, limits: Limits | None = None, part: int = 0,
                    parts: int = 1) -> RawWorkbook:
     """The reading itself, only ever called inside a guarded worker: every sheet read, or, when `parts` workers
     share the work, the sheets of share `part` (each worker works out the same shares from the file)."""
-    name = os.path.basename(file_name) or "the file"
+    name = file_label(file_name)
     limits = limits or Limits.current()
     _check_size(data, name, limits)
     wb = _open(data, name, limits, _Share(part, parts))
+    cells = 0
     for sheet_name in wb.sheet_names:
         if wb.mine(sheet_name):
-            wb.sheet(sheet_name)
+            sheet = wb.sheet(sheet_name)
+            cells += len(sheet.rows) * max((len(r) for r in sheet.rows[:1]), default=0)
+            if cells > limits.cells:  # what the checks before reading could not see (cells placed without a reference)
+                raise ReadError(f"{name}: sheet {sheet_name} reaches further than it seemed to, to {cells:,} cells in "
+                                f"all, far more than a return can have ({limits.cells:,} at most), so it was not "
+                                f"opened. {_STRAY_CELLS}")
     return wb
 
 
@@ -297,7 +310,7 @@ _CELL_REF = re.compile(rb"""<(?:\w+:)?c\s[^>]*?\br\s*=\s*["']\$?([A-Za-z]{1,4})\
 _ROW_REF = re.compile(rb"""<(?:\w+:)?row\s[^>]*?\br\s*=\s*["'](\d{1,9})["']""")
 _PLAIN_ROW_REF = re.compile(rb'<row r="(\d{1,9})"')
 _DIMENSION = re.compile(rb"""<(?:\w+:)?dimension\s[^>]*?\bref\s*=\s*["']([^"']*)["']""")
-_PREFIXED_CELL = re.compile(rb"<\w+:c[\s>/]")
+_ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _REF = re.compile(r"\$?([A-Za-z]{1,4})\$?(\d{1,9})")
 _CHUNK = 1 << 22
 
@@ -342,15 +355,15 @@ class _Extent:
             if self.declared is None and (m := _DIMENSION.search(xml)):
                 self.declared = m.group(1).decode("ascii", "replace")
         columns = [] if self.prefixed else _CELL_COLUMN.findall(xml)
-        opened = xml.count(b"<c ")
-        self.cells += opened + xml.count(b"<c>") + xml.count(b"<c/") if not self.prefixed else \
-            len(_PREFIXED_CELL.findall(xml))
-        if self.prefixed or len(columns) != opened:  # not all as Excel writes them: read them in full
+        rows = [] if self.prefixed else _PLAIN_ROW_REF.findall(xml)
+        if self.prefixed or len(columns) != xml.count(b"<c") or len(rows) != xml.count(b"<row"):
+            # other elements that start '<c' (column widths), or cells and rows written some other way: in full
+            self.cells += len(_ANY_CELL.findall(xml))
             refs = _CELL_REF.findall(xml)
             columns = [c for c, _ in refs]
             rows = _ROW_REF.findall(xml) + [r for _, r in refs]
         else:
-            rows = _PLAIN_ROW_REF.findall(xml)
+            self.cells += len(columns)
         if columns:
             self.columns = max(self.columns, max(map(_column_number, set(columns))))
         if rows:
@@ -502,22 +515,29 @@ def _short(exc: Exception) -> str:
 # --- CSV -----------------------------------------------------------------------------------------
 
 def _decode_text(data: bytes, name: str) -> str:
-    """UTF-8 (with or without a BOM), UTF-16 (Excel's 'Unicode Text', with its BOM) or Windows-1252."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise ReadError(f"{name} says it is Unicode text but is damaged. Save it as 'CSV UTF-8' and upload it "
-                            "again.") from None
-    sample = data[:65536]
-    if b"\x00" in sample:
-        raise ReadError(f"{name} is not a spreadsheet or CSV file (it holds binary data). Upload the return as .xlsx or .csv.")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ReadError(f"{name} is not readable text. Save it as 'CSV UTF-8' and upload it again.")
+    """UTF-8 (with or without a BOM), UTF-16 or UTF-32 with a BOM (Excel's 'Unicode Text'), or Windows-1252.
+    Text holding a NUL character anywhere is binary data, not a return."""
+    text = None
+    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                raise ReadError(f"{name} says it is Unicode text but is damaged. Save it as 'CSV UTF-8' and upload "
+                                "it again.") from None
+            break
+    if text is None and b"\x00" not in data:
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+    if text is None or "\x00" in text:
+        raise ReadError(f"{name} is not a spreadsheet or CSV file (it holds binary data). Upload the return as .xlsx "
+                        "or .csv.")
+    return text
 
 
 def _read_csv(data: bytes, name: str, limits: Limits, spreadsheet_name: bool = False) -> RawWorkbook:

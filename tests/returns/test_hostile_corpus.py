@@ -129,3 +129,30 @@ def test_two_workers_share_a_workbook_and_give_exactly_what_one_reader_reads():
         assert set(wb._cache)  # each worker has a share
     first, second = (set(read_unguarded(data, "x.xlsx", part=k, parts=2)._cache) for k in (0, 2 - 1))
     assert first.isdisjoint(second) and first | second == set(plain.sheet_names)
+
+
+@pytest.mark.parametrize("spelling", [b'<c\tr="XFD200"', b'<c\nr="XFD200"', b'<c x=">" r="XFD200"'])
+def test_cells_written_unusually_are_refused_in_the_worker(spelling):
+    """Cells spelled in ways the quick check does not read are read in full, or refused by the worker once read:
+    the caller is never handed (and never unpacks) more cells than the budget."""
+    import dataclasses
+    import io
+    import re
+    import zipfile
+
+    from tests.returns.builders import activity_sheets, xlsx
+
+    src, out = zipfile.ZipFile(io.BytesIO(xlsx(activity_sheets(5)))), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in src.infolist():
+            body = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b"</sheetData>", b'<row r="200">' + spelling + b' t="inlineStr"><is><t>x</t>'
+                                    b"</is></c></row></sheetData>")
+                body = re.sub(rb'<dimension ref="[^"]*"/>', b"", body)
+            z.writestr(item.filename, body)
+    limits = dataclasses.replace(Limits.current(), cells=1_000_000)  # 16,384 x 200 cells is over it
+    with pytest.raises(ReadError) as refused:
+        guard.read_in_worker(out.getvalue(), "odd.xlsx", limits, memory_mb=BUDGET_MB, seconds=60)
+    said = str(refused.value)
+    assert "sheet Concerns has a cell at XFD200" in said or "sheet Concerns reaches further than it seemed" in said

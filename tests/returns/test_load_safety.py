@@ -94,3 +94,51 @@ def test_a_crash_in_the_middle_of_writing_rows_rolls_back(engine, monkeypatch):
     assert calls == ["concerns"] and _in_use(engine) == ([], 0)
     with engine.connect() as c:
         assert c.scalar(select(func.count()).select_from(Concern)) == 0
+
+
+def test_a_file_name_that_is_not_utf8_gets_a_plain_answer(engine, tmp_path, capsys):
+    """A name from a disk in another encoding (the byte 0xff) used to end in a traceback from the database."""
+    import os
+
+    path = os.path.join(os.fsencode(tmp_path), b"LA 2025-26 Q2 \xff.xlsx")
+    with open(path, "wb") as f:
+        f.write(xlsx(activity_sheets(5)))
+    assert main(["load", os.fsdecode(path)]) == 0
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err and "LA 2025-26 Q2 \ufffd.xlsx" in out.out
+    with engine.connect() as c:
+        assert c.scalar(select(Submission.file_name)) == "LA 2025-26 Q2 \ufffd.xlsx"
+
+
+def test_sign_ins_cannot_hold_a_load_off_for_ever(engine, monkeypatch):
+    """A stream of sign-ins (each holding the short-write lock) delays a load for a few seconds at most."""
+    import threading
+    import time
+
+    from assurance.db import engine as engine_module
+    from assurance.db.engine import short_write
+
+    if engine.dialect.name != "sqlite":
+        with short_write(engine):  # nothing to wait for on PostgreSQL
+            assert load_bytes(xlsx(activity_sheets(5)), f"LA {PERIOD}.xlsx", engine, "ann").loaded
+        return
+    monkeypatch.setattr(engine_module, "LOAD_YIELDS_SECONDS", 0.5)
+    stop = threading.Event()
+
+    def sign_ins() -> None:
+        while not stop.is_set():
+            with short_write(engine):
+                time.sleep(0.05)
+
+    streams = [threading.Thread(target=sign_ins) for _ in range(2)]
+    for t in streams:
+        t.start()
+    try:
+        started = time.monotonic()
+        result = load_bytes(xlsx(activity_sheets(5)), f"LA {PERIOD}.xlsx", engine, "ann")
+        took = time.monotonic() - started
+    finally:
+        stop.set()
+        for t in streams:
+            t.join()
+    assert result.loaded and took < 10

@@ -165,3 +165,12 @@ def test_a_csv_field_longer_than_any_cell_is_one_plain_error():
     data = b"Measure code,Commentary\nstaff_trained,\"" + b"x" * 200_000 + b"\"\n"
     with pytest.raises(ReadError, match=r"row 2 cannot be read as CSV .*Save the return from Excel"):
         read_bytes(data, "POL 2025-26 Q2.csv")
+
+
+def test_utf32_text_is_read_and_nul_characters_are_binary_data():
+    text = "Measure code,Numerator\nstaff_trained,3\n"
+    wb = read_bytes(text.encode("utf-32"), "POL 2025-26 Q2.csv")
+    assert wb.sheet(wb.sheet_names[0]).rows == [["Measure code", "Numerator"], ["staff_trained", "3"]]
+    late_nul = ("Measure code,Numerator\n" + "staff_trained,3\n" * 10_000 + "x\x00y,1\n").encode()
+    with pytest.raises(ReadError, match="holds binary data"):
+        read_bytes(late_nul, "POL 2025-26 Q2.csv")
