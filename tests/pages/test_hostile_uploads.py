@@ -2,7 +2,6 @@
 the refusal audited, and the page goes on working for the next file."""
 
 import pytest
-import streamlit as st
 
 from assurance.access import audit
 from tests.pages.helpers import open_page, read, texts
@@ -13,13 +12,7 @@ from tests.returns.hostile import corpus
 CASES = corpus()
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def test_every_hostile_file_gets_one_plain_message_on_the_upload_page(engine):

@@ -3,7 +3,6 @@
 import json
 
 import pytest
-import streamlit as st
 from sqlalchemy import func, select
 
 from assurance.access import audit
@@ -14,13 +13,7 @@ from tests.returns.builders import activity_sheets, measure_sheets, xlsx
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def _upload(data: bytes, name: str, role: str = "chair"):
