@@ -1,10 +1,11 @@
 """Untrusted files are opened in a worker process with a memory and a time budget, never in the caller.
 
-Each read runs `read.read_unguarded` in a fresh Python process (`python -m assurance.returns.guard`), which
-limits its own address space (RLIMIT_AS) and CPU time before it touches the file; the caller kills it when the
-wall-clock budget runs out. Whatever a file does to the worker (a 512 GiB allocation that aborts the reader, an
-endless parse, a crash), the worker dies alone and the caller gets one plain ReadError. At most READ_WORKERS
-files are read at once in a process; others wait their turn.
+Each read runs `read.read_unguarded` in a fresh Python process (`python -m assurance.returns.guard`), or in
+two that share a workbook's sheets when two slots are free. A worker limits its own address space (RLIMIT_AS)
+and CPU time before it touches the file; the caller kills it when the wall-clock budget runs out. Whatever a
+file does to a worker (a 512 GiB allocation that aborts the reader, an endless parse, a crash), the worker
+dies alone and the caller gets one plain ReadError. At most READ_WORKERS workers run at once on the machine
+(the app and command-line loads together); other reads wait their turn.
 
 The cells come back column by column as (distinct values, an index per row), read with a restricted unpickler:
 handing a 100,000-row return back costs a fraction of a second, and the worker's answer can only ever be data.
@@ -12,6 +13,7 @@ handing a 100,000-row return back costs a fraction of a second, and the worker's
 
 from __future__ import annotations
 
+import fcntl
 import io
 import os
 import pickle
@@ -19,7 +21,9 @@ import resource
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
+import time
 from array import array
 from pathlib import Path
 
@@ -31,7 +35,38 @@ READ_SECONDS = float(os.environ.get("ASSURANCE_READ_SECONDS", "120"))
 READ_WORKERS = max(1, int(os.environ.get("ASSURANCE_READ_WORKERS", "2")))
 _ROOT = str(Path(__file__).resolve().parents[2])  # the folder that holds the assurance package
 
-_slots = threading.BoundedSemaphore(READ_WORKERS)
+
+
+class _Slots:
+    """At most READ_WORKERS workers on this machine at once, whichever process (the app, command-line loads)
+    starts them: a slot is an exclusive lock on one of READ_WORKERS files in a folder of the user's own."""
+
+    def __init__(self, count: int, folder: Path):
+        self.count, self.folder = count, folder
+
+    def take(self, wait: bool = True):
+        """A held slot (an open, locked file), or None when wait is False and every slot is taken."""
+        self.folder.mkdir(mode=0o700, exist_ok=True)
+        while True:
+            for k in range(self.count):
+                slot = open(self.folder / f"slot{k}.lock", "a+b")
+                try:
+                    fcntl.flock(slot, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return slot
+                except BlockingIOError:
+                    slot.close()
+            if not wait:
+                return None
+            time.sleep(0.05)
+
+    @staticmethod
+    def give_back(slot) -> None:
+        if slot is not None:
+            fcntl.flock(slot, fcntl.LOCK_UN)
+            slot.close()
+
+
+_slots = _Slots(READ_WORKERS, Path(tempfile.gettempdir()) / f"assurance-readers-{os.getuid()}")
 
 
 def read_in_worker(data: bytes, name: str, limits: Limits, memory_mb: int | None = None,
@@ -40,14 +75,14 @@ def read_in_worker(data: bytes, name: str, limits: Limits, memory_mb: int | None
     are free, a workbook's sheets are shared between two workers, each with the whole budget, reading at once."""
     memory_mb = memory_mb or READ_MEMORY_MB
     seconds = seconds or READ_SECONDS
-    with _slots:
-        parts = 2 if data[:4] == read.ZIP_MAGIC and _slots.acquire(blocking=False) else 1
-        try:
-            answers = _run_workers(data, name, limits, memory_mb, seconds, parts)
-            return _answer(answers, name, limits, memory_mb, seconds)
-        finally:
-            if parts == 2:
-                _slots.release()
+    first = _slots.take()
+    second = _slots.take(wait=False) if data[:4] == read.ZIP_MAGIC else None
+    try:
+        answers = _run_workers(data, name, limits, memory_mb, seconds, 2 if second is not None else 1)
+        return _answer(answers, name, limits, memory_mb, seconds)
+    finally:
+        _slots.give_back(second)
+        _slots.give_back(first)
 
 
 def _answer(answers: list[tuple[bytes, int | None]], name: str, limits: Limits, memory_mb: int,
@@ -185,6 +220,9 @@ def _pack(wb: RawWorkbook) -> dict:
 def _columns(rows: list[list]) -> list[tuple[list, bytes]]:
     """Each column as (its distinct values, a 32-bit index per row). Values keep their type: 1, 1.0 and True,
     which Python counts as equal, are told apart when a column holds more than one of those types."""
+    width = max(map(len, rows), default=0)
+    if any(len(r) != width for r in rows):  # every reader gives a rectangle; if not, pad it rather than cut it
+        rows = [list(r) + [""] * (width - len(r)) for r in rows]
     out = []
     for column in zip(*rows):
         index: dict = {}

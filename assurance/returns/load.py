@@ -99,6 +99,7 @@ def load_prepared(prepared: Prepared, engine: Engine, user: str, source: str = "
 def _load(prepared: Prepared, engine: Engine, user: str, actor: str, source: str, report_progress, trail: dict,
           where: dict) -> LoadResult:
     """The load itself, in one transaction: rolled back whole if anything fails before the commit."""
+    report_progress(0.86, "Waiting for the database (returns are written one at a time)")
     with load_turn(engine), engine.connect() as conn:
         _lock(conn, prepared.partner.id)
         now = datetime.now().replace(microsecond=0)
