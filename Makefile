@@ -40,4 +40,4 @@ benchmark: $(VENV)/.dev-installed
 	$(PY) benchmarks/busy_service.py
 
 clean-db:
-	rm -f data/assurance.db data/assurance.db-wal data/assurance.db-shm
+	rm -f data/assurance.db data/assurance.db-wal data/assurance.db-shm data/assurance.db.*.lock
