@@ -6,6 +6,7 @@ import threading
 from contextlib import contextmanager
 from datetime import datetime
 
+import pytest
 from sqlalchemy import insert, select, text
 
 from assurance.access import audit
@@ -77,22 +78,17 @@ def test_an_altered_event_with_a_recomputed_hash_breaks_the_next_link(engine):
     assert (check.broken_id, check.problem) == (3, audit.UNMATCHED)  # event 3 was chained to the real event 2
 
 
-def test_a_removed_event_is_named_as_a_gap(engine):
+@pytest.mark.parametrize("removed, missing, said", [
+    ("id = 2", (2, 2), ": event 2 was removed before it."),
+    ("id < 3", (1, 2), ": events 1 to 2 were removed before it."),
+], ids=["a gap", "the first events"])
+def test_removed_events_are_named(engine, removed, missing, said):
     _three_events(engine)
     with behind_the_triggers(engine) as c:
-        c.execute(text("DELETE FROM audit_events WHERE id = 2"))
+        c.execute(text(f"DELETE FROM audit_events WHERE {removed}"))
     check = audit.verify(engine)
-    assert (check.broken_id, check.problem, check.missing) == (3, audit.REMOVED, (2, 2))
-    assert check.message.endswith(": event 2 was removed before it.")
-
-
-def test_removing_the_first_events_is_named(engine):
-    _three_events(engine)
-    with behind_the_triggers(engine) as c:
-        c.execute(text("DELETE FROM audit_events WHERE id < 3"))
-    check = audit.verify(engine)
-    assert (check.broken_id, check.problem, check.missing) == (3, audit.REMOVED, (1, 2))
-    assert "events 1 to 2 were removed before it" in check.message
+    assert (check.broken_id, check.problem, check.missing) == (3, audit.REMOVED, missing)
+    assert check.message.endswith(said)
 
 
 def test_an_event_inserted_into_a_gap_is_named(engine):
