@@ -9,8 +9,10 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -349,8 +351,43 @@ class Commentary(Base):
     text: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(120))
     written_at: Mapped[datetime] = mapped_column(DateTime)
+    # the figure as it stood when the commentary was written (a resubmission may change it later)
+    figure_value: Mapped[float | None] = mapped_column(Float)
+    figure_numerator: Mapped[int | None] = mapped_column(BigInteger)
+    figure_denominator: Mapped[int | None] = mapped_column(BigInteger)
 
     __table_args__ = (Index("ix_commentary_lookup", "period_label", "measure"),)
+
+
+class IssuedPack(Base):
+    """A board pack as the chair issued it: kept unchanged (database triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "issued_packs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period_label: Mapped[str] = mapped_column(String(12), index=True)
+    issued_at: Mapped[datetime] = mapped_column(DateTime)
+    issued_by: Mapped[str] = mapped_column(String(120))
+    file_name: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    publication_mode: Mapped[bool] = mapped_column(Boolean)
+    figures: Mapped[str] = mapped_column(Text)  # JSON: the figures the pack holds
+
+
+class SpcRecalculation(Base):
+    """A known change in process: a measure's SPC limits are computed afresh from this quarter."""
+
+    __tablename__ = "spc_recalculations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    measure: Mapped[str] = mapped_column(String(60), index=True)
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))  # None: the whole Board
+    period_label: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class QuarterlyFigure(Base):

@@ -90,3 +90,24 @@ def test_an_existing_audit_trail_upgrades_in_place_to_the_hash_chain(databases):
     with pytest.raises(DBAPIError, match="append-only"):
         with engine.begin() as c:
             c.execute(text("DELETE FROM audit_events"))
+
+
+def test_an_issued_pack_cannot_be_changed_or_deleted(databases):
+    """0009: the database itself keeps an issued board pack as issued."""
+    import pytest
+    from datetime import datetime
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    engine = get_engine(databases.new())
+    upgrade(engine)
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO issued_packs (period_label, issued_at, issued_by, file_name, media_type, content, "
+                       "sha256, publication_mode, figures) VALUES ('2025-26 Q4', :at, 'chair', 'pack.pdf', "
+                       "'application/pdf', :content, :sha, :pub, '[]')"),
+                  {"at": datetime(2026, 5, 1), "content": b"%PDF", "sha": "0" * 64, "pub": True})
+    for sql in ("UPDATE issued_packs SET issued_by = 'someone else'", "DELETE FROM issued_packs"):
+        with pytest.raises(DBAPIError, match="kept as issued"), engine.begin() as c:
+            c.execute(text(sql))
+    with engine.connect() as c:
+        assert c.execute(text("SELECT issued_by FROM issued_packs")).scalar_one() == "chair"
