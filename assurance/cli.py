@@ -87,21 +87,15 @@ def cmd_partners(args) -> int:
 def cmd_measures(args) -> int:
     import csv
 
-    from assurance.access.roles import must_suppress
-    from assurance.measures.compute import period_figures
+    from assurance.disclosure import publish_for
+    from assurance.measures.compute import period_figures, published_json
 
     user = acting_user(args)
     partner = partner_for(args, user, args.partner)
     check(args, "view_figures", partner.id if partner else None)
     figures = period_figures(database_engine(), args.period, partner.code if partner else None)
-    rows = [f.as_json() for f in figures]
-    if user is not None and must_suppress(user):  # publication mode for roles outside the QA subgroup
-        from assurance.disclosure import figure_value, publish_count
-
-        for r, f in zip(rows, figures):
-            r.update(numerator=None if f.numerator is None else publish_count(f.numerator),
-                     denominator=None if f.denominator is None else publish_count(f.denominator),
-                     value=figure_value(f, True) if f.value is not None else None)
+    publish = publish_for(user, config.board().publication_mode, "cli")
+    rows = [published_json(f, publish) for f in figures]
     if args.format == "json":
         print(json.dumps(rows, indent=2))
     elif args.format == "csv":

@@ -1,14 +1,23 @@
-"""Statistical disclosure control, applied last, on the way out (publication mode).
+"""Statistical disclosure control: the one policy, applied last, on every route out (publication mode).
 
-National practice: counts of 1 to 4 are shown as [c]; other counts are rounded to the nearest 5;
-percentages are worked out from unrounded counts and withheld where the denominator is under 10;
-secondary suppression stops a total minus the visible cells revealing a suppressed cell; [x] means
-not available.
+What is protected: counts of people (concerns, enquiries, adults, respondents, and the agencies' DoLS
+applications and concerns raised, which are about adults). In publication mode:
+- a count of 1 to 4 is shown as [c]; every other count is rounded to the nearest 5; a 0 is a true zero;
+- a percentage or rate is worked out from the published (rounded) counts, so it says nothing the counts
+  beside it do not; it is withheld when its count is hidden, when the remainder (denominator minus
+  numerator) is 1 to 4, or when the denominator is under 10;
+- secondary suppression stops a published total minus the visible cells giving a hidden cell away;
+- case-level lists are replaced by aggregates.
+Deliberately published unrounded: counts about agencies' practice, not about people (staff trained and
+supervised, SAR actions, challenges, returns submitted). Case audits are about people's cases: protected.
+
+Whether figures are published is decided by `publish_for(user, board_setting, destination)` alone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -19,11 +28,34 @@ SMALL_DENOMINATOR = 10
 ROUND_TO = 5
 
 KEY = (
-    (SUPPRESSED, "Suppressed: a count of 1 to 4, a percentage of fewer than 10 cases, or a figure that would let someone work one out"),
-    (NOT_AVAILABLE, "Not available: no data for this period"),
-    ("Counts", "Rounded to the nearest 5 in publication mode; a 0 is a true zero"),
-    ("Percentages", "Worked out from the unrounded counts, so they may differ slightly from the rounded counts shown"),
+    (SUPPRESSED, "Suppressed: a count of 1 to 4, a percentage of fewer than 10 cases or with 1 to 4 left over, or "
+                 "a figure that would let someone work one out"),
+    (NOT_AVAILABLE, "Not available: not collected, or no data for this period"),
+    ("Counts of people", "Rounded to the nearest 5 in publication mode; a 0 is a true zero"),
+    ("Percentages and rates", "Worked out from the rounded counts shown, so nothing hidden can be worked back"),
+    ("Counts about practice", "Staff trained and supervised, SAR actions, challenges and returns are not about "
+                              "people at risk and are shown as they are"),
 )
+DESTINATIONS = ("screen", "cli", "download", "pack")
+
+
+def publish_for(user, board_publication_mode: bool, destination: str) -> bool:
+    """Whether figures going to `destination` for `user` are published (suppressed and rounded): always when the
+    Board is in publication mode, for anyone outside the QA subgroup, and for every file the app lets out.
+    `user` None is the operator at the command line (who holds the database itself)."""
+    from assurance.access.roles import must_suppress
+
+    if destination not in DESTINATIONS:
+        raise ValueError(f"unknown destination {destination!r}")
+    if board_publication_mode or destination in ("download", "pack"):  # files that leave the product
+        return True
+    return user is not None and must_suppress(user)
+
+
+def round_half_up(x: float, decimals: int = 1) -> float:
+    """Rounded as people expect (81.25 -> 81.3), not to even, and free of binary float error."""
+    q = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP))
 
 
 def is_small(n: int | None) -> bool:
@@ -46,21 +78,27 @@ def publish_count(n: int | float | None) -> int | str:
     return round5(n)
 
 
+def percent_withheld(numerator: int, denominator: int) -> bool:
+    """A share that would give a small count away: its count, or what is left over, is 1 to 4, or too few cases."""
+    return denominator < SMALL_DENOMINATOR or is_small(numerator) or is_small(denominator - numerator)
+
+
 def publish_percent(numerator: int | None, denominator: int | None, decimals: int = 1) -> float | str:
+    """A percentage worked out from the rounded counts (so it cannot be worked back to exact ones), or [c]."""
     if numerator is None or not denominator:
         return NOT_AVAILABLE
-    if denominator < SMALL_DENOMINATOR or is_small(numerator):  # a percentage beside a hidden count gives it back
+    if percent_withheld(int(numerator), int(denominator)):
         return SUPPRESSED
-    return round(100.0 * numerator / denominator, decimals)
+    return round_half_up(100.0 * round5(int(numerator)) / round5(int(denominator)), decimals)
 
 
 def publish_rate(count: int | None, population: int | None, per: int = 100_000, decimals: int = 1) -> float | str:
-    """A rate on a public population would reveal a small count, so it is suppressed with it."""
+    """A rate worked out from the rounded count (a rate on a public population gives its count back), or [c]."""
     if count is None or not population:
         return NOT_AVAILABLE
     if is_small(count):
         return SUPPRESSED
-    return round(per * count / population, decimals)
+    return round_half_up(per * round5(int(count)) / population, decimals)
 
 
 def suppression_mask(counts: pd.DataFrame, row_totals: bool = True, column_totals: bool = True) -> pd.DataFrame:
@@ -103,12 +141,14 @@ def hidden_in_breakdown(counts: Sequence[int]) -> list[bool]:
 
 def publish_table(frame: pd.DataFrame, count_columns: Sequence[str], row_totals: bool = True,
                   column_totals: bool = True, add_totals: bool = False,
-                  percent_columns: dict[str, str] | None = None) -> pd.DataFrame:
+                  percent_columns: dict[str, str] | None = None,
+                  percent_of: dict[str, int] | None = None) -> pd.DataFrame:
     """A copy of `frame` with its count columns suppressed (primary and secondary) and rounded.
 
     Totals are worked out from the unrounded counts, then rounded; with add_totals a Total column and row are added.
-    percent_columns maps a percentage column to the count it is a share of: the percentage is withheld wherever
-    that count is hidden, since the two together would give it back.
+    percent_columns maps a percentage column to the count it is a share of; the share is of that column's total
+    unless percent_of gives its denominator. Each percentage is worked out again from the rounded counts, and
+    withheld where its count is hidden or the remainder is small (the two together would give it back).
     """
     counts = frame[list(count_columns)].fillna(0).astype(int)
     mask = suppression_mask(counts, row_totals, column_totals)
@@ -116,7 +156,8 @@ def publish_table(frame: pd.DataFrame, count_columns: Sequence[str], row_totals:
     for c in count_columns:
         out[c] = [SUPPRESSED if hidden else publish_count(v) for v, hidden in zip(counts[c], mask[c])]
     for pct, of in (percent_columns or {}).items():
-        out[pct] = [SUPPRESSED if hidden else v for v, hidden in zip(frame[pct], mask[of])]
+        den = int((percent_of or {}).get(pct, counts[of].sum()))
+        out[pct] = [SUPPRESSED if hidden else publish_percent(int(n), den) for n, hidden in zip(counts[of], mask[of])]
     if add_totals:
         total_row = {c: publish_count(counts[c].sum()) for c in count_columns}
         if len(count_columns) > 1:  # beside a single count a Total column would repeat it, hidden cells included
@@ -144,10 +185,11 @@ def reveals_hidden_cell(published: pd.DataFrame, row_totals: bool = True, column
 
 
 def figure_value(f, publish: bool):
-    """A Figure's value as shown: unrounded for the QA subgroup, suppressed in publication mode."""
+    """A Figure's value as shown: unrounded for the QA subgroup; in publication mode, a figure about people is
+    worked out from its rounded counts or suppressed."""
     if f is None or f.value is None:
         return NOT_AVAILABLE
-    if not publish:
+    if not publish or not getattr(f, "protected", True):
         return f.value
     if f.unit == "%":
         return publish_percent(f.numerator, f.denominator)
@@ -156,19 +198,26 @@ def figure_value(f, publish: bool):
     return publish_count(f.numerator)
 
 
+def figure_point(f, publish: bool) -> float | None:
+    """The value a chart draws: what the figure shows as a number, or None where it shows a symbol."""
+    v = figure_value(f, publish)
+    return None if isinstance(v, str) else v
+
+
 def figure_text(f, publish: bool) -> str:
     v = figure_value(f, publish)
     if isinstance(v, str):
         return v
     if f.unit == "%":
-        return f"{v:,.1f}%"
-    return f"{v:,.1f}" if f.unit == "per 100,000" else f"{v:,}"
+        return f"{round_half_up(v, 1):,.1f}%"
+    return f"{round_half_up(v, 1):,.1f}" if f.unit == "per 100,000" else f"{int(v):,}"
 
 
 def figure_counts(f, publish: bool) -> str:
     """'426 of 701' beside a percentage (rounded or suppressed in publication mode)."""
     if f is None or f.numerator is None or f.unit != "%":
         return ""
-    num, den = (publish_count(f.numerator), publish_count(f.denominator)) if publish else (f.numerator, f.denominator)
+    protected = publish and getattr(f, "protected", True)
+    num, den = (publish_count(f.numerator), publish_count(f.denominator)) if protected else (f.numerator, f.denominator)
     fmt = lambda v: f"{v:,}" if isinstance(v, int) else str(v)  # noqa: E731
     return f"{fmt(num)} of {fmt(den)}"

@@ -6,7 +6,7 @@ from assurance.analysis import breakdowns as bd
 from assurance.board.challenges import Evidence
 from assurance.analysis.spc import xmr
 from assurance.charts import spc_chart, stacked_grades
-from assurance.disclosure import figure_text
+from assurance.disclosure import figure_point, figure_text
 from ui.challenge import raise_challenge_form
 
 f = ui.page("Audits", "Multi-agency case audits: grades overall and by domain, by theme and agency, the trend, "
@@ -56,7 +56,8 @@ with right:
     st.markdown("**By agency**")
     ui.table(bd.audit_grades(engine, window_ids, "agency", agency_id), "audit grades by agency", list(bd.GRADES[:4]), key="au-agency")
 
-trend = [(p, x.value) for p in fs.periods[: idx + 1] if (x := fs.get("audit_good", p)) is not None and x.has_data and not x.small]
+trend = [(p, v) for p in fs.periods[: idx + 1] if (x := fs.get("audit_good", p)) is not None and x.has_data
+         and not x.small and (v := figure_point(x, publish)) is not None]
 if trend:
     st.subheader("Trend")
     spc = xmr([v for _, v in trend])

@@ -5,7 +5,7 @@ import ui
 from assurance.analysis import breakdowns as bd
 from assurance.analysis.spc import xmr
 from assurance.charts import bar_chart, spc_chart
-from assurance.disclosure import figure_text, publish_count
+from assurance.disclosure import figure_text, figure_value, publish_count
 from assurance.reference import england
 
 f = ui.page("Concerns and enquiries", "Volumes, rates and conversion by quarter; where concerns come from; the types, "
@@ -31,7 +31,8 @@ st.caption("Conversion is shown for context, not rated: England is about 30%, an
 st.subheader("Concerns by quarter")
 upto = fs.periods[: fs.periods.index(f.period.label) + 1]
 trend = pd.DataFrame([{"Period": p, "Concerns": fs.get("concerns", p).numerator,
-                       "Per 100,000 adults": fs.get("concern_rate", p).value, "Conversion %": fs.get("conversion", p).value}
+                       "Per 100,000 adults": figure_value(fs.get("concern_rate", p), True),
+                       "Conversion %": figure_value(fs.get("conversion", p), True)}
                       for p in upto if fs.get("concerns", p) is not None and fs.get("concerns", p).has_data])
 counts = trend["Concerns"].map(publish_count) if publish else trend["Concerns"]
 spc = xmr([float(v) for v in counts if isinstance(v, (int, float))])

@@ -5,7 +5,7 @@ import ui
 from assurance.analysis import breakdowns as bd
 from assurance.analysis.spc import xmr
 from assurance.charts import bar_chart, spc_chart
-from assurance.disclosure import SMALL_DENOMINATOR, figure_text, figure_value
+from assurance.disclosure import SMALL_DENOMINATOR, figure_point, figure_text, figure_value
 
 f = ui.page("MSP and risk outcomes", "Making Safeguarding Personal, risk outcomes, mental capacity and whether adults "
             "felt safer, in concluded Section 42 enquiries; and whether outcomes are equitable.")
@@ -32,7 +32,7 @@ st.subheader("Trends")
 pick = st.selectbox("Measure", MEASURES, format_func=lambda i: fs.framework.get(i).name, key="oc-trend")
 upto = fs.periods[: fs.periods.index(f.period.label) + 1]
 series = [x for p in upto if (x := fs.get(pick, p)) is not None and x.has_data]
-values = [None if publish and isinstance(figure_value(x, True), str) else x.value for x in series]
+values = [figure_point(x, publish) for x in series]
 pts = [(x.period, v) for x, v in zip(series, values) if v is not None]
 if pts:
     spc = xmr([v for _, v in pts])

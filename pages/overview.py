@@ -6,7 +6,7 @@ from assurance import config
 from assurance.analysis.spc import xmr
 from assurance.board.commentary import CommentaryError, add_commentary, qa_commentary
 from assurance.charts import spc_chart
-from assurance.disclosure import figure_text, figure_value
+from assurance.disclosure import figure_point, figure_text, figure_value
 from assurance.board.challenges import Evidence
 from assurance.measures.compute import applies, scorecard, scorecard_frame
 from ui.challenge import raise_challenge_form
@@ -74,7 +74,7 @@ pick = st.selectbox("Measure", ids, key="ov-measure", format_func=lambda i: fs.f
 st.query_params["measure"] = pick
 m = fs.framework.get(pick)
 series = [x for p in fs.periods[: fs.periods.index(f.period.label) + 1] if (x := fs.get(pick, p)) is not None and x.has_data]
-values = [None if publish and isinstance(figure_value(x, True), str) else x.value for x in series]
+values = [figure_point(x, publish) for x in series]
 points = [(x.period, v) for x, v in zip(series, values) if v is not None]
 st.markdown(f"**{m.name}** ({m.unit}, over {BASIS_NAMES[m.basis]}): {m.numerator}"
             + (f" ÷ {m.denominator}" if m.denominator else "") + ".")

@@ -11,16 +11,39 @@ def test_counts(n, shown):
 
 @pytest.mark.parametrize(
     "num,den,shown",
-    [(3, 9, "[c]"), (3, 10, "[c]"), (5, 10, 50.0), (7, 11, 63.6), (0, 0, "[x]"), (0, 50, 0.0), (None, 50, "[x]"),
-     (426, 701, 60.8)],
+    [(3, 9, "[c]"), (3, 10, "[c]"), (5, 10, 50.0), (0, 0, "[x]"), (0, 50, 0.0), (None, 50, "[x]"),
+     # from the rounded counts: 425 / 700 = 60.714..., 45 / 50 = 90.0 (not 45/52's 86.5)
+     (426, 701, 60.7), (45, 52, 90.0),
+     # the remainder is 1 to 4: 20 of 21 would say 1 adult was not asked; 7 of 11 that 4 were not
+     (20, 21, "[c]"), (7, 11, "[c]"), (96, 100, "[c]"), (95, 100, 95.0),
+     # halves go up: 65 / 80 = 81.25
+     (65, 80, 81.3)],
 )
-def test_percentages_use_unrounded_counts_and_withhold_small_denominators_and_numerators(num, den, shown):
+def test_percentages_come_from_the_rounded_counts_and_hide_small_counts_and_small_remainders(num, den, shown):
     assert d.publish_percent(num, den) == shown
 
 
-def test_rates_hide_small_counts():
+def test_rates_come_from_the_rounded_count_and_hide_small_counts():
     assert d.publish_rate(3, 155_454) == "[c]"
-    assert d.publish_rate(701, 155_454) == 450.9
+    assert d.publish_rate(701, 155_454) == 450.3  # 100,000 x 700 / 155,454 = 450.294...
+
+
+@pytest.mark.parametrize("x,shown", [(81.25, 81.3), (0.05, 0.1), (2.675, 2.7), (-1.25, -1.3), (89.98, 90.0)])
+def test_round_half_up(x, shown):
+    assert d.round_half_up(x, 1) == shown
+
+
+@pytest.mark.parametrize("role,board_mode,destination,published", [
+    ("qa", False, "screen", False), ("qa", True, "screen", True), ("qa", False, "cli", False),
+    ("qa", True, "cli", True), ("qa", False, "download", True), ("qa", False, "pack", True),
+    ("partner_lead", False, "screen", True), ("partner_lead", False, "cli", True), ("chair", False, "screen", False), ("analyst", False, "screen", True),
+    (None, False, "cli", False), (None, True, "cli", True),
+])
+def test_one_function_decides_whether_figures_are_published(role, board_mode, destination, published):
+    from assurance.access.accounts import UserInfo
+
+    user = None if role is None else UserInfo(1, role, role, role)
+    assert d.publish_for(user, board_mode, destination) is published
 
 
 def test_secondary_suppression_in_rows_and_columns():
@@ -58,7 +81,8 @@ def test_a_percentage_is_withheld_with_its_hidden_count():
     body = pd.DataFrame({"Outcome": ["Removed", "Reduced", "Remained"], "Enquiries": [3, 40, 9], "%": [5.8, 76.9, 17.3]})
     out = d.publish_table(body, ["Enquiries"], percent_columns={"%": "Enquiries"})
     # 3 is hidden, and 9 with it (else the total less the rest gives 3 back); their percentages go too.
-    assert out["Enquiries"].tolist() == ["[c]", 40, "[c]"] and out["%"].tolist() == ["[c]", 76.9, "[c]"]
+    # 40 of 52 is worked out from the rounded counts: 40 / 50 = 80.0
+    assert out["Enquiries"].tolist() == ["[c]", 40, "[c]"] and out["%"].tolist() == ["[c]", 80.0, "[c]"]
 
 
 def test_a_single_count_column_gets_a_total_row_but_no_total_column():

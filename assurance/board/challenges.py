@@ -56,6 +56,18 @@ class Evidence:
             parts.append(self.note)
         return " · ".join(parts)
 
+    @property
+    def protected(self) -> bool:
+        """Whether the measure counts people (suppressed and rounded in publication mode)."""
+        from assurance.config import ConfigError
+        from assurance.measures.definitions import DEFINITIONS
+        from assurance.measures.framework import framework
+
+        try:
+            return DEFINITIONS[framework().get(self.measure).definition].people
+        except (ConfigError, KeyError):
+            return True
+
     def _figure(self, publish: bool) -> str:
         from assurance import disclosure
 
@@ -64,7 +76,7 @@ class Evidence:
             shown = disclosure.figure_text(self, publish)
             if unit == "per 100,000" and not shown.startswith("["):
                 shown += " per 100,000"
-        elif publish:  # a count: the count itself is the figure
+        elif publish and self.protected:  # a count: the count itself is the figure
             shown = str(disclosure.publish_count(self.numerator if self.numerator is not None else self.value))
         else:
             shown = f"{self.value:,.0f}" if float(self.value).is_integer() else f"{self.value:,.1f}"

@@ -175,8 +175,7 @@ def build_pack(engine: Engine, period: str, today, publish: bool = True, progres
         for r in strand_rows:
             series = r.trend
             periods = [x.period for x in series]
-            values = [None if (publish and (x.small or isinstance(disclosure.figure_value(x, True), str))) else x.value
-                      for x in series]
+            values = [None if (publish and x.small) else disclosure.figure_point(x, publish) for x in series]
             if all(v is None for v in values):
                 blank.append(r.measure.name)
                 continue

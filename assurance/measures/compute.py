@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from assurance import config
 from assurance.directory import PartnerInfo, list_partners, list_periods
+from assurance.measures.definitions import DEFINITIONS
 from assurance.measures.figures import all_quarter_figures
 from assurance.measures.framework import Framework, MeasureDef, framework
 from assurance.measures.rag import rag
@@ -33,6 +34,7 @@ class Figure:
     rag: str | None
     small: bool
     basis: str
+    protected: bool = True  # a count of people: suppressed and rounded in publication mode
 
     def as_json(self) -> dict:
         keys = ("measure", "name", "period", "partner", "numerator", "denominator", "value", "unit", "target", "polarity", "rag")
@@ -42,6 +44,19 @@ class Figure:
     @property
     def has_data(self) -> bool:
         return self.numerator is not None
+
+
+def published_json(f: Figure, publish: bool) -> dict:
+    """A figure for the command line and JSON: as_json, through disclosure control when published."""
+    from assurance import disclosure
+
+    out = f.as_json()
+    if publish and f.protected:
+        out.update(numerator=None if f.numerator is None else disclosure.publish_count(f.numerator),
+                   denominator=None if f.denominator is None else disclosure.publish_count(f.denominator),
+                   value=None if f.value is None else disclosure.figure_value(f, True))
+    out["published"] = publish
+    return out
 
 
 def applies(m: MeasureDef, partner: PartnerInfo | None) -> bool:
@@ -131,7 +146,7 @@ def compute_figures(engine: Engine, partner_code: str | None = None, fw: Framewo
                 measure=m.id, name=m.name, strand=m.strand, period=label, partner=partner_code, numerator=num,
                 denominator=den if m.unit != "count" else None, value=value, unit=m.unit, target=m.target,
                 polarity=m.polarity, rag=None if small else rag(value, m.polarity, m.target, m.tolerance), small=small,
-                basis=m.basis,
+                basis=m.basis, protected=DEFINITIONS[m.definition].people,
             )
     return FigureSet(out, labels, fw)
 
@@ -189,11 +204,11 @@ def change_text(now: Figure, before: Figure | None, delta: float | None, publish
 
     if now.small or delta is None:
         return ""
-    if publish and now.unit != "%":
-        a, b = disclosure.figure_value(now, True), disclosure.figure_value(before, True)
-        if isinstance(a, str) or isinstance(b, str):
+    if publish:  # the difference of the two figures as shown, so it gives back nothing they hide
+        a, b = disclosure.figure_point(now, True), disclosure.figure_point(before, True)
+        if a is None or b is None:
             return ""
-        delta = round(a - b, 1)
+        delta = disclosure.round_half_up(a - b, 1)
     if now.unit == "%":
         return f"{delta:+.1f} pts"
     return f"{delta:+,.0f}" if float(delta).is_integer() else f"{delta:+,.1f}"  # counts change by whole numbers
@@ -220,9 +235,7 @@ def scorecard_frame(rows: list[ScorecardRow], publish: bool, commentary: dict[st
             "id": m.id,
         }
         if with_trend:
-            row["Last 8 quarters"] = [
-                None if (publish and isinstance(disclosure.figure_value(x, True), str)) else x.value for x in r.trend
-            ]
+            row["Last 8 quarters"] = [disclosure.figure_point(x, publish) for x in r.trend]
         out.append(row)
     return pd.DataFrame(out)
 

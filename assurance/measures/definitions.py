@@ -57,6 +57,7 @@ class Definition:
     source: str
     numerator: ColumnElement
     denominator: ColumnElement | None = None  # None: a count, or a rate over the population baseline
+    people: bool = True  # counts people (protected in publication mode); False: agencies' practice (staff, actions)
 
 
 def flag(condition) -> ColumnElement:
@@ -82,11 +83,13 @@ repeat = exists().where(
 )
 
 
-def assurance_figure(code: str) -> Definition:
+def staff_figure(code: str) -> Definition:
+    """A workforce figure from the partner assurance return (staff, not people at risk)."""
     return Definition(
         "assurance",
         case((a.c.measure_code == code, a.c.numerator), else_=0),
         case((a.c.measure_code == code, a.c.denominator), else_=0),
+        people=False,
     )
 
 
@@ -128,9 +131,9 @@ DEFINITIONS: dict[str, Definition] = {
     "felt_safer": Definition(
         "enquiries", flag(and_(S42, e.c.felt_safer == "Yes")), flag(and_(S42, e.c.felt_safer.in_(("Yes", "No"))))
     ),
-    "staff_trained": assurance_figure("staff_trained"),
-    "mca_training": assurance_figure("mca_training"),
-    "supervision": assurance_figure("supervision"),
+    "staff_trained": staff_figure("staff_trained"),
+    "mca_training": staff_figure("mca_training"),
+    "supervision": staff_figure("supervision"),
     "concerns_raised": Definition("assurance", case((a.c.measure_code == "concerns_raised", a.c.numerator), else_=0)),
     "dols_applications": Definition("assurance", case((a.c.measure_code == "dols_applications", a.c.numerator), else_=0)),
     "audit_good": audit_domain(au.c.overall_grade),
@@ -144,6 +147,6 @@ DEFINITIONS: dict[str, Definition] = {
     "sar_actions_on_time": Definition(
         "sar_actions",
         flag(and_(b.c.status == "Completed", b.c.completed_date.is_not(None), b.c.completed_date <= b.c.due_date)),
-        ONE,
+        ONE, people=False,
     ),
 }

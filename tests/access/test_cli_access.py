@@ -121,11 +121,11 @@ def test_as_a_user_the_role_limits_the_command(demo_copy_url, tmp_path, capsys):
     rows = json.loads(capsys.readouterr().out)
     truth = {f.measure: f for f in period_figures(engine, label, "POL")}
     assert {r["partner"] for r in rows} == {"POL"} and rows
-    trained = next(r for r in rows if r["measure"] == "staff_trained")
-    from assurance.disclosure import figure_value, publish_count
-
-    assert trained["numerator"] == publish_count(truth["staff_trained"].numerator)
-    assert trained["value"] == figure_value(truth["staff_trained"], True)
+    raised = next(r for r in rows if r["measure"] == "concerns_raised")
+    n = truth["concerns_raised"].numerator
+    assert raised["numerator"] == raised["value"] == ("[c]" if 1 <= n <= 4 else (n + 2) // 5 * 5)
+    trained = next(r for r in rows if r["measure"] == "staff_trained")  # staff, not people at risk: as they are
+    assert trained["numerator"] == truth["staff_trained"].numerator
     assert main(["--as", "analyst.police", "measures", "--period", label, "--partner", "LA"]) == 1
     assert "lets you see POL only" in capsys.readouterr().err
     assert main(["--as", "analyst.police", "report", "--period", label, "--out", str(tmp_path / "p.pdf")]) == 1
@@ -162,8 +162,10 @@ def test_as_a_user_the_table_shows_suppressed_figures(demo_url, capsys):
     truth = {f.measure: f for f in period_figures(get_engine(demo_url), label, "AMB")}
     assert main(["--as", "lead.ambulance", "measures", "--period", label]) == 0
     lines = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()[2:]}
-    trained = truth["staff_trained"]
-    assert lines["staff_trained"][-6:-4] == [str(publish_count(trained.numerator)), str(publish_count(trained.denominator))]
+    trained = truth["staff_trained"]  # staff counts are published as they are
+    assert lines["staff_trained"][-6:-4] == [str(trained.numerator), str(trained.denominator)]
+    raised = truth["concerns_raised"].numerator  # a count about people is rounded
+    assert str(publish_count(raised)) in lines["concerns_raised"]
 
 
 def test_as_matches_any_case_refuses_disabled_and_locked_and_records_the_stored_name(engine, monkeypatch, capsys):

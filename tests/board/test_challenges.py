@@ -113,7 +113,7 @@ def test_log_filters_and_excel_export(engine):
          "Adults who felt safer after the enquiry · 2026-27 Q2 · 37.5% (3 of 8) · Red",
          "Adults who felt safer after the enquiry · 2026-27 Q2 · [c] ([c] of 10) · Red"),  # percentage withheld
         (EVIDENCE, "Staff trained to their safeguarding level · 2026-27 Q2 · 78.4% (1,803 of 2,300) · Red",
-         "Staff trained to their safeguarding level · 2026-27 Q2 · 78.4% (1,805 of 2,300) · Red"),
+         "Staff trained to their safeguarding level · 2026-27 Q2 · 78.4% (1,803 of 2,300) · Red"),  # staff: as they are
         (ch.Evidence("audit_actions", "2026-27 Q2", 3.0, 3, None, "count"),
          "Audit actions required · 2026-27 Q2 · 3", "Audit actions required · 2026-27 Q2 · [c]"),
         (ch.Evidence("concerns", "2026-27 Q2", 701.0, 701, None, "count", None, "Rising"),
