@@ -144,6 +144,29 @@ def cmd_report(args) -> int:
 
 # --- wiring -----------------------------------------------------------------------------------
 
+def cmd_tables(args) -> int:
+    from pathlib import Path
+
+    from assurance.views import bundle_for, write_bundle
+
+    user = acting_user(args)
+    partner = partner_for(args, user, args.partner)
+    check(args, "view_figures", partner.id if partner else None)
+    tables = bundle_for(database_engine(), args.period, user, "cli", partner)
+    try:
+        written = write_bundle(tables, Path(args.out))
+    except OSError as exc:
+        raise CommandError(f"Could not write to {args.out}: {exc.strerror}.") from exc
+    print(f"{len(written)} tables for {args.period} written to {args.out}.")
+    return 0
+
+
+def _setup_tables(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--period", required=True, help='reporting period, e.g. "2025-26 Q1"')
+    p.add_argument("--out", required=True, help="the folder to write one CSV file per table into")
+    p.add_argument("--partner", help="one partner's tables (default: the whole Board)")
+
+
 def _setup_demo(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data; default 2026)")
     p.add_argument("--quarters", type=int, default=12, help="quarters of data, ending with the last complete quarter (default 12)")
@@ -182,6 +205,8 @@ COMMANDS: list[tuple[str, str, Callable[[argparse.ArgumentParser], None], Callab
     ("init-db", "create or upgrade the schema and the configured Board, partners and periods (no facts)", _no_options, cmd_init_db),
     ("partners", "list the configured partners (code, name, type)", _setup_partners, cmd_partners),
     ("measures", "print the framework's figures for a period, with RAG", _setup_measures, cmd_measures),
+    ("tables", "write every table the pages show for a period as CSV files, as the user would see them",
+     _setup_tables, cmd_tables),
     ("report", "write the quarterly board pack (PDF, PowerPoint or Excel tables)", _setup_report, cmd_report),
     ("load", "validate and load a return (or a folder of returns): exit 0 loaded, 1 rejected, 2 usage error",
      returns_cli.setup_load, returns_cli.cmd_load),

@@ -69,14 +69,18 @@ if trend:
 st.subheader("Findings and actions")
 search = st.text_input("Search the findings and actions", key="au-search", placeholder="e.g. capacity, escalation")
 findings = bd.audit_findings(engine, window_ids, search, agency_id)
-st.caption(f"{len(findings)} audit findings" + (f" mentioning '{ui.plain(search)}'" if search else "") + "."
-           + (" Each case's grades are left out in publication mode: listed case by case they would give the "
-              "suppressed counts away." if publish else ""))
-case_grades = [c for c in findings.columns if "grade" in c.lower()]
-st.dataframe(findings.drop(columns=case_grades) if publish else findings, hide_index=True, width="stretch")
-ui.download_csv(findings.drop(columns=case_grades), "audit findings", key="au-findings")
 actions = findings[findings["Action required"].fillna("") != ""]
-st.markdown(f"**Actions required: {len(actions)}** (tracked on the SAR and audit actions page).")
+if publish:  # no case-level list in publication mode: counted row by row it would rebuild the grade tables
+    st.caption("Publication mode: the findings are summarised by theme and agency rather than listed case by case.")
+    ui.table(bd.findings_summary(findings), "audit findings by theme and agency", ["Audits", "With an action"],
+             key="au-findings")
+    st.markdown("**Actions required** are tracked on the SAR and audit actions page.")
+else:
+    st.caption(f"{len(findings)} audit findings" + (f" mentioning '{ui.plain(search)}'" if search else "") + ".")
+    st.dataframe(findings, hide_index=True, width="stretch")
+    case_grades = [c for c in findings.columns if "grade" in c.lower()]
+    ui.download_csv(findings.drop(columns=case_grades), "audit findings", key="au-findings")
+    st.markdown(f"**Actions required: {len(actions)}** (tracked on the SAR and audit actions page).")
 
 if f.partner is not None and not findings.empty and ui.allowed("raise_challenges", f.partner.id):
     with st.expander(f"Challenge {ui.plain(f.partner.name)} on an audit finding"):

@@ -3,8 +3,8 @@ import streamlit as st
 import ui
 from assurance.config import RETURN_TYPES
 from assurance.directory import list_periods
-from assurance.returns.tracker import (LATE, MISSING, NOT_DUE, SUBMITTED, history_frame, state_counts,
-                                       submission_issues, tracker_frame)
+from assurance.returns.tracker import (LATE, MISSING, NOT_DUE, SUBMITTED, history_frame, published_rows,
+                                       state_counts, submission_issues, tracker_frame)
 
 f = ui.page("Submissions", "Which returns are in, late or missing for a quarter, and every upload behind them.")
 engine = ui.engine()
@@ -25,9 +25,9 @@ st.caption(f"Returns for {label} were due by {period.due:%d %B %Y}"
 cols = st.columns(4)
 for col, state in zip(cols, (SUBMITTED, LATE, MISSING, NOT_DUE)):
     col.metric(state, counts[state])
-st.dataframe(df.drop(columns=["Due"]), hide_index=True, width="stretch",
+st.dataframe(published_rows(df, ui.publication_mode()).drop(columns=["Due"]), hide_index=True, width="stretch",
              column_config={"Submitted at": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")})
-ui.download_csv(df, f"submissions tracker {label}", key="dl-tracker")
+ui.download_csv(published_rows(df, True), f"submissions tracker {label}", key="dl-tracker")
 
 st.markdown("#### History")
 pairs = [f"{r.Partner} · {r.Return}" for r in df.itertuples()]
@@ -41,8 +41,8 @@ hist = history_frame(engine, label, partner_code, rtype)
 if hist.empty:
     ui.no_data(f"No uploads from {ui.plain(partner_code)} for this return in {label}.")
 else:
-    st.dataframe(ui.blank_empty(hist), hide_index=True, width="stretch")
-    ui.download_csv(hist, f"history {partner_code} {label}", key="dl-history")
+    st.dataframe(ui.blank_empty(published_rows(hist, ui.publication_mode())), hide_index=True, width="stretch")
+    ui.download_csv(published_rows(hist, True), f"history {partner_code} {label}", key="dl-history")
     sub_id = st.selectbox("Issues of submission", hist["Submission"].tolist(), key="tracker_sub")
     issues = submission_issues(engine, int(sub_id))
     if issues.empty:

@@ -217,6 +217,16 @@ def audit_findings(engine: Engine, period_ids, search: str = "", agency_id: int 
                                  "Action required"])
 
 
+def findings_summary(findings: pd.DataFrame) -> pd.DataFrame:
+    """What publication mode shows instead of the case-by-case findings: audits and audits asking for an action, by
+    theme and agency (a list of cases, counted row by row, would rebuild the suppressed grade tables)."""
+    action = findings["Action required"].fillna("").astype(str).str.strip() != ""
+    out = (findings.assign(action=action.astype(int))
+           .groupby(["Theme", "Agency"], dropna=False)
+           .agg(Audits=("Audit", "size"), **{"With an action": ("action", "sum")}).reset_index())
+    return out.sort_values(["Theme", "Agency"]).reset_index(drop=True)
+
+
 def risk_trend(engine: Engine, dimension: str, period_ids, partner_id: int | None = None) -> pd.DataFrame:
     """Concluded S42 enquiries by category and period (for trend charts)."""
     stmt = (select(per.c.label, r.c.category, func.count(func.distinct(r.c.enquiry_id)))

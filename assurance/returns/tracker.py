@@ -64,6 +64,16 @@ def tracker_frame(engine: Engine, period: str | int, today: date | None = None,
     return df
 
 
+def published_rows(df: pd.DataFrame, publish: bool) -> pd.DataFrame:
+    """A tracker or history table as shown: in publication mode its row counts (concerns, enquiries and other
+    records about people) are rounded like every count of people."""
+    if not publish or "Rows" not in df.columns:
+        return df
+    from assurance.disclosure import NOT_AVAILABLE, publish_count
+
+    return df.assign(Rows=[publish_count(v) if pd.notna(v) else NOT_AVAILABLE for v in df["Rows"]])
+
+
 def describe_attempt(s) -> str:
     """A later upload than the one in use, in a few words: 'rejected 12/11/2026 14:03 (3 errors)'."""
     counts = [f"{n:,} {one if n == 1 else many}" for n, one, many in

@@ -1,0 +1,244 @@
+"""The presentation layer: every table a review page shows, built once, and passed through the disclosure
+policy on its way out. Pages draw a View; the data bundle (`python -m assurance tables`, the Downloads page)
+writes the same Views as CSV files, so what leaves the product is exactly what the pages show.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from assurance import disclosure
+from assurance.analysis import breakdowns as bd
+from assurance.directory import PartnerInfo, PeriodInfo
+
+
+@dataclass(frozen=True)
+class View:
+    """One table of one page section, unpublished, with what disclosure control needs to know about it."""
+
+    page: str
+    section: str
+    frame: pd.DataFrame
+    count_columns: tuple[str, ...] = ()  # counts of people: suppressed and rounded when published
+    percent_columns: dict[str, str] = field(default_factory=dict)  # percentage -> the count it is a share of
+    percent_of: dict[str, int] = field(default_factory=dict)  # percentage -> its denominator, if not the column total
+    totals: bool = True  # False where categories overlap (no total can give a hidden cell away)
+    published_frame: pd.DataFrame | None = None  # a section that publishes differently (e.g. an aggregate)
+
+    def shown(self, publish: bool) -> pd.DataFrame:
+        """The table as it leaves: unrounded for the QA subgroup, through the disclosure policy when published."""
+        if not publish:
+            return self.frame
+        if self.published_frame is not None:
+            return self.published_frame
+        present = [c for c in self.count_columns if c in self.frame.columns]
+        if not present or self.frame.empty:
+            return self.frame
+        pcts = {p: c for p, c in self.percent_columns.items() if p in self.frame.columns and c in present}
+        out = disclosure.publish_table(self.frame, present, row_totals=self.totals, column_totals=self.totals,
+                                       percent_columns=pcts, percent_of=self.percent_of)
+        return out.astype({c: str for c in [*present, *pcts]})
+
+    @property
+    def file_name(self) -> str:
+        return f"{_slug(self.page)}__{_slug(self.section)}.csv"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _share(frame: pd.DataFrame, count: str, total: int | None = None) -> pd.Series:
+    den = int(frame[count].sum()) if total is None else total
+    return (100 * frame[count] / den).map(lambda v: disclosure.round_half_up(v, 1)) if den else frame[count] * 0.0
+
+
+# --- Concerns and enquiries --------------------------------------------------------------------------------------
+
+CONCERNS = "Concerns and enquiries"
+RISK_DIMENSIONS = (("type", "type_of_risk"), ("location", "location_of_risk"), ("source", "source_of_risk"))
+
+
+def referral_sources(engine: Engine, period: PeriodInfo, partner_id: int | None) -> View:
+    ref = bd.concerns_by(engine, "referral_source", period.id, partner_id)
+    ref["%"] = _share(ref, "Concerns")
+    return View(CONCERNS, f"Referral sources {period.label}", ref, ("Concerns",), {"%": "Concerns"})
+
+
+def risk_assessment_outcomes(engine: Engine, period: PeriodInfo, partner_id: int | None) -> View:
+    rao = bd.enquiries_by(engine, "risk_assessment_outcome", period.id, partner_id)
+    rao["%"] = _share(rao, "Enquiries")
+    return View(CONCERNS, f"Risk assessment outcomes {period.label}", rao, ("Enquiries",), {"%": "Enquiries"})
+
+
+def risk_categories(engine: Engine, period: PeriodInfo, partner_id: int | None, dimension: str,
+                    england_shares: dict[str, float]) -> View:
+    """Concluded S42 enquiries by type, location or source of risk: an enquiry counts under each of its categories,
+    so no total can give a hidden cell away (primary suppression only); shares are of the enquiries."""
+    n42 = bd.s42_concluded(engine, period.id, partner_id)
+    data = bd.risk_categories(engine, dimension, period.id, partner_id)
+    label = data.columns[0]
+    data["% of enquiries"] = _share(data, "Enquiries", n42)
+    data["England %"] = data[label].map(england_shares)
+    return View(CONCERNS, f"{label} {period.label}", data, ("Enquiries",), {"% of enquiries": "Enquiries"},
+                {"% of enquiries": n42}, totals=False)
+
+
+# --- MSP and risk outcomes ---------------------------------------------------------------------------------------
+
+OUTCOMES = "MSP and risk outcomes"
+OUTCOME_BREAKDOWNS = ("msp_asked", "msp_achieved", "risk_outcome", "lacked_capacity", "felt_safer", "capacity_support")
+
+
+def outcome_breakdown(engine: Engine, period: PeriodInfo, partner_id: int | None, column: str) -> View:
+    data = bd.enquiries_by(engine, column, period.id, partner_id)
+    data["%"] = _share(data, "Enquiries")
+    return View(OUTCOMES, f"{data.columns[0]} {period.label}", data, ("Enquiries",), {"%": "Enquiries"})
+
+
+def outcomes_by_group(engine: Engine, window: list[PeriodInfo], partner_id: int | None, group: str) -> View:
+    by_group = bd.outcomes_by_group(engine, group, [p.id for p in window], partner_id)
+    return View(OUTCOMES, f"Outcomes by {bd.DEMOGRAPHICS[group].lower()}", bd.outcome_shares(by_group, False),
+                ("Enquiries",), published_frame=_published_shares(by_group))
+
+
+def _published_shares(by_group: pd.DataFrame) -> pd.DataFrame:
+    out = bd.outcome_shares(by_group, True)
+    hidden = disclosure.hidden_in_breakdown(by_group["Enquiries"].tolist())
+    out["Enquiries"] = [disclosure.SUPPRESSED if h else disclosure.publish_count(v)
+                        for v, h in zip(by_group["Enquiries"], hidden)]
+    return out.astype({"Enquiries": str})
+
+
+# --- Audits -------------------------------------------------------------------------------------------------------
+
+AUDITS = "Audits"
+
+
+def audit_grades(engine: Engine, window: list[PeriodInfo], agency_id: int | None, by: str) -> View:
+    frame = bd.audit_grades(engine, [p.id for p in window], by, agency_id)
+    grades = tuple(g for g in bd.GRADES if g in frame.columns)
+    return View(AUDITS, f"Audit grades by {by}", frame, grades if by == "domain" else grades[:4])
+
+
+def audit_findings(engine: Engine, window: list[PeriodInfo], agency_id: int | None, search: str = "") -> View:
+    """The findings case by case for the QA subgroup; published, only by theme and agency (counted row by row, a
+    list of cases would rebuild the grade tables)."""
+    findings = bd.audit_findings(engine, [p.id for p in window], search, agency_id)
+    summary = View(AUDITS, "", bd.findings_summary(findings), ("Audits", "With an action")).shown(True)
+    return View(AUDITS, "Audit findings", findings, published_frame=summary)
+
+
+# --- Submissions ---------------------------------------------------------------------------------------------------
+
+
+def submissions_tracker(engine: Engine, period: PeriodInfo, partner: PartnerInfo | None) -> View:
+    from assurance.returns.tracker import published_rows, tracker_frame
+
+    df = tracker_frame(engine, period.label, partner_code=partner.code if partner else None)
+    return View("Submissions", f"Tracker {period.label}", df, published_frame=published_rows(df, True))
+
+
+# --- Overview and Partner view -------------------------------------------------------------------------------------
+
+
+def scorecard(engine: Engine, period: PeriodInfo, partner: PartnerInfo | None, publish: bool) -> View:
+    """The framework scorecard: each figure is published by the policy (disclosure.figure_value) as it is built."""
+    from assurance.board.commentary import qa_commentary
+    from assurance.measures.compute import compute_figures, scorecard as rows_for, scorecard_frame
+
+    fs = compute_figures(engine, partner.code if partner else None)
+    rows = [r for r in rows_for(fs, period.label) if r.figure.has_data]
+    notes = qa_commentary(engine, period.label, partner.id if partner else None)
+    page = "Overview" if partner is None else f"Partner view {partner.code}"
+    frame = scorecard_frame(rows, False, notes).drop(columns=["id"])
+    published = scorecard_frame(rows, True, notes).drop(columns=["id"])
+    return View(page, f"Scorecard {period.label}", frame, published_frame=published)
+
+
+# --- the data bundle -----------------------------------------------------------------------------------------------
+
+
+def period_views(engine: Engine, period: PeriodInfo, periods: list[PeriodInfo], partner: PartnerInfo | None,
+                 partners: list[PartnerInfo], publish: bool) -> list[View]:
+    """Every table the review pages show for one period and scope (the Board, or the one partner a user is bound
+    to), and the Partner view's scorecard for every partner the user may see."""
+    from assurance.reference import england
+
+    pid = partner.id if partner else None
+    idx = [p.label for p in periods].index(period.label)
+    window = periods[max(0, idx - 3): idx + 1]
+    builders: list[Callable[[], View]] = [
+        lambda: scorecard(engine, period, partner, publish),
+        lambda: referral_sources(engine, period, pid),
+        lambda: risk_assessment_outcomes(engine, period, pid),
+        *[(lambda d=d, k=k: risk_categories(engine, period, pid, d, england.shares(k))) for d, k in RISK_DIMENSIONS],
+        *[(lambda c=c: outcome_breakdown(engine, period, pid, c)) for c in OUTCOME_BREAKDOWNS],
+        *[(lambda g=g: outcomes_by_group(engine, window, pid, g)) for g in ("age_band", "gender", "ethnicity_broad")],
+        *[(lambda b=b: audit_grades(engine, window, pid, b)) for b in ("domain", "theme", "agency")],
+        lambda: audit_findings(engine, window, pid),
+        lambda: submissions_tracker(engine, period, partner),
+    ]
+    if partner is None:
+        builders += [(lambda q=q: scorecard(engine, period, q, publish)) for q in partners if q.type != "Board"]
+    return [b() for b in builders]
+
+
+def bundle(views: list[View], publish: bool) -> dict[str, pd.DataFrame]:
+    """File name -> the table as it leaves (the policy applied last)."""
+    out: dict[str, pd.DataFrame] = {}
+    for v in views:
+        out[v.file_name] = v.shown(publish)
+    return out
+
+
+def write_bundle(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
+    from assurance.exports import safe_csv
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in tables.items():
+        path = out_dir / name
+        path.write_bytes(safe_csv(frame))
+        written.append(path)
+    return written
+
+
+def bundle_zip(tables: dict[str, pd.DataFrame]) -> bytes:
+    from assurance.exports import safe_csv
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, frame in tables.items():
+            z.writestr(name, safe_csv(frame))
+    return buf.getvalue()
+
+
+def bundle_for(engine: Engine, period_label: str, user, destination: str,
+               partner: PartnerInfo | None = None) -> dict[str, pd.DataFrame]:
+    """Every table the pages show for the period, exactly as `user` would get them at `destination`: a user bound
+    to a partner gets that partner's tables only; the policy (disclosure.publish_for) decides on publication."""
+    from assurance import config
+    from assurance.access.roles import partner_scope
+    from assurance.directory import list_partners, list_periods
+    from assurance.periods import Period
+
+    label = Period.parse(period_label).label
+    periods = list_periods(engine)
+    period = next((p for p in periods if p.label == label), None)
+    if period is None:
+        raise config.ConfigError(f"There is no reporting period {label} in the database.")
+    partners = list_partners(engine)
+    scope = partner_scope(user)
+    if scope is not None:
+        partner = next(p for p in partners if p.id == scope)
+    publish = disclosure.publish_for(user, config.board().publication_mode, destination)
+    return bundle(period_views(engine, period, periods, partner, partners, publish), publish)
