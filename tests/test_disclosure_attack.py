@@ -188,6 +188,9 @@ def attack(url: str) -> list:
                 d = m.var(("fig", code, f.period, f.measure, "D"), f.denominator)
                 m.published_count(d, shown["denominator"], exact)
                 m.percent(n, d, shown["value"])
+                if f.protected:  # what is left over is a count of people too (adults not asked, say)
+                    rest = m.var(("fig", code, f.period, f.measure, "D-N"), f.denominator - f.numerator)
+                    m.equal({d: 1.0, n: -1.0, rest: -1.0})
             elif f.unit == "per 100,000":
                 m.rate(n, adults, shown["value"])
     # Same definition, same quarter: one unknown (e.g. concerns and the concern rate; S42 concluded in MSP asked and
