@@ -14,6 +14,7 @@ PAGES = {
         st.Page("pages/demographics.py", title="Demographics", icon=":material/groups:"),
         st.Page("pages/outcomes.py", title="MSP and risk outcomes", icon=":material/verified_user:"),
         st.Page("pages/audits.py", title="Audits", icon=":material/fact_check:"),
+        st.Page("pages/downloads.py", title="Downloads", icon=":material/download:"),
     ],
     "Board": [
         st.Page("pages/partner_view.py", title="Partner view", icon=":material/handshake:"),

@@ -115,6 +115,8 @@ def _published_shares(by_group: pd.DataFrame) -> pd.DataFrame:
     hidden = disclosure.hidden_in_breakdown(by_group["Enquiries"].tolist())
     out["Enquiries"] = [disclosure.SUPPRESSED if h else disclosure.publish_count(v)
                         for v, h in zip(by_group["Enquiries"], hidden)]
+    for column in bd.OUTCOME_SHARES:  # a hidden group's shares go with it
+        out[column] = [disclosure.SUPPRESSED if h else v for v, h in zip(out[column], hidden)]
     return out.astype({"Enquiries": str})
 
 

@@ -2,6 +2,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from assurance import views
 from assurance.analysis import breakdowns as bd
 from assurance.analysis.spc import xmr
 from assurance.charts import bar_chart, spc_chart
@@ -43,45 +44,36 @@ ui.chart(spc_chart(trend["Period"].tolist(), counts.tolist(), "Concerns received
 left, right = st.columns(2)
 with left:
     st.subheader("Referral sources")
-    ref = bd.concerns_by(engine, "referral_source", pid, partner_id)
-    total = int(ref["Concerns"].sum())
-    ref["%"] = (100 * ref["Concerns"] / total).round(1) if total else 0
+    v = views.referral_sources(engine, f.period, partner_id)
+    ref = v.frame
     top = ref.iloc[0] if not ref.empty else None
-    drawn = ui.plotted(ui.shown(ref, ["Concerns"], {"%": "Concerns"}), "Concerns")
-    ui.chart(bar_chart(drawn["Referral source"].tolist(), drawn["Concerns"].tolist(), "Concerns by referral source", "concerns"),
-             ref, f"referral sources {f.period.label}",
-             (f"{top['Referral source']} raised the most concerns ({top['%']:.1f}%)." if top is not None else "")
-             + (" Sources with fewer than 5 concerns are not drawn." if publish and len(drawn) < len(ref) else ""),
-             key="c-ref", count_columns=["Concerns"], percent_columns={"%": "Concerns"})
+    drawn = ui.plotted(v.shown(publish), "Concerns")
+    ui.view_chart(bar_chart(drawn["Referral source"].tolist(), drawn["Concerns"].tolist(), "Concerns by referral source",
+                            "concerns"), v,
+                  (f"{top['Referral source']} raised the most concerns ({top['%']:.1f}%)." if top is not None and not publish
+                   else "") + (" Sources with fewer than 5 concerns are not drawn." if publish and len(drawn) < len(ref) else ""),
+                  key="c-ref")
 with right:
     st.subheader("Risk assessment outcomes")
-    rao = bd.enquiries_by(engine, "risk_assessment_outcome", pid, partner_id)
-    n = int(rao["Enquiries"].sum())
-    rao["%"] = (100 * rao["Enquiries"] / n).round(1) if n else 0
-    ui.table(rao, f"risk assessment outcomes {f.period.label}", ["Enquiries"], key="c-rao", percent_columns={"%": "Enquiries"})
+    v = views.risk_assessment_outcomes(engine, f.period, partner_id)
+    ui.view(v, key="c-rao")
+    n = int(v.frame["Enquiries"].sum())
     st.caption(f"{n:,} Section 42 enquiries concluded in {f.period.label}." if not publish else
                "Section 42 enquiries concluded in the quarter.")
 
 st.subheader("Types, locations and sources of risk")
 st.caption("Concluded Section 42 enquiries, one count per different category, so an enquiry can count under more "
            f"than one. England comparators: {england.source()}.")
-n42 = bd.s42_concluded(engine, pid, partner_id)
-for dim, key in (("type", "type_of_risk"), ("location", "location_of_risk"), ("source", "source_of_risk")):
-    data = bd.risk_categories(engine, dim, pid, partner_id)
-    label = data.columns[0]
-    data["% of enquiries"] = (100 * data["Enquiries"] / n42).round(1) if n42 else 0
+for dim, key in views.RISK_DIMENSIONS:
     eng = england.shares(key)
-    data["England %"] = data[label].map(eng)
+    v = views.risk_categories(engine, f.period, partner_id, dim, eng)
+    data, label = v.frame, v.frame.columns[0]
     top = data.iloc[0] if not data.empty else None
-    summary = (f"Most common: {top[label]} ({top['% of enquiries']:.1f}% of enquiries"
+    summary = (f"Most common: {top[label]}" + (f" ({top['% of enquiries']:.1f}% of enquiries" if not publish else " (")
                + (f"; England {eng[top[label]]:g}%" if top[label] in eng else "") + ")." if top is not None else "None.")
-    # An enquiry counts under each of its categories, so no total gives a hidden cell away: primary suppression only.
-    pct = {"% of enquiries": "Enquiries"}
-    drawn = ui.plotted(ui.shown(data, ["Enquiries"], pct, totals=False), "% of enquiries")
-    ui.chart(bar_chart(drawn[label].tolist(), drawn["% of enquiries"].tolist(), label, "% of enquiries",
-                       {k: v for k, v in eng.items() if k in set(drawn[label])}),
-             data, f"{label.lower()} {f.period.label}", summary, key=f"c-{dim}", count_columns=["Enquiries"],
-             percent_columns=pct, totals=False)
+    drawn = ui.plotted(v.shown(publish), "% of enquiries")
+    ui.view_chart(bar_chart(drawn[label].tolist(), drawn["% of enquiries"].tolist(), label, "% of enquiries",
+                            {k: val for k, val in eng.items() if k in set(drawn[label])}), v, summary, key=f"c-{dim}")
 
 st.subheader("Timeliness")
 t1, t2 = st.columns(2)

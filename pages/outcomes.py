@@ -2,6 +2,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from assurance import views
 from assurance.analysis import breakdowns as bd
 from assurance.analysis.spc import xmr
 from assurance.charts import bar_chart, spc_chart
@@ -42,15 +43,11 @@ if pts:
              f"{pick} trend", spc.describe() if spc else "One quarter so far.", key="oc-spc")
 
 left, right = st.columns(2)
-for holder, column in ((left, "msp_asked"), (left, "msp_achieved"), (right, "risk_outcome"), (right, "lacked_capacity"),
-                       (left, "felt_safer"), (right, "capacity_support")):
+for holder, column in zip((left, left, right, right, left, right), views.OUTCOME_BREAKDOWNS):
     with holder:
-        data = bd.enquiries_by(engine, column, pid, partner_id)
-        total = int(data["Enquiries"].sum())
-        data["%"] = (100 * data["Enquiries"] / total).round(1) if total else 0
-        label = data.columns[0]
-        st.markdown(f"**{label}**")
-        ui.table(data, f"{label} {f.period.label}", ["Enquiries"], key=f"oc-{column}", percent_columns={"%": "Enquiries"})
+        v = views.outcome_breakdown(engine, f.period, partner_id, column)
+        st.markdown(f"**{v.frame.columns[0]}**")
+        ui.view(v, key=f"oc-{column}")
 
 st.subheader("Are outcomes equitable?")
 st.caption("The same outcomes for each group of adults, over the four quarters to the period (more adults, steadier "
@@ -59,17 +56,15 @@ st.caption("The same outcomes for each group of adults, over the four quarters t
 group = st.radio("By", ["age_band", "gender", "ethnicity_broad"], horizontal=True, key="oc-group",
                  format_func=lambda c: bd.DEMOGRAPHICS[c])
 window_ids = [p.id for p in f.periods if p.label in fs.periods[max(0, fs.periods.index(f.period.label) - 3): fs.periods.index(f.period.label) + 1]]
-eq = bd.outcomes_by_group(engine, group, window_ids, partner_id)
-shown = bd.outcome_shares(eq, publish)
-ui.table(shown, f"outcomes by {group}", ["Enquiries"], key="oc-eq", export=bd.outcome_shares(eq, True))
+v = views.outcomes_by_group(engine, [p for p in f.periods if p.id in window_ids], partner_id, group)
+shown = ui.view(v, key="oc-eq")
 numeric = shown[[isinstance(v, float) for v in shown["Asked %"]]]
-steady = numeric[pd.to_numeric(numeric["Enquiries"]) >= SMALL_DENOMINATOR]  # groups big enough to compare
+steady = numeric[pd.to_numeric(numeric["Enquiries"], errors="coerce") >= SMALL_DENOMINATOR]  # groups big enough to compare
 if not numeric.empty:
-    ui.chart(bar_chart(numeric.iloc[:, 0].tolist(), numeric["Asked %"].tolist(), "Asked about desired outcomes, by group",
-                       "% asked"), numeric, f"asked by {group}",
+    ui.view_chart(bar_chart(numeric.iloc[:, 0].tolist(), numeric["Asked %"].tolist(), "Asked about desired outcomes, by group",
+                            "% asked"), v,
              (f"Among groups of {SMALL_DENOMINATOR} or more enquiries, lowest: "
               f"{steady.loc[steady['Asked %'].idxmin()].iloc[0]} ({steady['Asked %'].min():.1f}%); highest: "
               f"{steady.loc[steady['Asked %'].idxmax()].iloc[0]} ({steady['Asked %'].max():.1f}%)." if not steady.empty
-              else "Every group is too small to compare."), key="oc-eq-chart",
-             count_columns=["Enquiries"], export=bd.outcome_shares(eq, True))
+              else "Every group is too small to compare."), key="oc-eq-chart")
 ui.disclosure_key()

@@ -316,6 +316,23 @@ def chart(fig, data: pd.DataFrame, file_stem: str, summary: str, key: str | None
                  label="Download chart data (CSV)", key=f"dl-chart-{key or file_stem}")
 
 
+def view(v, key: str | None = None, **kwargs) -> pd.DataFrame:
+    """A table from the presentation layer (assurance.views): drawn as the policy publishes it for this user on
+    screen, downloaded as it leaves in a file. Returns what was shown."""
+    on_screen = v.shown(publication_mode())
+    st.dataframe(on_screen, hide_index=True, width="stretch", **kwargs)
+    download_csv(v.shown(True), v.file_name.removesuffix(".csv"), key=key)
+    return on_screen
+
+
+def view_chart(fig, v, summary: str, key: str | None = None) -> None:
+    """A chart of a presentation-layer table, a sentence saying what it shows, and its data as it leaves."""
+    st.plotly_chart(fig, width="stretch", key=key)
+    st.caption(summary)
+    download_csv(v.shown(True), v.file_name.removesuffix(".csv"), label="Download chart data (CSV)",
+                 key=f"dl-chart-{key or v.file_name}")
+
+
 def disclosure_key() -> None:
     """The key to the suppression symbols, shown whenever publication mode is on."""
     from assurance.disclosure import KEY
