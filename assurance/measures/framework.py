@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from assurance.config import DATA_DIR, ConfigError, read_toml
+from assurance.config import ConfigError, installed_file, read_toml
 
 STRANDS = ("data", "quality", "experience")
 STRAND_NAMES = {"data": "Data", "quality": "Quality", "experience": "Lived experience"}
@@ -53,7 +53,9 @@ class Framework:
 
 
 def framework_path() -> Path:
-    return Path(os.environ.get("ASSURANCE_FRAMEWORK") or DATA_DIR / "framework.toml")
+    """ASSURANCE_FRAMEWORK, or the installation's data/framework.toml."""
+    env = os.environ.get("ASSURANCE_FRAMEWORK")
+    return Path(env) if env else installed_file("framework.toml")
 
 
 def load_framework(path: Path | None = None) -> Framework:

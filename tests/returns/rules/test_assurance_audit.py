@@ -70,7 +70,7 @@ def test_measure_codes_are_the_frameworks_assurance_measures():
 
 
 def test_a_measure_added_to_the_framework_is_accepted_and_offered(check, monkeypatch, tmp_path):
-    from assurance.config import DATA_DIR
+    from assurance.config import DEFAULTS_DIR
     from assurance.returns.specs import get_spec
 
     extra = '''
@@ -87,7 +87,7 @@ applies_to = "assurance"
 definition = "staff_trained"
 '''
     path = tmp_path / "framework.toml"
-    path.write_text((DATA_DIR / "framework.toml").read_text(encoding="utf-8") + extra, encoding="utf-8")
+    path.write_text((DEFAULTS_DIR / "framework.toml").read_text(encoding="utf-8") + extra, encoding="utf-8")
     monkeypatch.setenv("ASSURANCE_FRAMEWORK", str(path))
     spec = get_spec("assurance")
     assert spec.measure("prevent_training").kind == "rate"
