@@ -127,10 +127,11 @@ def compute_figures(engine: Engine, partner_code: str | None = None, fw: Framewo
                 den = adults
             value = None if num is None else _value(m, num, den)
             small = m.unit == "%" and den is not None and den < fw.min_denominator
+            target, tolerance = m.target_for(label)  # in force for that quarter: a later change leaves it be
             out[(m.id, label)] = Figure(
                 measure=m.id, name=m.name, strand=m.strand, period=label, partner=partner_code, numerator=num,
-                denominator=den if m.unit != "count" else None, value=value, unit=m.unit, target=m.target,
-                polarity=m.polarity, rag=None if small else rag(value, m.polarity, m.target, m.tolerance), small=small,
+                denominator=den if m.unit != "count" else None, value=value, unit=m.unit, target=target,
+                polarity=m.polarity, rag=None if small else rag(value, m.polarity, target, tolerance), small=small,
                 basis=m.basis,
             )
     return FigureSet(out, labels, fw)
@@ -211,7 +212,7 @@ def scorecard_frame(rows: list[ScorecardRow], publish: bool, commentary: dict[st
         note = (commentary or {}).get(m.id, [])
         row = {
             "Strand": STRAND_NAMES[m.strand], "Measure": m.name, "Value": disclosure.figure_text(f, publish),
-            "Counts": disclosure.figure_counts(f, publish), "Target": "" if m.target is None else f"{m.target:g}",
+            "Counts": disclosure.figure_counts(f, publish), "Target": "" if f.target is None else f"{f.target:g}",
             "RAG": "small number" if f.small else RAG_LABELS[f.rag],
             "On quarter": change_text(f, r.previous, r.change_quarter, publish),
             "On year": change_text(f, r.last_year, r.change_year, publish),
