@@ -166,12 +166,13 @@ def _set_board(engine: Engine, by, what: str, values: dict, source: str, address
 # --- framework targets ----------------------------------------------------------------------------------------
 
 
-def set_target(engine: Engine, by, measure_id: str, target: float, tolerance: float, from_period: str | None = None,
+def set_target(engine: Engine, by, measure_id: str, target: float, tolerance: float | None, from_period: str | None = None,
                source: str = "app", address: str | None = None) -> bool:
     """Change a framework measure's target and amber tolerance from a quarter (default: the latest reporting period).
 
     Earlier quarters keep the target and tolerance they were rated against: the change is added to the measure's
-    `target_history` in the framework file, and lasts until the next recorded change.
+    `target_history` in the framework file, and lasts until the next recorded change. A tolerance of None keeps
+    the one in force for that quarter.
     """
     from assurance.directory import list_periods
     from assurance.periods import Period, PeriodError
@@ -179,7 +180,7 @@ def set_target(engine: Engine, by, measure_id: str, target: float, tolerance: fl
     require(by, "manage_targets")
     if target is None:
         raise AdminError("Give the target.")
-    if tolerance is None or tolerance < 0:
+    if tolerance is not None and tolerance < 0:
         raise AdminError("The amber tolerance must be zero or more.")
     if from_period is None:
         periods = list_periods(engine)
@@ -202,7 +203,7 @@ def set_target(engine: Engine, by, measure_id: str, target: float, tolerance: fl
         before = load_framework(path).get(measure_id).target_for(start.label)
     except ConfigError as exc:
         raise AdminError(str(exc)) from None
-    after = (float(target), float(tolerance))
+    after = (float(target), float(before[1] if tolerance is None else tolerance))
     changes = {k: [was, now] for k, was, now in zip(("target", "tolerance"), before, after) if was != now}
     if not changes:
         return False

@@ -148,6 +148,25 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_target(args) -> int:
+    from assurance import administration as adm
+    from assurance.access.accounts import cli_operator
+    from assurance.measures.framework import framework
+
+    user = check(args, "manage_targets")
+    try:
+        changed = adm.set_target(database_engine(), user or cli_operator(), args.measure, args.value, args.tolerance,
+                                 args.from_period, source="cli", address="cli")
+    except adm.AdminError as exc:
+        raise CommandError(str(exc)) from None
+    m = framework().get(args.measure)
+    for spell in m.spells:
+        print(f"{'from the start' if spell.from_period is None else 'from ' + spell.from_period:<20}"
+              f"target {spell.target:g}, amber within {spell.tolerance:g}")
+    print("Changed; earlier quarters keep the target they were rated against." if changed else "Nothing to change.")
+    return 0
+
+
 # --- wiring -----------------------------------------------------------------------------------
 
 def _setup_demo(p: argparse.ArgumentParser) -> None:
@@ -178,6 +197,15 @@ def _setup_report(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress lines")
 
 
+def _setup_target(p: argparse.ArgumentParser) -> None:
+    p.add_argument("measure", help="the measure's id in the framework, e.g. msp_asked")
+    p.add_argument("--value", type=float, required=True, help="the new target (percent for a percentage)")
+    p.add_argument("--tolerance", type=float, help="how far short is amber (default: the tolerance in force)")
+    p.add_argument("--from", dest="from_period", metavar="PERIOD",
+                   help='the quarter the change takes effect from, e.g. "2026-27 Q2" (default: the latest period); '
+                        "earlier quarters keep their target")
+
+
 def _no_options(p: argparse.ArgumentParser) -> None:
     return None
 
@@ -188,6 +216,8 @@ COMMANDS: list[tuple[str, str, Callable[[argparse.ArgumentParser], None], Callab
     ("init-db", "create or upgrade the schema and the configured Board, partners and periods (no facts)", _no_options, cmd_init_db),
     ("partners", "list the configured partners (code, name, type)", _setup_partners, cmd_partners),
     ("measures", "print the framework's figures for a period, with RAG", _setup_measures, cmd_measures),
+    ("target", "change a measure's target (and amber tolerance) from a quarter; earlier quarters keep theirs",
+     _setup_target, cmd_target),
     ("report", "write the quarterly board pack (PDF, PowerPoint or Excel tables)", _setup_report, cmd_report),
     ("load", "validate and load a return (or a folder of returns): exit 0 loaded, 1 rejected, 2 usage error",
      returns_cli.setup_load, returns_cli.cmd_load),

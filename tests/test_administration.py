@@ -178,3 +178,26 @@ def test_a_target_change_from_a_chosen_quarter_is_kept_in_the_framework_file(dem
         {"from": labels[-3], "target": [old_target, 99.0], "tolerance": [old_tolerance, 0.5]})
     with pytest.raises(adm.AdminError, match="is not a quarter"):
         adm.set_target(engine, ADMIN, "msp_asked", 90.0, 1.0, from_period="next spring")
+
+
+def test_the_target_command_changes_a_target_from_a_quarter_and_is_audited(demo_copy_url, config_copy, capsys):
+    from assurance.cli import main
+    from assurance.db.engine import get_engine
+    from assurance.measures.compute import compute_figures
+
+    engine = get_engine(demo_copy_url)
+    labels = [p.label for p in list_periods(engine)]
+    old_target, old_tolerance = _shipped_target("msp_asked")
+    assert main(["--as", "qa", "target", "msp_asked", "--value", "99", "--from", labels[-2]]) == 1  # not QA's to set
+    assert "does not allow you to set framework targets" in capsys.readouterr().err
+    assert main(["--as", "admin", "target", "msp_asked", "--value", "99", "--from", labels[-2]]) == 0
+    out = capsys.readouterr().out
+    assert f"from {labels[-2]}" in out and "target 99, amber within 5" in out
+    fs = compute_figures(engine)
+    assert [fs.get("msp_asked", p).target for p in labels[-3:]] == [old_target, 99.0, 99.0]
+    assert fs.get("msp_asked", labels[-2]).rag == "red"
+    assert _changes(engine) == [("admin", "framework target: msp_asked", {"from": labels[-2], "target": [old_target, 99.0]})]
+    commands = audit.search(engine, action=audit.COMMAND)
+    assert "target" in set(commands["Target"]) and old_tolerance == 5.0
+    assert main(["--as", "admin", "target", "msp_asked", "--value", "99", "--from", labels[-2]]) == 0
+    assert "Nothing to change." in capsys.readouterr().out
