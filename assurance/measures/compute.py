@@ -204,6 +204,7 @@ def scorecard_frame(rows: list[ScorecardRow], publish: bool, commentary: dict[st
                     with_trend: bool = False) -> pd.DataFrame:
     """The scorecard as a table, grouped by strand (pages and the board pack show the same thing)."""
     from assurance import disclosure
+    from assurance.board.commentary import commentary_text
     from assurance.measures.framework import STRAND_NAMES, STRANDS
 
     out = []
@@ -217,7 +218,7 @@ def scorecard_frame(rows: list[ScorecardRow], publish: bool, commentary: dict[st
             "On quarter": change_text(f, r.previous, r.change_quarter, publish),
             "On year": change_text(f, r.last_year, r.change_year, publish),
             "England": "" if m.comparator is None else f"{m.comparator:g}",
-            "QA commentary": note[0][0] if note else "",
+            "QA commentary": commentary_text(note[0], f, publish) if note else "",
             "id": m.id,
         }
         if with_trend:
