@@ -125,7 +125,11 @@ def cmd_report(args) -> int:
     from assurance.board.pack import build_pack
     from assurance.board.render import render
 
-    check(args, "board_packs")
+    user = check(args, "board_packs")
+    if args.issue:
+        if user is None:
+            raise CommandError("Say who issues the pack with --as (the chair): an issued pack records who issued it.")
+        check(args, "issue_packs")
     out = args.out
     fmt = out.rsplit(".", 1)[-1].lower() if "." in out else ""
     if fmt not in ("pdf", "pptx", "xlsx"):
@@ -145,6 +149,11 @@ def cmd_report(args) -> int:
         raise CommandError(f"Could not write {out}: {exc.strerror}.") from exc
     print(f"Board pack for {pack.period_label} written to {out} ({len(content):,} bytes, publication mode: "
           "small numbers suppressed).")
+    if args.issue:
+        from assurance.board.issued import issue_pack
+
+        kept = issue_pack(database_engine(), user, pack, fmt, content, source="cli", address="cli")
+        print(f"Issued as {kept.file_name} by {kept.issued_by} (SHA-256 {kept.sha256}); kept unchanged in the database.")
     return 0
 
 
@@ -194,6 +203,8 @@ def _setup_report(p: argparse.ArgumentParser) -> None:
     p.add_argument("--period", required=True, help='reporting period, e.g. "2025-26 Q1"')
     p.add_argument("--out", required=True, help="pack.pdf, pack.pptx or pack.xlsx (the tables)")
     p.add_argument("--date", help="the date the pack is produced on, YYYY-MM-DD (default today; RAG of actions uses it)")
+    p.add_argument("--issue", action="store_true",
+                   help="issue the pack to the Board (with --as the chair): it is kept unchanged in the database")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
 
 

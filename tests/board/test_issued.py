@@ -61,3 +61,18 @@ def test_an_issued_pack_is_kept_byte_for_byte_whatever_changes(demo_copy_url, co
     events = audit.search(engine, action=ISSUED)
     assert list(events["Who"]) == ["chris"] and list(events["Target"]) == [f"Board pack {label}"]
     assert json.loads(events["Details"].iloc[0])["sha256"] == issued.sha256
+
+
+def test_the_report_command_issues_a_pack_as_the_chair(demo_copy_url, tmp_path, capsys):
+    from assurance.cli import main
+
+    engine = get_engine(demo_copy_url)
+    label = list_periods(engine)[-1].label
+    out = tmp_path / "pack.xlsx"
+    assert main(["--as", "qa", "report", "--period", label, "--out", str(out), "--issue", "--quiet"]) == 1
+    assert main(["report", "--period", label, "--out", str(out), "--issue", "--quiet"]) == 1  # who issues it?
+    assert issued_packs(engine) == []
+    assert main(["--as", "chair", "report", "--period", label, "--out", str(out), "--issue", "--quiet"]) == 0
+    [kept] = issued_packs(engine)
+    assert kept.issued_by == "chair" and issued_pack_file(engine, kept.id)[2] == out.read_bytes()
+    assert kept.sha256 in capsys.readouterr().out
