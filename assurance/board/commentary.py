@@ -109,7 +109,10 @@ def commentary_text(note: Note, figure, publish: bool) -> str:
 
     value = note.numerator if figure.unit == "count" else note.value  # a count is a whole number
     then = dataclasses.replace(figure, value=value, numerator=note.numerator, denominator=note.denominator)
-    return f"{note.text} — Written when the figure was {shown(then)}; it is now {shown(figure)}."
+    before, now = shown(then), shown(figure)
+    if before == now:  # the change is hidden by rounding or suppression in publication mode
+        return f"{note.text} — Written before a resubmission revised the figure."
+    return f"{note.text} — Written when the figure was {before}; it is now {now}."
 
 
 def partner_commentary(engine: Engine, period_id: int, partner_id: int | None = None) -> pd.DataFrame:

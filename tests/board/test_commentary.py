@@ -43,8 +43,7 @@ def test_commentary_says_when_a_resubmission_changed_the_figure_it_explained(loa
         "(4 of 12).")
     # In publication mode the old figure goes through disclosure control like any figure: 4 is a small count.
     published = _note(engine, publish=True)
-    assert published == ("Fewer referrals from the acute trust. — Written when the figure was [c] ([c] of 10); "
-                         "it is now [c] ([c] of 10).")
+    assert published == "Fewer referrals from the acute trust. — Written before a resubmission revised the figure."
     # QA confirms the commentary still holds: the same text, recorded against today's figure.
     note = qa_commentary(engine, Q2.label)["conversion"][0]
     confirm_commentary(engine, note.id, "chair", now=datetime(2025, 11, 1, 9, 0))
@@ -59,5 +58,29 @@ def test_a_count_measure_keeps_its_figure_too(load, engine):
     assert load(activity_sheets(12), "LA 2025-26 Q2 v2.xlsx").loaded
     assert _note(engine, publish=False, measure="concerns") == (
         "A quiet quarter. — Written when the figure was 10; it is now 12.")
+    assert _note(engine, publish=True, measure="concerns") == (  # 10 and 12 both show as 10
+        "A quiet quarter. — Written before a resubmission revised the figure.")
+
+
+def test_the_pack_shows_commentary_with_the_figure_it_explained(load, engine):
+    from datetime import date
+
+    from assurance.board.pack import build_pack
+
+    assert load(activity_sheets(10)).loaded
+    add_commentary(engine, "concerns", Q2.label, "A quiet quarter.", "qa")
+    assert load(activity_sheets(12), "LA 2025-26 Q2 v2.xlsx").loaded
+    pack = build_pack(engine, Q2.label, date(2025, 11, 20), publish=True)
+    table = next(t for s in pack.sections for t in s.tables if t.title.startswith("Scorecard")).frame
+    shown = table.set_index("Measure").loc["Safeguarding concerns received", "QA commentary"]
+    assert shown == "A quiet quarter. — Written before a resubmission revised the figure."  # 10 and 12 show as 10
+
+
+def test_in_publication_mode_both_figures_are_rounded(load, engine):
+    assert load(activity_sheets(31)).loaded
+    add_commentary(engine, "concerns", Q2.label, "Up on last year.", "qa")
+    assert load(activity_sheets(47), "LA 2025-26 Q2 v2.xlsx").loaded
+    assert _note(engine, publish=False, measure="concerns") == (
+        "Up on last year. — Written when the figure was 31; it is now 47.")
     assert _note(engine, publish=True, measure="concerns") == (
-        "A quiet quarter. — Written when the figure was 10; it is now 10.")
+        "Up on last year. — Written when the figure was 30; it is now 45.")
