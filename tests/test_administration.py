@@ -148,6 +148,11 @@ def test_a_target_change_leaves_earlier_quarters_as_they_were_rated(demo_copy_ur
     latest = after.get("msp_asked", labels[-1])
     assert latest.target == 99.0 and latest.value < 98.5 and latest.rag == "red"
     assert framework().get("msp_asked").target == 99.0  # the target in force now
+    from assurance.measures.compute import scorecard, scorecard_frame
+
+    shown = {label: scorecard_frame(scorecard(after, label), False).set_index("id").loc["msp_asked", "Target"]
+             for label in labels[-2:]}
+    assert shown == {labels[-2]: f"{old_target:g}", labels[-1]: "99"}  # the scorecard shows the target it rated against
 
 
 def test_a_target_change_from_a_chosen_quarter_is_kept_in_the_framework_file(demo_copy_url, config_copy):
