@@ -13,7 +13,7 @@ ui.page("Framework targets", "Each measure's target and the tolerance within whi
 fw = framework()
 POLARITY = {"higher": "Higher is better", "lower": "Lower is better", "information": "Information only (not rated)"}
 frame = pd.DataFrame([{"Measure": m.name, "Strand": STRAND_NAMES[m.strand], "Polarity": POLARITY[m.polarity],
-                       "Target now": m.target, "Amber tolerance": m.tolerance if m.polarity != "information" else None,
+                       "Latest target": m.target, "Amber tolerance": m.tolerance if m.polarity != "information" else None,
                        "Since": (m.spells[-1].from_period or "the start") if m.polarity != "information" else None,
                        "Unit": m.unit, "Measured over": BASIS_NAMES[m.basis], "id": m.id} for m in fw.measures])
 st.dataframe(frame, hide_index=True, width="stretch")

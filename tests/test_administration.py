@@ -206,3 +206,7 @@ def test_the_target_command_changes_a_target_from_a_quarter_and_is_audited(demo_
     assert "target" in set(commands["Target"]) and old_tolerance == 5.0
     assert main(["--as", "admin", "target", "msp_asked", "--value", "99", "--from", labels[-2]]) == 0
     assert "Nothing to change." in capsys.readouterr().out
+    for label, target in ((labels[-3], old_target), (labels[-2], 99.0)):  # measures --format json says so too
+        assert main(["measures", "--period", label, "--format", "json"]) == 0
+        [asked] = [r for r in json.loads(capsys.readouterr().out) if r["measure"] == "msp_asked"]
+        assert asked["target"] == target

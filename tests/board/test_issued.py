@@ -5,6 +5,8 @@ import json
 from datetime import date, datetime
 
 import pytest
+from sqlalchemy import update
+from sqlalchemy.exc import DBAPIError
 
 from assurance import administration as adm
 from assurance.access import audit
@@ -14,6 +16,7 @@ from assurance.board.issued import ISSUED, issue_pack, issued_pack_file, issued_
 from assurance.board.pack import build_pack
 from assurance.board.render import render
 from assurance.db.engine import get_engine
+from assurance.db.models import IssuedPack
 from assurance.directory import list_periods
 from assurance.periods import Period
 from assurance.returns.load import load_bytes
@@ -61,6 +64,9 @@ def test_an_issued_pack_is_kept_byte_for_byte_whatever_changes(demo_copy_url, co
     events = audit.search(engine, action=ISSUED)
     assert list(events["Who"]) == ["chris"] and list(events["Target"]) == [f"Board pack {label}"]
     assert json.loads(events["Details"].iloc[0])["sha256"] == issued.sha256
+    with pytest.raises(DBAPIError, match="kept as issued"), engine.begin() as c:  # the database refuses changes
+        c.execute(update(IssuedPack).where(IssuedPack.id == issued.id).values(content=now))
+    assert issued_pack_file(engine, issued.id)[2] == content
 
 
 def test_the_report_command_issues_a_pack_as_the_chair(demo_copy_url, tmp_path, capsys):

@@ -62,7 +62,7 @@ def test_targets_page_changes_a_target(demo_copy_url, config_copy):
     at = open_page("pages/admin_targets.py", role="admin")
     shown = at.dataframe[0].value.set_index("id")
     old = framework().get("msp_asked")
-    assert shown.loc["msp_asked", "Target now"] == old.target and shown.loc["msp_asked", "Since"] == "the start"
+    assert shown.loc["msp_asked", "Latest target"] == old.target and shown.loc["msp_asked", "Since"] == "the start"
     at.selectbox(key="adm-measure").select("msp_asked").run()
     quarters = at.selectbox(key="adm-from").options
     assert at.selectbox(key="adm-from").value == quarters[0]  # the latest quarter by default
