@@ -48,20 +48,32 @@ def pytest_unconfigure():
     shutil.rmtree(PRISTINE, ignore_errors=True)
 
 
+LIVE_DATA = config.DATA_DIR.resolve()
+
+
 def outside_live_data(path: Path) -> bool:
-    return config.DATA_DIR.resolve() not in Path(path).resolve().parents
+    return LIVE_DATA not in Path(path).resolve().parents
+
+
+def _configuration_in_use() -> list[str]:
+    """Where the Board configuration and the framework would be read from now, without making anything."""
+    if config.DATA_DIR.resolve() != LIVE_DATA:  # a test of a fresh installation, in a data folder of its own
+        return []
+    problems = []
+    for variable in ("ASSURANCE_BOARD_CONFIG", "ASSURANCE_FRAMEWORK"):
+        value = os.environ.get(variable)
+        if not value or not outside_live_data(Path(value)):
+            problems.append(f"{variable} is {value!r}: the test would use the installation's data/ folder")
+    return problems
 
 
 @pytest.fixture(autouse=True)
-def _never_the_live_configuration():
-    """Fails a test that would read the installation's own data/board.toml or data/framework.toml."""
-    from assurance.measures.framework import framework_path
-
-    for variable in ("ASSURANCE_BOARD_CONFIG", "ASSURANCE_FRAMEWORK"):
-        assert os.environ.get(variable), f"{variable} is not set: the test would read data/"
-    assert outside_live_data(config.board_config_path()) and outside_live_data(framework_path())
+def _never_the_live_configuration(monkeypatch):
+    """Fails a test that would read the installation's own data/board.toml or data/framework.toml (checked again
+    at the end, before the test's own monkeypatching is undone)."""
+    assert _configuration_in_use() == []
     yield
-    assert outside_live_data(config.board_config_path()) and outside_live_data(framework_path())
+    assert _configuration_in_use() == []
 
 
 def require(condition: bool, reason: str) -> None:

@@ -93,3 +93,11 @@ def test_tests_and_the_commands_they_run_never_use_the_installations_configurati
     for path in [config.board_config_path(), framework_path(), *map(Path, shown)]:
         assert live not in path.resolve().parents
     assert config.board_config_path().read_bytes() == (config.DEFAULTS_DIR / "board.toml").read_bytes()
+
+
+def test_no_test_names_the_installations_configuration_files():
+    live = [f'{a} / "{b}"' for a in ("DATA_DIR", '"data"') for b in ("board.toml", "framework.toml")]
+    tests = config.PROJECT_ROOT / "tests"
+    found = [(p.relative_to(tests).as_posix(), name) for p in tests.rglob("*.py")
+             for name in live if name in p.read_text(encoding="utf-8")]
+    assert found == []
