@@ -166,33 +166,58 @@ def _set_board(engine: Engine, by, what: str, values: dict, source: str, address
 # --- framework targets ----------------------------------------------------------------------------------------
 
 
-def set_target(engine: Engine, by, measure_id: str, target: float | None, tolerance: float,
+def set_target(engine: Engine, by, measure_id: str, target: float, tolerance: float | None, from_period: str | None = None,
                source: str = "app", address: str | None = None) -> bool:
-    """Change a framework measure's target and amber tolerance (data/framework.toml)."""
+    """Change a framework measure's target and amber tolerance from a quarter (default: the latest reporting period).
+
+    Earlier quarters keep the target and tolerance they were rated against: the change is added to the measure's
+    `target_history` in the framework file, and lasts until the next recorded change. A tolerance of None keeps
+    the one in force for that quarter.
+    """
+    from assurance.directory import list_periods
+    from assurance.periods import Period, PeriodError
+
     require(by, "manage_targets")
-    if tolerance is None or tolerance < 0:
+    if target is None:
+        raise AdminError("Give the target.")
+    if tolerance is not None and tolerance < 0:
         raise AdminError("The amber tolerance must be zero or more.")
+    if from_period is None:
+        periods = list_periods(engine)
+        if not periods:
+            raise AdminError("There are no reporting periods yet: run `python -m assurance init-db` first.")
+        start = Period.parse(periods[-1].label)
+    else:
+        try:
+            start = Period.parse(from_period)
+        except PeriodError:
+            raise AdminError(f"{from_period!r} is not a quarter; write it like \"2026-27 Q2\".") from None
     path = framework_path()
     doc = _read(path)
     table = next((m for m in doc.get("measure", []) if m.get("id") == measure_id), None)
     if table is None:
         raise AdminError(f"The framework has no measure {measure_id!r}.")
-    if target is not None and table.get("unit") == "%" and not 0 <= target <= 100:
+    if table.get("unit") == "%" and not 0 <= target <= 100:
         raise AdminError("A percentage target is between 0 and 100.")
-    changes = {}
-    if table.get("target") != target:
-        changes["target"] = [table.get("target"), target]
-        if target is None:
-            table.pop("target", None)
-        else:
-            table["target"] = float(target)
-    if float(table.get("tolerance", 0.0)) != float(tolerance):
-        changes["tolerance"] = [table.get("tolerance"), float(tolerance)]
-        table["tolerance"] = float(tolerance)
+    try:
+        before = load_framework(path).get(measure_id).target_for(start.label)
+    except ConfigError as exc:
+        raise AdminError(str(exc)) from None
+    after = (float(target), float(before[1] if tolerance is None else tolerance))
+    changes = {k: [was, now] for k, was, now in zip(("target", "tolerance"), before, after) if was != now}
     if not changes:
         return False
+    kept = [dict(e) for e in table.get("target_history", []) if Period.parse(str(e.get("from"))) != start]
+    kept.append({"from": start.label, "target": after[0], "tolerance": after[1]})
+    history = tomlkit.array()
+    for entry in sorted(kept, key=lambda e: Period.parse(str(e["from"]))):
+        line = tomlkit.inline_table()
+        line.update({"from": str(entry["from"]), "target": float(entry["target"]),
+                     "tolerance": float(entry.get("tolerance", 0.0))})
+        history.append(line)
+    table["target_history"] = history.multiline(True)
     _write_checked(path, doc, load_framework)
-    _record(engine, by, "framework target", measure_id, changes, source, address)
+    _record(engine, by, "framework target", measure_id, {"from": start.label, **changes}, source, address)
     return True
 
 

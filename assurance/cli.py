@@ -119,7 +119,11 @@ def cmd_report(args) -> int:
     from assurance.board.pack import build_pack
     from assurance.board.render import render
 
-    check(args, "board_packs")
+    user = check(args, "board_packs")
+    if args.issue:
+        if user is None:
+            raise CommandError("Say who issues the pack with --as (the chair): an issued pack records who issued it.")
+        check(args, "issue_packs")
     out = args.out
     fmt = out.rsplit(".", 1)[-1].lower() if "." in out else ""
     if fmt not in ("pdf", "pptx", "xlsx"):
@@ -139,6 +143,30 @@ def cmd_report(args) -> int:
         raise CommandError(f"Could not write {out}: {exc.strerror}.") from exc
     print(f"Board pack for {pack.period_label} written to {out} ({len(content):,} bytes, publication mode: "
           "small numbers suppressed).")
+    if args.issue:
+        from assurance.board.issued import issue_pack
+
+        kept = issue_pack(database_engine(), user, pack, fmt, content, source="cli", address="cli")
+        print(f"Issued as {kept.file_name} by {kept.issued_by} (SHA-256 {kept.sha256}); kept unchanged in the database.")
+    return 0
+
+
+def cmd_target(args) -> int:
+    from assurance import administration as adm
+    from assurance.access.accounts import cli_operator
+    from assurance.measures.framework import framework
+
+    user = check(args, "manage_targets")
+    try:
+        changed = adm.set_target(database_engine(), user or cli_operator(), args.measure, args.value, args.tolerance,
+                                 args.from_period, source="cli", address="cli")
+    except adm.AdminError as exc:
+        raise CommandError(str(exc)) from None
+    m = framework().get(args.measure)
+    for spell in m.spells:
+        print(f"{'from the start' if spell.from_period is None else 'from ' + spell.from_period:<20}"
+              f"target {spell.target:g}, amber within {spell.tolerance:g}")
+    print("Changed; earlier quarters keep the target they were rated against." if changed else "Nothing to change.")
     return 0
 
 
@@ -192,7 +220,18 @@ def _setup_report(p: argparse.ArgumentParser) -> None:
     p.add_argument("--period", required=True, help='reporting period, e.g. "2025-26 Q1"')
     p.add_argument("--out", required=True, help="pack.pdf, pack.pptx or pack.xlsx (the tables)")
     p.add_argument("--date", help="the date the pack is produced on, YYYY-MM-DD (default today; RAG of actions uses it)")
+    p.add_argument("--issue", action="store_true",
+                   help="issue the pack to the Board (with --as the chair): it is kept unchanged in the database")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
+
+
+def _setup_target(p: argparse.ArgumentParser) -> None:
+    p.add_argument("measure", help="the measure's id in the framework, e.g. msp_asked")
+    p.add_argument("--value", type=float, required=True, help="the new target (percent for a percentage)")
+    p.add_argument("--tolerance", type=float, help="how far short is amber (default: the tolerance in force)")
+    p.add_argument("--from", dest="from_period", metavar="PERIOD",
+                   help='the quarter the change takes effect from, e.g. "2026-27 Q2" (default: the latest period); '
+                        "earlier quarters keep their target")
 
 
 def _no_options(p: argparse.ArgumentParser) -> None:
@@ -207,6 +246,8 @@ COMMANDS: list[tuple[str, str, Callable[[argparse.ArgumentParser], None], Callab
     ("measures", "print the framework's figures for a period, with RAG", _setup_measures, cmd_measures),
     ("tables", "write every table the pages show for a period as CSV files, as the user would see them",
      _setup_tables, cmd_tables),
+    ("target", "change a measure's target (and amber tolerance) from a quarter; earlier quarters keep theirs",
+     _setup_target, cmd_target),
     ("report", "write the quarterly board pack (PDF, PowerPoint or Excel tables)", _setup_report, cmd_report),
     ("load", "validate and load a return (or a folder of returns): exit 0 loaded, 1 rejected, 2 usage error",
      returns_cli.setup_load, returns_cli.cmd_load),

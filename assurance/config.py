@@ -1,8 +1,14 @@
-"""Settings from the environment and data/: database URL, the Board and its partners."""
+"""Settings from the environment and data/: database URL, the Board and its partners.
+
+The product ships its default Board configuration and framework in assurance/defaults/. An installation's own
+copies live in data/ (board.toml, framework.toml): made from the defaults the first time they are needed, then
+edited by the administrator (by hand or on the Admin pages). The defaults are never written.
+"""
 
 from __future__ import annotations
 
 import os
+import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -11,6 +17,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_DB_PATH = DATA_DIR / "assurance.db"
+DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
 
 RETURN_TYPES = {
     "activity": "Safeguarding activity return",
@@ -28,8 +35,27 @@ def database_url() -> str:
     return os.environ.get("ASSURANCE_DATABASE_URL") or f"sqlite:///{DEFAULT_DB_PATH}"
 
 
+def installed_file(name: str) -> Path:
+    """data/NAME, made from the shipped default assurance/defaults/NAME if the installation has none yet."""
+    path = DATA_DIR / name
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=DATA_DIR)
+        with os.fdopen(fd, "wb") as f:
+            f.write((DEFAULTS_DIR / name).read_bytes())
+        try:
+            os.link(tmp, path)  # never replaces a copy made meanwhile by another process
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    return path
+
+
 def board_config_path() -> Path:
-    return Path(os.environ.get("ASSURANCE_BOARD_CONFIG") or DATA_DIR / "board.toml")
+    """ASSURANCE_BOARD_CONFIG, or the installation's data/board.toml."""
+    env = os.environ.get("ASSURANCE_BOARD_CONFIG")
+    return Path(env) if env else installed_file("board.toml")
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,17 @@ import streamlit as st
 import ui
 from assurance import administration as adm
 from assurance.access.roles import AccessDenied
+from assurance.directory import list_periods
 from assurance.measures.framework import BASIS_NAMES, STRAND_NAMES, framework, framework_path
 
 ui.page("Framework targets", "Each measure's target and the tolerance within which it is amber rather than red. "
-        "Changes are written to the framework file and recorded in the audit trail.", needs="manage_targets")
+        "A change takes effect from the quarter you choose: earlier quarters keep the target they were rated "
+        "against. Changes are written to the framework file and recorded in the audit trail.", needs="manage_targets")
 fw = framework()
 POLARITY = {"higher": "Higher is better", "lower": "Lower is better", "information": "Information only (not rated)"}
 frame = pd.DataFrame([{"Measure": m.name, "Strand": STRAND_NAMES[m.strand], "Polarity": POLARITY[m.polarity],
-                       "Target": m.target, "Amber tolerance": m.tolerance if m.polarity != "information" else None,
+                       "Latest target": m.target, "Amber tolerance": m.tolerance if m.polarity != "information" else None,
+                       "Since": (m.spells[-1].from_period or "the start") if m.polarity != "information" else None,
                        "Unit": m.unit, "Measured over": BASIS_NAMES[m.basis], "id": m.id} for m in fw.measures])
 st.dataframe(frame, hide_index=True, width="stretch")
 ui.download_csv(frame, "framework targets")
@@ -22,17 +25,25 @@ st.markdown("#### Change a target")
 rated = [m for m in fw.measures if m.polarity != "information"]
 pick = st.selectbox("Measure", [m.id for m in rated], format_func=lambda i: fw.get(i).name, key="adm-measure")
 m = fw.get(pick)
+quarters = [p.label for p in list_periods(ui.engine())]
 with st.form("target"):
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     target = c1.number_input(f"Target ({m.unit})", value=float(m.target), min_value=0.0,
                              max_value=100.0 if m.unit == "%" else None, step=1.0)
     tolerance = c2.number_input("Amber tolerance", value=float(m.tolerance), min_value=0.0, step=0.5)
+    start = c3.selectbox("In force from", quarters[::-1], key="adm-from",
+                         help="Earlier quarters keep the target, tolerance and RAG they were rated against.")
     st.caption(f"{POLARITY[m.polarity]}. {m.numerator}" + (f" ÷ {m.denominator}." if m.denominator else "."))
     if st.form_submit_button("Save target", type="primary"):
         try:
-            changed = adm.set_target(ui.engine(), ui.current_user(), pick, target, tolerance,
+            changed = adm.set_target(ui.engine(), ui.current_user(), pick, target, tolerance, start,
                                      address=ui.auth.client_address())
             st.cache_data.clear()
-            st.success(f"{ui.plain(m.name)}: target {target:g}, amber within {tolerance:g}." if changed else "Nothing to change.")
+            st.success(f"{ui.plain(m.name)}: target {target:g}, amber within {tolerance:g}, from {start}."
+                       if changed else "Nothing to change.")
         except (adm.AdminError, AccessDenied) as exc:
             st.error(ui.message(exc))
+
+st.markdown(f"**{ui.plain(m.name)}: targets in force**")
+st.dataframe(pd.DataFrame([{"In force from": s.from_period or "the start", "Target": s.target, "Amber tolerance": s.tolerance}
+                           for s in framework().get(pick).spells]), hide_index=True)

@@ -4,7 +4,8 @@ import streamlit as st
 import ui
 from assurance import config
 from assurance.analysis.spc import xmr
-from assurance.board.commentary import CommentaryError, add_commentary, qa_commentary
+from assurance.board.commentary import (CommentaryError, add_commentary, commentary_text, confirm_commentary,
+                                         figure_changed, qa_commentary)
 from assurance.charts import spc_chart
 from assurance.disclosure import figure_point, figure_text, figure_value
 from assurance.board.challenges import Evidence
@@ -105,6 +106,17 @@ if ui.allowed("raise_challenges"):
 
 if not ui.allowed("write_commentary"):
     st.stop()
+notes = qa_commentary(ui.engine(), f.period.label, f.partner.id if f.partner else None).get(pick, [])
+if notes and figure_changed(notes[0], fs.get(pick, f.period.label)):
+    st.warning(f"QA commentary by {ui.plain(notes[0].author)}: "
+               f"{ui.plain(commentary_text(notes[0], fs.get(pick, f.period.label), publish))} "
+               "Confirm it still holds, or write new commentary below.")
+    if st.button("Confirm the commentary against today's figure", key="ov-confirm"):
+        if ui.allowed("write_commentary"):  # checked again on the server
+            confirm_commentary(ui.engine(), notes[0].id, ui.current_user_name())
+            ui.audit("commentary confirmed", f"{pick} {f.period.label}", {"partner": f.partner.code if f.partner else None})
+            st.cache_data.clear()
+            st.rerun()
 with st.form("qa-commentary", clear_on_submit=True):
     st.markdown(f"**QA commentary on {m.name}, {f.period.label}**")
     note = st.text_area("Why did this change? (shown on the scorecard and in the board pack)", key="ov-note")

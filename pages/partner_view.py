@@ -43,7 +43,7 @@ for m in fs.framework.measures:
              and y.value is not None and not y.small]
     position = rank(x, peers)
     rows.append({"Measure": m.name, "Value": figure_text(x, publish), "Counts": figure_counts(x, publish),
-                 "Target": "" if m.target is None else f"{m.target:g}",
+                 "Target": "" if x.target is None else f"{x.target:g}",  # in force for the quarter
                  "RAG": "small number" if x.small else ("no return" if not x.has_data else RAG_LABELS[x.rag]),
                  "Rank among partners": f"{position[0]} of {position[1]}" if position else "",
                  "Their commentary": said.get(m.id, ""), "id": m.id})

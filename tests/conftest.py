@@ -2,11 +2,18 @@
 ASSURANCE_TEST_DATABASE_URL names a server (an admin URL such as
 postgresql+psycopg://postgres@127.0.0.1:5433/postgres): each test database is created there.
 In CI (CI=true) nothing is skipped: a missing browser or database server fails the run.
+
+The tests never read or write the installation's data/board.toml and data/framework.toml (an administrator's
+change in a running install must not change a test): at start-up they get private copies of the shipped defaults
+(assurance/defaults/), named in ASSURANCE_BOARD_CONFIG and ASSURANCE_FRAMEWORK so that `python -m assurance` run
+by a test reads them too.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from datetime import date
 from pathlib import Path
@@ -25,6 +32,48 @@ PG_ADMIN_URL = os.environ.get("ASSURANCE_TEST_DATABASE_URL", "")
 BACKEND = "postgresql" if PG_ADMIN_URL else "sqlite"
 TODAY = date(2026, 11, 23)  # fixed so figures do not move with the calendar
 DEMO_SPEC = DemoSpec(seed=11, quarters=12, concerns_per_quarter=400, today=TODAY)
+
+
+PRISTINE = Path(tempfile.mkdtemp(prefix="assurance-test-config-"))
+
+
+def pytest_configure():
+    pristine = PRISTINE
+    for name, variable in (("board.toml", "ASSURANCE_BOARD_CONFIG"), ("framework.toml", "ASSURANCE_FRAMEWORK")):
+        shutil.copy(config.DEFAULTS_DIR / name, pristine / name)
+        os.environ[variable] = str(pristine / name)
+
+
+def pytest_unconfigure():
+    shutil.rmtree(PRISTINE, ignore_errors=True)
+
+
+LIVE_DATA = config.DATA_DIR.resolve()
+
+
+def outside_live_data(path: Path) -> bool:
+    return LIVE_DATA not in Path(path).resolve().parents
+
+
+def _configuration_in_use() -> list[str]:
+    """Where the Board configuration and the framework would be read from now, without making anything."""
+    if config.DATA_DIR.resolve() != LIVE_DATA:  # a test of a fresh installation, in a data folder of its own
+        return []
+    problems = []
+    for variable in ("ASSURANCE_BOARD_CONFIG", "ASSURANCE_FRAMEWORK"):
+        value = os.environ.get(variable)
+        if not value or not outside_live_data(Path(value)):
+            problems.append(f"{variable} is {value!r}: the test would use the installation's data/ folder")
+    return problems
+
+
+@pytest.fixture(autouse=True)
+def _never_the_live_configuration(monkeypatch):
+    """Fails a test that would read the installation's own data/board.toml or data/framework.toml (checked again
+    at the end, before the test's own monkeypatching is undone)."""
+    assert _configuration_in_use() == []
+    yield
+    assert _configuration_in_use() == []
 
 
 def require(condition: bool, reason: str) -> None:
@@ -92,7 +141,7 @@ def databases(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def board():
-    return config.load_board_config(config.DATA_DIR / "board.toml")
+    return config.load_board_config(config.DEFAULTS_DIR / "board.toml")
 
 
 @pytest.fixture(scope="session")
@@ -148,13 +197,9 @@ def demo_copy_url(databases, demo_db, monkeypatch):
 @pytest.fixture
 def config_copy(tmp_path, monkeypatch):
     """Private copies of the Board configuration and the framework file, for tests that change them."""
-    import shutil
-
-    from assurance.measures.framework import framework_path
-
     board_path, framework_file = tmp_path / "board.toml", tmp_path / "framework.toml"
-    shutil.copy(config.DATA_DIR / "board.toml", board_path)
-    shutil.copy(framework_path(), framework_file)
+    shutil.copy(config.DEFAULTS_DIR / "board.toml", board_path)
+    shutil.copy(config.DEFAULTS_DIR / "framework.toml", framework_file)
     monkeypatch.setenv("ASSURANCE_BOARD_CONFIG", str(board_path))
     monkeypatch.setenv("ASSURANCE_FRAMEWORK", str(framework_file))
     return board_path, framework_file

@@ -8,7 +8,7 @@ from assurance import config
 
 
 def _board_file(tmp_path, population_area: str):
-    text = (config.DATA_DIR / "board.toml").read_text(encoding="utf-8")
+    text = (config.DEFAULTS_DIR / "board.toml").read_text(encoding="utf-8")
     text, n = re.subn(r'(?m)^population_area = ".*"$', f'population_area = "{population_area}"', text)
     assert n == 1
     path = tmp_path / "board.toml"
@@ -30,12 +30,12 @@ def test_the_population_area_is_matched_ignoring_case(tmp_path):
 
 
 def test_partners_keep_their_active_flag():
-    board = config.load_board_config(config.DATA_DIR / "board.toml")
+    board = config.load_board_config(config.DEFAULTS_DIR / "board.toml")
     assert all(isinstance(p.active, bool) for p in board.partners)
 
 
 def _with_auth(tmp_path, old: str, new: str):
-    text = (config.DATA_DIR / "board.toml").read_text(encoding="utf-8")
+    text = (config.DEFAULTS_DIR / "board.toml").read_text(encoding="utf-8")
     assert old in text
     path = tmp_path / "board.toml"
     path.write_text(text.replace(old, new), encoding="utf-8")
@@ -58,3 +58,46 @@ def test_a_wrong_sign_in_setting_is_refused_in_plain_words(tmp_path, old, new, w
     with pytest.raises(config.ConfigError) as err:
         config.load_board_config(_with_auth(tmp_path, old, new))
     assert words in str(err.value)
+
+
+def test_a_fresh_installation_gets_its_own_copies_of_the_defaults(tmp_path, monkeypatch):
+    from assurance.measures.framework import framework_path
+
+    data = tmp_path / "data"
+    monkeypatch.setattr(config, "DATA_DIR", data)
+    monkeypatch.delenv("ASSURANCE_BOARD_CONFIG")
+    monkeypatch.delenv("ASSURANCE_FRAMEWORK")
+    assert config.board_config_path() == data / "board.toml" and framework_path() == data / "framework.toml"
+    shipped = (config.DEFAULTS_DIR / "board.toml").read_bytes()
+    assert (data / "board.toml").read_bytes() == shipped
+    assert (data / "framework.toml").read_bytes() == (config.DEFAULTS_DIR / "framework.toml").read_bytes()
+    (data / "board.toml").write_text("# the administrator's own\n", encoding="utf-8")
+    config.board_config_path()  # an installation's copy is never replaced by the defaults
+    assert (data / "board.toml").read_text(encoding="utf-8") == "# the administrator's own\n"
+    assert (config.DEFAULTS_DIR / "board.toml").read_bytes() == shipped
+    assert sorted(p.name for p in data.iterdir()) == ["board.toml", "framework.toml"]
+
+
+def test_tests_and_the_commands_they_run_never_use_the_installations_configuration():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from assurance.measures.framework import framework_path
+
+    live = config.DATA_DIR.resolve()
+    script = ("from assurance import config; from assurance.measures.framework import framework_path; "
+              "print(config.board_config_path()); print(framework_path())")
+    shown = subprocess.run([sys.executable, "-c", script], cwd=config.PROJECT_ROOT, capture_output=True, text=True,
+                           check=True).stdout.split()
+    for path in [config.board_config_path(), framework_path(), *map(Path, shown)]:
+        assert live not in path.resolve().parents
+    assert config.board_config_path().read_bytes() == (config.DEFAULTS_DIR / "board.toml").read_bytes()
+
+
+def test_no_test_names_the_installations_configuration_files():
+    live = [f'{a} / "{b}"' for a in ("DATA_DIR", '"data"') for b in ("board.toml", "framework.toml")]
+    tests = config.PROJECT_ROOT / "tests"
+    found = [(p.relative_to(tests).as_posix(), name) for p in tests.rglob("*.py")
+             for name in live if name in p.read_text(encoding="utf-8")]
+    assert found == []

@@ -110,7 +110,7 @@ def build_pack(engine: Engine, period: str, today, publish: bool = True, progres
             f = pfs.get(m.id, label)
             if f is not None and f.rag in ("red", "amber"):
                 exceptions.append({"Partner": p.name, "Measure": m.name, "Value": disclosure.figure_text(f, publish),
-                                   "Counts": disclosure.figure_counts(f, publish), "Target": _target(m.target, m.unit),
+                                   "Counts": disclosure.figure_counts(f, publish), "Target": _target(f.target, m.unit),
                                    "RAG": RAG_LABELS[f.rag]})
 
     sync_audit_actions(engine)
@@ -136,7 +136,7 @@ def build_pack(engine: Engine, period: str, today, publish: bool = True, progres
         f = r.figure
         counts = disclosure.figure_counts(f, publish)
         bullets.append(f"Red: {r.measure.name} was {disclosure.figure_text(f, publish)}" + (f" ({counts})" if counts else "")
-                       + f" against a target of {r.measure.target:g}{'%' if f.unit == '%' else ''}.")
+                       + f" against a target of {f.target:g}{'%' if f.unit == '%' else ''}.")
     moved = sorted((r for r in rows if r.change_quarter is not None and r.figure.unit == "%" and not r.figure.small
                     and abs(r.change_quarter) >= 3), key=lambda r: -abs(r.change_quarter))[:4]
     for r in moved:
@@ -158,7 +158,8 @@ def build_pack(engine: Engine, period: str, today, publish: bool = True, progres
     report(0.25, "Laying out the scorecard")
     table = scorecard_frame(rows, publish, notes)
     units = {m.id: m for m in fs.framework.measures}
-    table["Target"] = [_target(units[i].target, units[i].unit) for i in table["id"]]
+    in_force = {r.measure.id: r.figure.target for r in rows}  # the target the quarter was rated against
+    table["Target"] = [_target(in_force[i], units[i].unit) for i in table["id"]]
     table["England"] = [_target(units[i].comparator, units[i].unit) for i in table["id"]]
     table = table.drop(columns=["id"])
     pack.sections.append(Section("Scorecard", paragraphs=[

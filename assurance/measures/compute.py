@@ -142,10 +142,11 @@ def compute_figures(engine: Engine, partner_code: str | None = None, fw: Framewo
                 den = adults
             value = None if num is None else _value(m, num, den)
             small = m.unit == "%" and den is not None and den < fw.min_denominator
+            target, tolerance = m.target_for(label)  # in force for that quarter: a later change leaves it be
             out[(m.id, label)] = Figure(
                 measure=m.id, name=m.name, strand=m.strand, period=label, partner=partner_code, numerator=num,
-                denominator=den if m.unit != "count" else None, value=value, unit=m.unit, target=m.target,
-                polarity=m.polarity, rag=None if small else rag(value, m.polarity, m.target, m.tolerance), small=small,
+                denominator=den if m.unit != "count" else None, value=value, unit=m.unit, target=target,
+                polarity=m.polarity, rag=None if small else rag(value, m.polarity, target, tolerance), small=small,
                 basis=m.basis, protected=DEFINITIONS[m.definition].people,
             )
     return FigureSet(out, labels, fw)
@@ -218,6 +219,7 @@ def scorecard_frame(rows: list[ScorecardRow], publish: bool, commentary: dict[st
                     with_trend: bool = False) -> pd.DataFrame:
     """The scorecard as a table, grouped by strand (pages and the board pack show the same thing)."""
     from assurance import disclosure
+    from assurance.board.commentary import commentary_text
     from assurance.measures.framework import STRAND_NAMES, STRANDS
 
     out = []
@@ -226,12 +228,12 @@ def scorecard_frame(rows: list[ScorecardRow], publish: bool, commentary: dict[st
         note = (commentary or {}).get(m.id, [])
         row = {
             "Strand": STRAND_NAMES[m.strand], "Measure": m.name, "Value": disclosure.figure_text(f, publish),
-            "Counts": disclosure.figure_counts(f, publish), "Target": "" if m.target is None else f"{m.target:g}",
+            "Counts": disclosure.figure_counts(f, publish), "Target": "" if f.target is None else f"{f.target:g}",
             "RAG": "small number" if f.small else RAG_LABELS[f.rag],
             "On quarter": change_text(f, r.previous, r.change_quarter, publish),
             "On year": change_text(f, r.last_year, r.change_year, publish),
             "England": "" if m.comparator is None else f"{m.comparator:g}",
-            "QA commentary": note[0][0] if note else "",
+            "QA commentary": commentary_text(note[0], f, publish) if note else "",
             "id": m.id,
         }
         if with_trend:

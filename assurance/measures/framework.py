@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from assurance.config import DATA_DIR, ConfigError, read_toml
+from assurance.config import ConfigError, installed_file, read_toml
 
 STRANDS = ("data", "quality", "experience")
 STRAND_NAMES = {"data": "Data", "quality": "Quality", "experience": "Lived experience"}
@@ -16,6 +16,15 @@ UNITS = ("%", "count", "per 100,000")
 APPLIES = ("activity", "assurance", "audit", "sar")
 BASES = ("quarter", "rolling4", "ytd")
 BASIS_NAMES = {"quarter": "the quarter", "rolling4": "four quarters to the period", "ytd": "the financial year to date"}
+
+
+@dataclass(frozen=True)
+class TargetSpell:
+    """A target and amber tolerance in force from a quarter (None: from the start) until the next change."""
+
+    from_period: str | None
+    target: float | None
+    tolerance: float
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,22 @@ class MeasureDef:
     tolerance: float = 0.0
     comparator: float | None = None
     comparator_note: str | None = None
+    history: tuple[TargetSpell, ...] = ()  # oldest first; empty: `target` and `tolerance` from the start
+
+    @property
+    def spells(self) -> tuple[TargetSpell, ...]:
+        return self.history or (TargetSpell(None, self.target, self.tolerance),)
+
+    def target_for(self, period: str) -> tuple[float | None, float]:
+        """The target and tolerance in force for a quarter: a figure is rated against these, whatever came later."""
+        from assurance.periods import Period
+
+        wanted = Period.parse(period)
+        found = self.spells[0]
+        for spell in self.spells[1:]:
+            if Period.parse(spell.from_period) <= wanted:
+                found = spell
+        return found.target, found.tolerance
 
 
 @dataclass(frozen=True)
@@ -53,7 +78,9 @@ class Framework:
 
 
 def framework_path() -> Path:
-    return Path(os.environ.get("ASSURANCE_FRAMEWORK") or DATA_DIR / "framework.toml")
+    """ASSURANCE_FRAMEWORK, or the installation's data/framework.toml."""
+    env = os.environ.get("ASSURANCE_FRAMEWORK")
+    return Path(env) if env else installed_file("framework.toml")
 
 
 def load_framework(path: Path | None = None) -> Framework:
@@ -81,14 +108,38 @@ def load_framework(path: Path | None = None) -> Framework:
         if m["polarity"] != "information" and m.get("target") is None:
             raise ConfigError(f"{where}: a {m['polarity']}-is-better measure needs a target.")
         seen.add(m["id"])
+        history = _target_history(m, where)
         measures.append(MeasureDef(
             id=m["id"], name=m["name"], strand=m["strand"], numerator=m["numerator"], denominator=m.get("denominator"),
             polarity=m["polarity"], unit=m["unit"], applies_to=m["applies_to"], basis=m.get("basis", "quarter"),
-            definition=definition, target=m.get("target"), tolerance=float(m.get("tolerance", 0.0)),
-            comparator=m.get("comparator"), comparator_note=m.get("comparator_note"),
+            definition=definition, target=history[-1].target, tolerance=history[-1].tolerance,
+            comparator=m.get("comparator"), comparator_note=m.get("comparator_note"), history=history,
         ))
     settings = raw.get("settings", {})
     return Framework(tuple(measures), int(settings.get("min_denominator", 10)))
+
+
+def _target_history(m: dict, where: str) -> tuple[TargetSpell, ...]:
+    """The top-level target and tolerance (in force from the start), then each `target_history` change in turn."""
+    from assurance.periods import Period, PeriodError
+
+    spells = [TargetSpell(None, m.get("target"), float(m.get("tolerance", 0.0)))]
+    previous = None
+    for i, change in enumerate(m.get("target_history", []), start=1):
+        try:
+            start = Period.parse(str(change.get("from", "")))
+        except PeriodError:
+            raise ConfigError(f"{where}: target_history entry {i} needs from = a quarter such as \"2026-27 Q2\".") from None
+        if previous is not None and start <= previous:
+            raise ConfigError(f"{where}: target_history entries must run in order of their quarters, each once.")
+        target, tolerance = change.get("target"), change.get("tolerance", 0.0)
+        if isinstance(target, bool) or not isinstance(target, (int, float)):
+            raise ConfigError(f"{where}: target_history entry {i} ({start.label}) needs a target.")
+        if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or tolerance < 0:
+            raise ConfigError(f"{where}: target_history entry {i} ({start.label}) needs a tolerance of zero or more.")
+        spells.append(TargetSpell(start.label, float(target), float(tolerance)))
+        previous = start
+    return tuple(spells)
 
 
 @lru_cache(maxsize=4)

@@ -33,6 +33,7 @@ MATRIX = {
     "respond_challenges":  (N, Y, Y, O, N),
     "close_challenges":    (N, N, Y, N, N),
     "board_packs":         (N, N, Y, N, N),
+    "issue_packs":         (N, N, Y, N, N),
     "view_actions":        (O, Y, Y, O, Y),
     "edit_actions":        (N, Y, Y, N, Y),
     "manage_partners":     (N, N, N, N, Y),

@@ -27,8 +27,8 @@ def _sign_in(at, username, password):
 
 
 def _board_config(tmp_path, monkeypatch, **changes) -> None:
-    """A copy of data/board.toml with some settings changed, used by the app for this test."""
-    text = (ROOT / "data" / "board.toml").read_text(encoding="utf-8")
+    """A copy of the default board.toml with some settings changed, used by the app for this test."""
+    text = (ROOT / "assurance" / "defaults" / "board.toml").read_text(encoding="utf-8")
     for old, new in changes.items():
         assert old in text
         text = text.replace(old, new)

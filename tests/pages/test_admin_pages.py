@@ -61,13 +61,20 @@ def test_periods_page_changes_a_due_date(demo_copy_url):
 def test_targets_page_changes_a_target(demo_copy_url, config_copy):
     at = open_page("pages/admin_targets.py", role="admin")
     shown = at.dataframe[0].value.set_index("id")
-    assert shown.loc["msp_asked", "Target"] == framework().get("msp_asked").target
+    old = framework().get("msp_asked")
+    assert shown.loc["msp_asked", "Latest target"] == old.target and shown.loc["msp_asked", "Since"] == "the start"
     at.selectbox(key="adm-measure").select("msp_asked").run()
+    quarters = at.selectbox(key="adm-from").options
+    assert at.selectbox(key="adm-from").value == quarters[0]  # the latest quarter by default
     at.number_input[0].set_value(90.0)
     at.number_input[1].set_value(2.5)
+    at.selectbox(key="adm-from").select(quarters[1])
     at = _submit(at, "Save target")
     assert not at.exception
     assert (framework().get("msp_asked").target, framework().get("msp_asked").tolerance) == (90.0, 2.5)
+    assert framework().get("msp_asked").target_for(quarters[2]) == (old.target, old.tolerance)
+    history = at.dataframe[1].value
+    assert history.values.tolist() == [["the start", old.target, old.tolerance], [quarters[1], 90.0, 2.5]]
     assert list(_admin_changes(demo_copy_url)["Target"]) == ["framework target: msp_asked"]
 
 

@@ -50,3 +50,32 @@ def test_board_pack_page_builds_and_offers_the_download(demo_url):
     assert "Of " in shown or any("measures rated against a target" in t.value for t in at.text)
     assert any(t.value.startswith("• Returns:") for t in at.text)
     assert at.get("download_button")[0].proto.label.startswith("Download the pack (XLSX")
+
+
+def test_the_chair_issues_a_pack_and_it_is_listed_to_download_as_issued(demo_copy_url, fresh_caches):
+    import hashlib
+
+    from assurance.board.issued import issued_pack_file, issued_packs
+    from assurance.db.engine import get_engine
+
+    at = open_page("pages/board_pack.py", period="2026-27 Q2")
+    assert "No pack has been issued yet" in texts(at)
+    at.radio(key="pack-format").set_value("Excel tables").run()
+    at.button(key="pack-build").click().run()
+    built = at.session_state["pack"][2]
+    at.button(key="pack-issue").click().run()
+    assert not at.exception and at.success[0].value.replace("\\", "").startswith("Issued: Board pack 2026-27 Q2 issued")
+    [kept] = issued_packs(get_engine(demo_copy_url))
+    assert issued_pack_file(get_engine(demo_copy_url), kept.id)[2] == built
+    listed = at.dataframe[-1].value
+    assert listed.iloc[0][["Period", "Issued by", "SHA-256"]].tolist() == [
+        "2026-27 Q2", "chair", hashlib.sha256(built).hexdigest()]
+    assert any(b.proto.label.endswith("as issued") for b in at.get("download_button"))
+
+
+def test_only_the_chair_may_issue_a_pack(demo_copy_url, fresh_caches):
+    from assurance.access.roles import can_use
+    from tests.pages.helpers import user_for_role
+
+    assert [r for r in ("analyst", "qa", "chair", "partner_lead", "admin") if can_use(user_for_role(r), "issue_packs")] \
+        == ["chair"]

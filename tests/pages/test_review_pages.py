@@ -74,7 +74,7 @@ def test_audits_page_search(demo_url):
 
 @pytest.fixture
 def publication_mode(monkeypatch, tmp_path):
-    config = (Path(__file__).resolve().parents[2] / "data" / "board.toml").read_text()
+    config = (Path(__file__).resolve().parents[2] / "assurance" / "defaults" / "board.toml").read_text()
     path = tmp_path / "board.toml"
     path.write_text(config.replace("publication_mode = false", "publication_mode = true"))
     monkeypatch.setenv("ASSURANCE_BOARD_CONFIG", str(path))
@@ -103,7 +103,7 @@ def test_audit_finding_picker_leaves_out_case_grades_in_publication_mode(demo_ur
     grades = ("Outstanding", "Good", "Requires improvement", "Inadequate")
     shown = open_page("pages/audits.py", partner="LA", role="qa").selectbox(key="au-pick")
     assert shown.options and all(o.split(" · ")[1] in grades for o in shown.options)
-    config = (Path(__file__).resolve().parents[2] / "data" / "board.toml").read_text()
+    config = (Path(__file__).resolve().parents[2] / "assurance" / "defaults" / "board.toml").read_text()
     (tmp_path / "board.toml").write_text(config.replace("publication_mode = false", "publication_mode = true"))
     monkeypatch.setenv("ASSURANCE_BOARD_CONFIG", str(tmp_path / "board.toml"))
     st.cache_data.clear()

@@ -1,5 +1,7 @@
 """Partner assurance and audit return rules."""
 
+import os
+
 from tests.returns.builders import audit_sheets, measure_sheets
 from tests.returns.conftest import where
 
@@ -70,7 +72,7 @@ def test_measure_codes_are_the_frameworks_assurance_measures():
 
 
 def test_a_measure_added_to_the_framework_is_accepted_and_offered(check, monkeypatch, tmp_path):
-    from assurance.config import DATA_DIR
+    from assurance.config import DEFAULTS_DIR
     from assurance.returns.specs import get_spec
 
     extra = '''
@@ -87,7 +89,8 @@ applies_to = "assurance"
 definition = "staff_trained"
 '''
     path = tmp_path / "framework.toml"
-    path.write_text((DATA_DIR / "framework.toml").read_text(encoding="utf-8") + extra, encoding="utf-8")
+    path.write_text((DEFAULTS_DIR / "framework.toml").read_text(encoding="utf-8") + extra, encoding="utf-8")
+    pristine = os.environ["ASSURANCE_FRAMEWORK"]
     monkeypatch.setenv("ASSURANCE_FRAMEWORK", str(path))
     spec = get_spec("assurance")
     assert spec.measure("prevent_training").kind == "rate"
@@ -99,7 +102,7 @@ definition = "staff_trained"
     assert where(check(sheets, "POL 2025-26 Q2.xlsx")) == [("DENOMINATOR_NEEDED", "Measures", 7, "C")]
     report = check(measure_sheets(), "POL 2025-26 Q2.xlsx")
     assert [(i.rule, i.value) for i in report.issues] == [("MEASURE_NOT_REPORTED", "prevent_training")]
-    monkeypatch.delenv("ASSURANCE_FRAMEWORK")
+    monkeypatch.setenv("ASSURANCE_FRAMEWORK", pristine)  # back to the framework as shipped
     assert get_spec("assurance").measure("prevent_training") is None
 
 
