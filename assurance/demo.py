@@ -691,3 +691,46 @@ def _generate_challenges(engine, periods, spec) -> None:
     add_commentary(engine, "ethnicity_recorded", periods[-5].label if len(periods) >= 5 else last,
                    "A new case system went live this quarter and ethnicity was not carried over for a third of records.",
                    "QA subgroup (demo)", now=at(meeting))
+
+
+# --- synthetic ethnic group by age baseline -------------------------------------------------------------------
+
+SYNTHETIC_BASELINE_NOTE = ("SYNTHETIC demo baseline, not Census data: made up to agree with {area}'s Census 2021 "
+                           "ethnic group totals and ONS mid-2020 adults by age band")
+# Made-up age profiles (share of each broad group's residents in 0-17, 18-64, 65-74, 75-84, 85+): White residents
+# older, as in most English areas.
+_AGE_PROFILE = {
+    "White": (0.17, 0.58, 0.12, 0.08, 0.05),
+    "Asian / Asian British": (0.33, 0.59, 0.05, 0.02, 0.01),
+    "Black / African / Caribbean / Black British": (0.30, 0.62, 0.05, 0.02, 0.01),
+    "Mixed / Multiple": (0.48, 0.49, 0.02, 0.007, 0.003),
+    "Other Ethnic Group": (0.28, 0.66, 0.04, 0.015, 0.005),
+}
+
+
+def synthetic_ethnicity_by_age(area: str):
+    """A made-up residents table by Census ethnic group and age band whose group totals are the area's Census 2021
+    figures and whose adult band totals are its ONS mid-2020 adults (children take the rest): raked from the
+    profiles above, then rounded band by band (largest remainder) so both margins hold exactly."""
+    from assurance.reference import ethnicity_by_age as eba
+    from assurance.reference import population as pop
+
+    census, broad = pop.census_map(), ethnicity_broad_map()
+    totals = pop.census_residents(area)
+    groups = sorted(totals)
+    adults = pop.adults_by_age_band(area)
+    band_totals = np.array([sum(totals.values()) - sum(adults.values())] + [adults[b] for b in eba.ADULT_BANDS], float)
+    rows = np.array([totals[g] for g in groups], float)
+    fit = np.array([_AGE_PROFILE[broad[census[g]]] for g in groups], float) * rows[:, None]
+    for _ in range(500):  # iterative proportional fitting to both margins
+        fit *= (rows / fit.sum(axis=1))[:, None]
+        fit *= band_totals / fit.sum(axis=0)
+    cells = np.zeros(fit.shape, dtype=int)
+    for j in range(1, fit.shape[1]):  # each adult band apportioned exactly; children take each group's remainder
+        base = np.floor(fit[:, j]).astype(int)
+        short = int(band_totals[j]) - int(base.sum())
+        base[np.argsort(-(fit[:, j] - base), kind="stable")[:short]] += 1
+        cells[:, j] = base
+    cells[:, 0] = rows.astype(int) - cells[:, 1:].sum(axis=1)
+    residents = {(g, b): int(cells[i, j]) for i, g in enumerate(groups) for j, b in enumerate(eba.BANDS)}
+    return eba.EthnicityByAge(area, SYNTHETIC_BASELINE_NOTE.format(area=area), residents)

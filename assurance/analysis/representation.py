@@ -1,9 +1,14 @@
 """Representation of groups against the adult population baseline, with 95% confidence intervals.
 
 Representation ratio = (group's share of the adults in safeguarding) / (group's share of the population).
-95% interval by the log method: SE(ln RR) = sqrt(1/a - 1/n + 1/P - 1/N), where a of n adults in
-safeguarding and P of N people in the population are in the group. Significant when the interval
-excludes 1. Refused and Not known are left out of both shares and reported as recording gaps.
+95% interval: the Wilson score interval for the group's share (a of n adults in safeguarding), divided by its
+population share (P of N, a census count taken as exact). Wilson behaves well for small counts and gives an
+interval at 0. The finding follows the interval: over- or under-represented only when it excludes 1.
+Refused and Not known are left out of both shares and reported as recording gaps.
+
+Age-adjusted representation (indirect standardisation): a group's expected adults = the sum over age bands of
+its population in the band x the Board's rate in that band (adults with concerns per resident, all groups
+together); standardised ratio = observed / expected, with Byar's approximation to the exact Poisson interval.
 """
 
 from __future__ import annotations
@@ -14,6 +19,26 @@ from dataclasses import dataclass
 from assurance.reference.population import ENGLAND_ADULT_AGE_MIX
 
 Z95 = 1.959964
+INTERVAL_METHOD = ("95% intervals: Wilson score interval for the group's share of the adults, divided by its share "
+                   "of the population")
+ADJUSTED_METHOD = ("Indirect standardisation: expected adults from the group's residents in each age band and the "
+                   "Board's rate in that band (all groups together). 95% intervals by Byar's method on the observed "
+                   "count")
+
+
+def _wilson(a: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a proportion a/n."""
+    p, z2 = a / n, z * z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _byar(observed: int, z: float = Z95) -> tuple[float, float]:
+    """Byar's approximation to the exact Poisson 95% limits for an observed count."""
+    lower = 0.0 if observed == 0 else observed * (1 - 1 / (9 * observed) - z / (3 * math.sqrt(observed))) ** 3
+    o1 = observed + 1
+    return lower, o1 * (1 - 1 / (9 * o1) + z / (3 * math.sqrt(o1))) ** 3
 
 
 @dataclass(frozen=True)
@@ -50,9 +75,8 @@ def representation(counts: dict[str, int], population: dict[str, int]) -> list[R
         ratio = lower = upper = None
         if n and pop:
             ratio = (a / n) / (pop / big_n)
-            if a > 0:
-                se = math.sqrt(1 / a - 1 / n + 1 / pop - 1 / big_n)
-                lower, upper = ratio * math.exp(-Z95 * se), ratio * math.exp(Z95 * se)
+            low, high = _wilson(a, n)
+            lower, upper = low / (pop / big_n), high / (pop / big_n)
         out.append(Representation(group, a, share, pop, pshare, ratio, lower, upper))
     return out
 
