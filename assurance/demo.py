@@ -181,16 +181,35 @@ def _choice(rng: np.random.Generator, labels, p, size) -> np.ndarray:
     return rng.choice(np.asarray(labels, dtype=object), size=size, p=p / p.sum())
 
 
-def _person_ethnicities(rng, n_people: int, area: str) -> tuple[np.ndarray, np.ndarray]:
-    """Detailed ethnicity per person: the area's mix tilted towards White (older adults), with gaps."""
-    pop = population_by_ethnicity(area)
+def _person_ethnicities(rng, ages: np.ndarray, area: str) -> tuple[np.ndarray, np.ndarray]:
+    """Detailed ethnicity per person, with gaps: the area's mix in the person's age band (its ethnic group by age
+    baseline, where older adults are more often White), or without one the all-age mix tilted towards White."""
+    from assurance.reference import ethnicity_by_age
+
     broad_map = ethnicity_broad_map()
-    labels = [k for k in pop]
-    weights = np.array([pop[k] * (1.6 if broad_map[k] == "White" else 1.0) for k in labels], dtype=float)
-    weights = weights / weights.sum() * 0.93
-    labels += ["Refused", "Undeclared / Not known"]
-    weights = np.append(weights, [0.02, 0.05])
-    detailed = _choice(rng, labels, weights, n_people)
+    by_age = ethnicity_by_age.load(area)
+    adults = by_age.adults(detailed=True) if by_age is not None else None
+    pop = population_by_ethnicity(area)
+    labels = list(adults or pop) + ["Refused", "Undeclared / Not known"]
+
+    def cdf(counts: list[float]) -> np.ndarray:
+        weights = np.append(np.array(counts, float) / sum(counts) * 0.93, [0.02, 0.05]).cumsum()
+        return weights / weights[-1]
+
+    if adults is None:
+        cdfs = {None: cdf([pop[k] * (1.6 if broad_map[k] == "White" else 1.0) for k in pop])}
+        band_of = np.full(len(ages), None, dtype=object)
+    else:
+        band = {"18-64": "18-64", "65-74": "65-74", "75-84": "75-84", "85-94": "85+", "95+": "85+"}
+        cdfs = {b: cdf([adults[k][b] for k in adults]) for b in ethnicity_by_age.ADULT_BANDS}
+        cdfs[None] = cdf([sum(adults[k].values()) for k in adults])  # age not known
+        band_of = np.array([band.get(a) for a in ages], dtype=object)
+    u = rng.random(len(ages))  # one draw per person, as a weighted choice takes
+    idx = np.zeros(len(ages), dtype=int)
+    for b, c in cdfs.items():
+        hit = band_of == b if b is not None else np.array([x is None for x in band_of], dtype=bool)
+        idx[hit] = np.searchsorted(c, u[hit], side="right")
+    detailed = np.asarray(labels, dtype=object)[idx]
     return detailed, np.array([broad_map[d] for d in detailed], dtype=object)
 
 
@@ -357,7 +376,7 @@ def _generate_activity(engine, rng, spec, board, la, period_rows, periods, submi
     person_idx = np.searchsorted(firsts, person)
     p_gender = _choice(rng, GENDER, GENDER_P, n_people)
     p_psr = _choice(rng, PSR, PSR_P, n_people)
-    p_eth, p_broad = _person_ethnicities(rng, n_people, board.population_area)
+    p_eth, p_broad = _person_ethnicities(rng, p_age, board.population_area)
     age = p_age[person_idx]
     eth, broad = p_eth[person_idx].copy(), p_broad[person_idx].copy()
     # Recording gap: in one quarter a third of concerns have ethnicity not recorded.
