@@ -175,12 +175,15 @@ def parse(content: bytes, area: str, source: str | None = None) -> EthnicityByAg
         cols = {k: header.index(k) for k in ("ethnic_group_census2021", "age_band", "residents")}
         area_col = header.index("area") if "area" in header else None
         source_col = header.index("source") if "source" in header else None
+        single_years = None
     else:
         eth, age = _find(header, "Ethnic group ("), _find(header, "Age (")
         obs = header.index("Observation") if "Observation" in header else None
         if eth is None or age is None or obs is None:
             raise BaselineFileError(f"The file's columns are {', '.join(header)}. Expected " + LAYOUTS + ".")
         cols = {"ethnic_group_census2021": eth, "age_band": age, "residents": obs}
+        code = f"{header[age]} Code"
+        single_years = header.index(code) if header[age] == "Age (101 categories)" and code in header else None
         area_col = next((i for i, h in enumerate(header) if h.endswith(("authorities", "Countries", "Regions"))), None)
         source_col = None
     census = population.census_map()
@@ -215,7 +218,11 @@ def parse(content: bytes, area: str, source: str | None = None) -> EthnicityByAg
             raise BaselineFileError(f"Row {number}, column {header[cols['ethnic_group_census2021']]!r}: {group!r} is "
                                     "not a Census 2021 ethnic group. Use the labels as ONS publishes them (20 or 6 "
                                     "categories).")
-        band = _band(cell["age_band"], f"Row {number}, column {header[cols['age_band']]!r}")
+        age_label = cell["age_band"]
+        if single_years is not None and _age_range(age_label) is None and row[single_years].strip().isdigit():
+            age = int(row[single_years])  # single years: the code is the age (100 = 100 and over)
+            age_label = f"Aged {age} years" + (" and over" if age == 100 else "")
+        band = _band(age_label, f"Row {number}, column {header[cols['age_band']]!r}")
         key = tuple(c.strip() for i, c in enumerate(row) if i != cols["residents"] and i != source_col)
         if key in seen:
             raise BaselineFileError(f"Row {number} repeats an earlier row ({', '.join(key)}); each group and age "

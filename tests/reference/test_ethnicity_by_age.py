@@ -71,7 +71,9 @@ def _set(row_index: int, column: str, value: str):
     (rm032(edit=_set(5, "Observation", "-3")), "Row 6, column 'Observation': '-3' is not a whole number"),
     (rm032(edit=_set(20, "Age (101 categories)", "Aged 15 to 19 years")),
      "Row 21, column 'Age (101 categories)': 'Aged 15 to 19 years' spans two of the age bands"),
-    (rm032(edit=_set(20, "Age (101 categories)", "Teenagers")), "Row 21, column 'Age (101 categories)': 'Teenagers' is not an age"),
+    (rm032(edit=lambda rows: (_set(20, "Age (101 categories)", "Teenagers")(rows),
+                              _set(20, "Age (101 categories) Code", "T")(rows))),
+     "Row 21, column 'Age (101 categories)': 'Teenagers' is not an age"),
     (rm032(area="Bedford"), "Row 2, column 'Lower tier local authorities': the file is for 'Bedford', not Luton"),
     (rm032(edit=lambda rows: rows.__delitem__(slice(1, 203))), "The file has no rows for Asian, Asian British or Asian Welsh: Bangladeshi"),
     (rm032(edit=lambda rows: rows.insert(2, list(rows[1]))), "Row 3 repeats an earlier row"),
@@ -82,6 +84,13 @@ def test_a_bad_file_is_refused_naming_the_row_column_and_fix(content, message):
     with pytest.raises(eba.BaselineFileError) as exc:
         eba.parse(content, "Luton")
     assert message in str(exc.value)
+
+
+def test_single_years_are_read_from_the_code_when_the_label_is_worded_differently():
+    def reword(rows):
+        for r in rows[1:]:
+            r[7] = f"{r[6]} years old"
+    assert eba.parse(rm032(edit=reword), "Luton") == eba.parse(rm032(), "Luton")
 
 
 def test_ages_85_and_over_must_be_there():
