@@ -34,6 +34,9 @@ def test_the_cli_loads_a_good_file_and_refuses_a_bad_one_leaving_the_good_one(db
     assert list(changes["Target"]) == ["population baseline by age and ethnic group: Luton"]
     details = json.loads(changes["Details"].iloc[0])
     assert details["file"] == "rm032_luton.csv" and details["groups"] == 19
+    commands = audit.search(get_engine(db_url), action=audit.COMMAND)
+    exits = [json.loads(d)["exit code"] for d in commands[commands["Target"] == "population"]["Details"]]
+    assert sorted(exits) == [0, 1]  # the refused attempt is on the record too
 
 
 @pytest.mark.parametrize("args, message", [

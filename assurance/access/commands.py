@@ -16,7 +16,8 @@ from assurance.access.settings import auth_settings
 from assurance.cli_support import CommandError, acting_user, check, database_engine, print_table
 
 # Commands that change something or take figures out of the product: each run goes into the audit trail.
-AUDITED_COMMANDS = {"demo", "init-db", "create-admin", "users", "load", "report", "measures", "submissions"}
+AUDITED_COMMANDS = {"demo", "init-db", "create-admin", "users", "load", "report", "measures", "submissions",
+                    "population"}
 
 
 def _read_password(args, required: bool) -> str | None:
