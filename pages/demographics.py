@@ -88,6 +88,10 @@ else:
                 "each age band and the Board's rate in that band.")
     published = rep.adjusted_view(people, baseline, rows, "Ethnic group", detailed, True)
     export = published.table if published.table is not None else pd.DataFrame({"Note": [published.withheld]})
+    ui.chart(representation_chart([r.group for r in view.shown], [r.ratio for r in view.shown],
+                                  [r.lower for r in view.shown], [r.upper for r in view.shown],
+                                  "Representation by ethnic group, adjusted for age"),
+             export, f"age-adjusted representation chart by {col}", view.summary, key="dm-adjusted-chart")
     ui.table(view.table, f"age-adjusted representation by {col}", key="dm-adjusted", export=export)
     st.markdown("\n".join(f"- {ui.plain(sentence)}" for sentence in view.sentences))
     if baseline.synthetic:

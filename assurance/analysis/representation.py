@@ -260,6 +260,18 @@ class AdjustedView:
     sentences: list[str]
     note: str  # the method, the baseline's source and who was left out
     withheld: str | None = None  # why the section is not published, in publication mode
+    shown: tuple[AgeAdjusted, ...] = ()  # the groups whose adjusted ratio may be drawn
+
+    @property
+    def summary(self) -> str:
+        """What the chart shows, in a sentence."""
+        over = [r.group for r in self.shown if r.finding == "over-represented"]
+        under = [r.group for r in self.shown if r.finding == "under-represented"]
+        if not over and not under:
+            return "Once age is allowed for, no group shown differs from the population."
+        return "Once age is allowed for: " + "; ".join(
+            part for part in (over and "over-represented: " + ", ".join(over),
+                              under and "under-represented: " + ", ".join(under)) if part) + "."
 
 
 def adjusted_view(people: pd.DataFrame, baseline, crude: list[Representation], label: str, detailed: bool,
@@ -294,7 +306,7 @@ def adjusted_view(people: pd.DataFrame, baseline, crude: list[Representation], l
     if publish and any(disclosure.is_small(n) for n in band_totals.values()):
         return AdjustedView(None, [], note, "Not published: an age band has fewer than 5 adults, and every adjusted "
                                             "figure is built from the bands' rates.")
-    table, sentences = [], []
+    table, sentences, shown = [], [], []
     for r in rows:
         c = by_crude.get(r.group)
         if c is None or (r.observed == 0 and c.count == 0 and c.population == 0):
@@ -312,4 +324,5 @@ def adjusted_view(people: pd.DataFrame, baseline, crude: list[Representation], l
         table.append(row)
         if not hidden:
             sentences.append(survives(r.group, c, r))
-    return AdjustedView(pd.DataFrame(table), sentences, note)
+            shown.append(r)
+    return AdjustedView(pd.DataFrame(table), sentences, note, shown=tuple(shown))

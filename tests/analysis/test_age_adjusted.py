@@ -82,6 +82,7 @@ def test_adjusted_view_shows_observed_and_expected_to_the_qa_subgroup():
     # Band rates: young (10+12+20)/2250, old (20+3+0)/260.
     assert table.loc["White", "Expected from age"] == round(800 * 42 / 2250 + 200 * 23 / 260, 1)
     assert "left out (7)" in view.note and "Byar" in view.note and len(view.sentences) == 3
+    assert [r.group for r in view.shown] == ["White", "Asian / Asian British", "Other Ethnic Group"]
 
 
 def test_publication_mode_hides_small_groups_and_never_shows_observed_or_expected():
@@ -91,6 +92,7 @@ def test_publication_mode_hides_small_groups_and_never_shows_observed_or_expecte
     assert "Adults" not in table.columns and "Expected from age" not in table.columns
     assert table.loc["Other Ethnic Group"].tolist() == ["[c]"] * 4  # 3 adults
     assert not any(s.startswith("Other Ethnic Group") for s in view.sentences)
+    assert "Other Ethnic Group" not in [r.group for r in view.shown] and "Other Ethnic Group" not in view.summary
     assert table.loc["White", "Age-adjusted ratio"] != "[c]"
     assert "left out ([c])" not in view.note and "left out (5)" in view.note  # 7 rounds to 5
 
@@ -102,6 +104,16 @@ def test_publication_mode_withholds_the_section_when_an_age_band_is_small():
     assert view.table is None and "age band has fewer than 5" in view.withheld
     view = rep.adjusted_view(people, _baseline(), _crude(people), "Ethnic group", detailed=False, publish=False)
     assert view.table is not None  # the QA subgroup sees it
+
+
+def test_the_summary_names_the_groups_that_differ_once_age_is_allowed_for():
+    # White: 40 observed against 20 expected (Byar 28.6 to 54.5 over 20: over-represented); B: 20 against 40.
+    population = {"White": {"18-64": 1000}, "B": {"18-64": 2000}}
+    rows = rep.age_adjusted({"White": {"18-64": 40}, "B": {"18-64": 20}}, population)
+    assert rows[0].expected == pytest.approx(20) and rows[0].finding == "over-represented"
+    view = rep.AdjustedView(None, [], "", shown=tuple(rows))
+    assert view.summary == "Once age is allowed for: over-represented: White; under-represented: B."
+    assert rep.AdjustedView(None, [], "").summary == "Once age is allowed for, no group shown differs from the population."
 
 
 def test_a_broad_baseline_cannot_adjust_detailed_groups():

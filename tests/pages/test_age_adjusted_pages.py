@@ -1,6 +1,9 @@
 """AppTest: the Demographics page's age-adjusted representation, and loading the ethnic group by age baseline."""
 
 import csv
+import json
+
+import pytest
 
 from sqlalchemy import text
 
@@ -59,6 +62,10 @@ def test_the_qa_subgroup_sees_adults_against_those_expected_from_age(demo_url, d
     assert f"White: over-represented before adjusting for age ({table.loc['White', 'Ratio before adjusting']:.2f}); " \
            f"after adjusting, {observed / expected:.2f}" in shown
     assert "The ethnic group by age baseline is synthetic" in shown and "Byar" in shown and "Wilson score" in shown
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    adjusted = next(c for c in charts if "adjusted for age" in c["layout"]["title"]["text"])
+    white = adjusted["data"][0]["y"].index("White")
+    assert adjusted["data"][0]["x"][white] == pytest.approx(observed / expected)
 
 
 def test_publication_mode_shows_ratios_only(demo_url, config_copy):
