@@ -143,6 +143,29 @@ def set_population_baseline(engine: Engine, by, area: str, note: str, source: st
                       source, address)
 
 
+def load_ethnicity_by_age(engine: Engine, by, content: bytes, area: str, file_name: str = "", source: str = "app",
+                          address: str | None = None):
+    """Check and store a Census 2021 ethnic group by age table for an area (replacing the area's file atomically:
+    nothing is half-loaded). Returns the baseline stored."""
+    from assurance.reference import ethnicity_by_age
+
+    require(by, "manage_baseline")
+    canonical = population.canonical_area(area)
+    if canonical is None:
+        raise AdminError(f"There is no population baseline for {area!r}; choose one of: {', '.join(population.areas())}.")
+    note = f"{ethnicity_by_age.RM032_SOURCE}, from {file_name}" if file_name else None
+    try:
+        baseline = ethnicity_by_age.parse(content, canonical, note)
+    except ethnicity_by_age.BaselineFileError as exc:
+        raise AdminError(f"{file_name or 'The file'} was not loaded: {exc}") from None
+    path = ethnicity_by_age.save(baseline)
+    adults = sum(n for (_, band), n in baseline.residents.items() if band in ethnicity_by_age.ADULT_BANDS)
+    _record(engine, by, "population baseline by age and ethnic group", canonical,
+            {"file": file_name or path.name, "groups": len({g for g, _ in baseline.residents}), "adults": adults,
+             "residents": sum(baseline.residents.values())}, source, address)
+    return baseline
+
+
 def set_publication_mode(engine: Engine, by, on: bool, source: str = "app", address: str | None = None) -> bool:
     """Turn publication mode (small-number suppression for everyone) on or off."""
     require(by, "manage_baseline")

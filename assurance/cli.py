@@ -234,6 +234,35 @@ def _setup_target(p: argparse.ArgumentParser) -> None:
                         "earlier quarters keep their target")
 
 
+def _setup_population(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=["load"], help="load: check and store an ethnic group by age table")
+    p.add_argument("file", help="the Census 2021 RM032 download for the area (CSV), or a file in the product's layout")
+    p.add_argument("--area", required=True, help="the area the table is for, as in data/population/ (e.g. Luton)")
+
+
+def cmd_population(args) -> int:
+    from pathlib import Path
+
+    from assurance import administration as adm
+    from assurance.access.accounts import cli_operator
+
+    user = check(args, "manage_baseline") or cli_operator()
+    path = Path(args.file)
+    try:
+        content = path.read_bytes()
+    except OSError as exc:
+        raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
+    try:
+        baseline = adm.load_ethnicity_by_age(database_engine(), user, content, args.area, path.name, source="cli")
+    except adm.AdminError as exc:
+        raise CommandError(str(exc)) from None
+    adults = sum(n for (_, band), n in baseline.residents.items() if band != "0-17")
+    print(f"Ethnic group by age baseline for {baseline.area} loaded from {path.name}: "
+          f"{len({g for g, _ in baseline.residents})} ethnic groups, {adults:,} adults, "
+          f"{sum(baseline.residents.values()):,} residents of all ages.")
+    return 0
+
+
 def _no_options(p: argparse.ArgumentParser) -> None:
     return None
 
@@ -253,6 +282,8 @@ COMMANDS: list[tuple[str, str, Callable[[argparse.ArgumentParser], None], Callab
      returns_cli.setup_load, returns_cli.cmd_load),
     ("submissions", "the submissions tracker for a period (or --history: every submission)",
      returns_cli.setup_submissions, returns_cli.cmd_submissions),
+    ("population", "population load FILE --area NAME: check and store a Census 2021 ethnic group by age table "
+     "(exit 0 loaded, 1 refused)", _setup_population, cmd_population),
     ("template", "write a blank return template: template activity|assurance|audit --out FILE.xlsx",
      returns_cli.setup_template, returns_cli.cmd_template),
 ]

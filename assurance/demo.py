@@ -181,16 +181,35 @@ def _choice(rng: np.random.Generator, labels, p, size) -> np.ndarray:
     return rng.choice(np.asarray(labels, dtype=object), size=size, p=p / p.sum())
 
 
-def _person_ethnicities(rng, n_people: int, area: str) -> tuple[np.ndarray, np.ndarray]:
-    """Detailed ethnicity per person: the area's mix tilted towards White (older adults), with gaps."""
-    pop = population_by_ethnicity(area)
+def _person_ethnicities(rng, ages: np.ndarray, area: str) -> tuple[np.ndarray, np.ndarray]:
+    """Detailed ethnicity per person, with gaps: the area's mix in the person's age band (its ethnic group by age
+    baseline, where older adults are more often White), or without one the all-age mix tilted towards White."""
+    from assurance.reference import ethnicity_by_age
+
     broad_map = ethnicity_broad_map()
-    labels = [k for k in pop]
-    weights = np.array([pop[k] * (1.6 if broad_map[k] == "White" else 1.0) for k in labels], dtype=float)
-    weights = weights / weights.sum() * 0.93
-    labels += ["Refused", "Undeclared / Not known"]
-    weights = np.append(weights, [0.02, 0.05])
-    detailed = _choice(rng, labels, weights, n_people)
+    by_age = ethnicity_by_age.load(area)
+    adults = by_age.adults(detailed=True) if by_age is not None else None
+    pop = population_by_ethnicity(area)
+    labels = list(adults or pop) + ["Refused", "Undeclared / Not known"]
+
+    def cdf(counts: list[float]) -> np.ndarray:
+        weights = np.append(np.array(counts, float) / sum(counts) * 0.93, [0.02, 0.05]).cumsum()
+        return weights / weights[-1]
+
+    if adults is None:
+        cdfs = {None: cdf([pop[k] * (1.6 if broad_map[k] == "White" else 1.0) for k in pop])}
+        band_of = np.full(len(ages), None, dtype=object)
+    else:
+        band = {"18-64": "18-64", "65-74": "65-74", "75-84": "75-84", "85-94": "85+", "95+": "85+"}
+        cdfs = {b: cdf([adults[k][b] for k in adults]) for b in ethnicity_by_age.ADULT_BANDS}
+        cdfs[None] = cdf([sum(adults[k].values()) for k in adults])  # age not known
+        band_of = np.array([band.get(a) for a in ages], dtype=object)
+    u = rng.random(len(ages))  # one draw per person, as a weighted choice takes
+    idx = np.zeros(len(ages), dtype=int)
+    for b, c in cdfs.items():
+        hit = band_of == b if b is not None else np.array([x is None for x in band_of], dtype=bool)
+        idx[hit] = np.searchsorted(c, u[hit], side="right")
+    detailed = np.asarray(labels, dtype=object)[idx]
     return detailed, np.array([broad_map[d] for d in detailed], dtype=object)
 
 
@@ -357,7 +376,7 @@ def _generate_activity(engine, rng, spec, board, la, period_rows, periods, submi
     person_idx = np.searchsorted(firsts, person)
     p_gender = _choice(rng, GENDER, GENDER_P, n_people)
     p_psr = _choice(rng, PSR, PSR_P, n_people)
-    p_eth, p_broad = _person_ethnicities(rng, n_people, board.population_area)
+    p_eth, p_broad = _person_ethnicities(rng, p_age, board.population_area)
     age = p_age[person_idx]
     eth, broad = p_eth[person_idx].copy(), p_broad[person_idx].copy()
     # Recording gap: in one quarter a third of concerns have ethnicity not recorded.
@@ -691,3 +710,46 @@ def _generate_challenges(engine, periods, spec) -> None:
     add_commentary(engine, "ethnicity_recorded", periods[-5].label if len(periods) >= 5 else last,
                    "A new case system went live this quarter and ethnicity was not carried over for a third of records.",
                    "QA subgroup (demo)", now=at(meeting))
+
+
+# --- synthetic ethnic group by age baseline -------------------------------------------------------------------
+
+SYNTHETIC_BASELINE_NOTE = ("SYNTHETIC demo baseline, not Census data: made up to agree with {area}'s Census 2021 "
+                           "ethnic group totals and ONS mid-2020 adults by age band")
+# Made-up age profiles (share of each broad group's residents in 0-17, 18-64, 65-74, 75-84, 85+): White residents
+# older, as in most English areas.
+_AGE_PROFILE = {
+    "White": (0.17, 0.58, 0.12, 0.08, 0.05),
+    "Asian / Asian British": (0.33, 0.59, 0.05, 0.02, 0.01),
+    "Black / African / Caribbean / Black British": (0.30, 0.62, 0.05, 0.02, 0.01),
+    "Mixed / Multiple": (0.48, 0.49, 0.02, 0.007, 0.003),
+    "Other Ethnic Group": (0.28, 0.66, 0.04, 0.015, 0.005),
+}
+
+
+def synthetic_ethnicity_by_age(area: str):
+    """A made-up residents table by Census ethnic group and age band whose group totals are the area's Census 2021
+    figures and whose adult band totals are its ONS mid-2020 adults (children take the rest): raked from the
+    profiles above, then rounded band by band (largest remainder) so both margins hold exactly."""
+    from assurance.reference import ethnicity_by_age as eba
+    from assurance.reference import population as pop
+
+    census, broad = pop.census_map(), ethnicity_broad_map()
+    totals = pop.census_residents(area)
+    groups = sorted(totals)
+    adults = pop.adults_by_age_band(area)
+    band_totals = np.array([sum(totals.values()) - sum(adults.values())] + [adults[b] for b in eba.ADULT_BANDS], float)
+    rows = np.array([totals[g] for g in groups], float)
+    fit = np.array([_AGE_PROFILE[broad[census[g]]] for g in groups], float) * rows[:, None]
+    for _ in range(500):  # iterative proportional fitting to both margins
+        fit *= (rows / fit.sum(axis=1))[:, None]
+        fit *= band_totals / fit.sum(axis=0)
+    cells = np.zeros(fit.shape, dtype=int)
+    for j in range(1, fit.shape[1]):  # each adult band apportioned exactly; children take each group's remainder
+        base = np.floor(fit[:, j]).astype(int)
+        short = int(band_totals[j]) - int(base.sum())
+        base[np.argsort(-(fit[:, j] - base), kind="stable")[:short]] += 1
+        cells[:, j] = base
+    cells[:, 0] = rows.astype(int) - cells[:, 1:].sum(axis=1)
+    residents = {(g, b): int(cells[i, j]) for i, g in enumerate(groups) for j, b in enumerate(eba.BANDS)}
+    return eba.EthnicityByAge(area, SYNTHETIC_BASELINE_NOTE.format(area=area), residents)

@@ -5,7 +5,7 @@ import ui
 from assurance import administration as adm
 from assurance import config
 from assurance.access.roles import AccessDenied
-from assurance.reference import population
+from assurance.reference import ethnicity_by_age, population
 
 ui.page("Population baseline", "The adult population that rates per 100,000 and representation ratios are measured "
         "against, and publication mode. Changes are recorded in the audit trail.", needs="manage_baseline")
@@ -34,6 +34,30 @@ with st.form("baseline"):
             st.error(ui.message(exc))
 st.caption("Baselines come from the files in data/population/ (ONS mid-year adults by age band; Census 2021 ethnic "
            "group). To add your area, add its rows to those files.")
+
+st.markdown("#### Ethnic group by age")
+st.markdown("Residents by ethnic group and age band, so the Demographics page can say whether a difference between "
+            "groups survives allowing for age. Download Census 2021 table **RM032** (ethnic group by sex by age) for "
+            "your area from ons.gov.uk/datasets/RM032 as CSV, with single years of age (Age, 101 categories); see "
+            "the README.")
+by_age = ethnicity_by_age.load(area)
+if by_age is None:
+    st.info(f"No ethnic group by age baseline for {ui.plain(area)} yet.", icon=":material/info:")
+else:
+    (st.warning if by_age.synthetic else st.markdown)(f"**In use:** {ui.plain(by_age.source)}")
+    adults = by_age.adults(detailed=False)
+    st.dataframe(pd.DataFrame([{"Ethnic group (broad)": g, **bands} for g, bands in adults.items()]), hide_index=True)
+upload = st.file_uploader("Census 2021 RM032 for the area (CSV)", type=["csv"], key="eba-file")
+if st.button(f"Load for {area}", disabled=upload is None, key="eba-load"):
+    try:
+        loaded = adm.load_ethnicity_by_age(ui.engine(), ui.current_user(), upload.getvalue(), area, upload.name,
+                                           address=ui.auth.client_address())
+        st.cache_data.clear()
+        st.success(f"Loaded {ui.plain(upload.name)} for {ui.plain(area)}: "
+                   f"{sum(n for (_, b), n in loaded.residents.items() if b != '0-17'):,} adults in "
+                   f"{len({g for g, _ in loaded.residents})} ethnic groups.")
+    except (adm.AdminError, AccessDenied) as exc:
+        st.error(ui.message(exc))
 
 st.markdown("#### Publication mode")
 with st.form("publication"):

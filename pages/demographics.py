@@ -1,3 +1,4 @@
+import pandas as pd
 import streamlit as st
 
 import ui
@@ -5,7 +6,7 @@ from assurance import config, disclosure
 from assurance.analysis import breakdowns as bd
 from assurance.analysis import representation as rep
 from assurance.charts import bar_chart, representation_chart
-from assurance.reference import england, population
+from assurance.reference import england, ethnicity_by_age, population
 
 f = ui.page("Demographics", "Who is in safeguarding, against the local adult population: age, gender and ethnicity, "
             "with representation ratios and 95% intervals.")
@@ -21,7 +22,7 @@ period_ids = [f.period.id]
 st.caption(f"Each adult counted once in {f.period.label}. "
            f"Baseline: {ui.plain(area)}. Ages: {population.AGE_SOURCE}. Ethnicity: {population.ETHNICITY_SOURCE}. A ratio above 1 "
            "means a group is more often in safeguarding than in the population; it is flagged when the 95% interval "
-           "excludes 1.")
+           f"excludes 1. {rep.INTERVAL_METHOD} (the census count is taken as exact).")
 
 ages = bd.individuals_by(engine, "age_band", period_ids, scope, partner_id)
 if ages.empty:
@@ -57,7 +58,8 @@ ui.chart(bar_chart(drawn["Gender"].tolist(), drawn["%"].tolist(), "Adults by gen
 ui.table(genders, "gender table", ["Individuals"], key="dm-gender-t", percent_columns=share)
 
 st.subheader("Ethnicity")
-st.warning(population.ETHNICITY_CAVEAT, icon=":material/info:")
+st.warning(population.ETHNICITY_CAVEAT + " The table adjusted for age, below, shows whether a difference survives "
+           "allowing for age.", icon=":material/info:")
 detailed = st.toggle("Detailed ethnic groups", key="dm-detailed")
 col = "ethnicity_detailed" if detailed else "ethnicity_broad"
 eth = bd.individuals_by(engine, col, period_ids, scope, partner_id)
@@ -74,6 +76,28 @@ ui.chart(representation_chart([r.group for r in drawn], [r.ratio for r in drawn]
          + f"Ethnicity Refused or not known for {disclosure.publish_count(unknown_eth) if publish else unknown_eth} adults.",
          key="dm-eth")
 st.dataframe(table, hide_index=True, width="stretch")
+
+st.markdown("#### Adjusted for age")
+people = rep.people_by_age_and(engine, col, period_ids, scope, partner_id)
+baseline = ethnicity_by_age.load(area)
+view = rep.adjusted_view(people, baseline, rows, "Ethnic group", detailed, publish)
+if view.table is None:
+    st.info(view.withheld or view.note, icon=":material/info:")
+else:
+    st.markdown("Does a difference survive age? Each group's adults against those expected from its residents in "
+                "each age band and the Board's rate in that band.")
+    published = rep.adjusted_view(people, baseline, rows, "Ethnic group", detailed, True)
+    export = published.table if published.table is not None else pd.DataFrame({"Note": [published.withheld]})
+    ui.chart(representation_chart([r.group for r in view.shown], [r.ratio for r in view.shown],
+                                  [r.lower for r in view.shown], [r.upper for r in view.shown],
+                                  "Representation by ethnic group, adjusted for age"),
+             export, f"age-adjusted representation chart by {col}", view.summary, key="dm-adjusted-chart")
+    ui.table(view.table, f"age-adjusted representation by {col}", key="dm-adjusted", export=export)
+    st.markdown("\n".join(f"- {ui.plain(sentence)}" for sentence in view.sentences))
+    if baseline.synthetic:
+        st.warning(f"The ethnic group by age baseline is synthetic: {ui.plain(baseline.source)}.",
+                   icon=":material/science:")
+    st.caption(ui.plain(view.note))
 
 st.subheader("Recording completeness by partner")
 comp = bd.recording_completeness(engine, f.period.id)

@@ -203,3 +203,16 @@ def config_copy(tmp_path, monkeypatch):
     monkeypatch.setenv("ASSURANCE_BOARD_CONFIG", str(board_path))
     monkeypatch.setenv("ASSURANCE_FRAMEWORK", str(framework_file))
     return board_path, framework_file
+
+
+@pytest.fixture
+def population_copy(tmp_path, monkeypatch):
+    """A private copy of the population baselines (data/population/), for tests that load or change them."""
+    import shutil
+
+    from assurance.reference import population
+
+    folder = tmp_path / "population"
+    shutil.copytree(population.POP_DIR, folder)
+    monkeypatch.setenv("ASSURANCE_POPULATION_DIR", str(folder))
+    return folder
