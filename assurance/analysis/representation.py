@@ -112,12 +112,15 @@ def representation_frame(rows: list[Representation], label: str, publish: bool) 
     """The rows as a table; in publication mode a group's count, share, ratio and interval are hidden when the count
     is 1 to 4 or when, with the shares adding to 100%, it would give such a group away."""
     hidden = disclosure.hidden_in_breakdown([r.count for r in rows]) if publish else [False] * len(rows)
+    if publish:  # shares, ratios and intervals from the rounded counts, so none can be worked back to an exact count
+        rounded = representation({r.group: disclosure.round5(r.count) for r in rows}, {r.group: r.population for r in rows})
+        by_group = {x.group: x for x in rounded}
+        rows = [by_group.get(r.group, r) for r in rows]
     out = []
     for r, small in zip(rows, hidden):
         out.append({
             label: r.group,
-            "Adults in safeguarding": disclosure.SUPPRESSED if small else (disclosure.publish_count(r.count) if publish
-                                                                           else r.count),
+            "Adults in safeguarding": disclosure.SUPPRESSED if small else r.count,
             "Share %": disclosure.SUPPRESSED if small else round(r.share, 1),
             "Population share %": round(r.population_share, 1),
             "Ratio": disclosure.SUPPRESSED if small else (None if r.ratio is None else round(r.ratio, 2)),
