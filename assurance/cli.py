@@ -89,6 +89,7 @@ def cmd_measures(args) -> int:
 
     from assurance.access.roles import must_suppress
     from assurance.measures.compute import period_figures
+    from assurance.numbers import fmt
 
     user = acting_user(args)
     partner = partner_for(args, user, args.partner)
@@ -102,6 +103,7 @@ def cmd_measures(args) -> int:
             r.update(numerator=None if f.numerator is None else publish_count(f.numerator),
                      denominator=None if f.denominator is None else publish_count(f.denominator),
                      value=figure_value(f, True) if f.value is not None else None)
+            r["value_shown"] = r["value"]
     if args.format == "json":
         print(json.dumps(rows, indent=2))
     elif args.format == "csv":
@@ -110,8 +112,8 @@ def cmd_measures(args) -> int:
         writer.writerows(rows)
     else:
         shown = [
-            {**r, "value": "" if r["value"] is None else (r["value"] if isinstance(r["value"], str) else
-                                                          f"{r['value']:,.1f}"), "rag": (r["rag"] or "").upper()
+            {**r, "value": "" if r["value_shown"] is None else (r["value_shown"] if isinstance(r["value_shown"], str) else
+                                                                fmt(r["value_shown"])), "rag": (r["rag"] or "").upper()
              or ("small number" if f.small else "")}
             for r, f in zip(rows, figures)
         ]

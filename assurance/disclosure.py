@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from assurance.numbers import fmt, share
+
 SUPPRESSED = "[c]"
 NOT_AVAILABLE = "[x]"
 SMALL_COUNT_MAX = 4
@@ -20,7 +22,7 @@ ROUND_TO = 5
 
 KEY = (
     (SUPPRESSED, "Suppressed: a count of 1 to 4, a percentage of fewer than 10 cases, or a figure that would let someone work one out"),
-    (NOT_AVAILABLE, "Not available: no data for this period"),
+    (NOT_AVAILABLE, "Not available: not collected from this partner, or no data for this period"),
     ("Counts", "Rounded to the nearest 5 in publication mode; a 0 is a true zero"),
     ("Percentages", "Worked out from the unrounded counts, so they may differ slightly from the rounded counts shown"),
 )
@@ -51,7 +53,7 @@ def publish_percent(numerator: int | None, denominator: int | None, decimals: in
         return NOT_AVAILABLE
     if denominator < SMALL_DENOMINATOR or is_small(numerator):  # a percentage beside a hidden count gives it back
         return SUPPRESSED
-    return round(100.0 * numerator / denominator, decimals)
+    return share(numerator, denominator, decimals)
 
 
 def publish_rate(count: int | None, population: int | None, per: int = 100_000, decimals: int = 1) -> float | str:
@@ -60,7 +62,7 @@ def publish_rate(count: int | None, population: int | None, per: int = 100_000, 
         return NOT_AVAILABLE
     if is_small(count):
         return SUPPRESSED
-    return round(per * count / population, decimals)
+    return share(count, population, decimals, per)
 
 
 def suppression_mask(counts: pd.DataFrame, row_totals: bool = True, column_totals: bool = True) -> pd.DataFrame:
@@ -160,9 +162,11 @@ def figure_text(f, publish: bool) -> str:
     v = figure_value(f, publish)
     if isinstance(v, str):
         return v
+    if f.unit in ("%", "per 100,000") and not publish and f.numerator is not None and f.denominator:
+        v = share(f.numerator, f.denominator, 1, 100 if f.unit == "%" else 100_000)  # halves up, from the exact fraction
     if f.unit == "%":
-        return f"{v:,.1f}%"
-    return f"{v:,.1f}" if f.unit == "per 100,000" else f"{v:,}"
+        return f"{fmt(v)}%"
+    return fmt(v) if f.unit == "per 100,000" else f"{v:,}"
 
 
 def figure_counts(f, publish: bool) -> str:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass
+from fractions import Fraction
 
 import pandas as pd
 from sqlalchemy import Engine
 
-from assurance import config
+from assurance import config, numbers
 from assurance.directory import PartnerInfo, list_partners, list_periods
 from assurance.measures.figures import all_quarter_figures
 from assurance.measures.framework import Framework, MeasureDef, framework
@@ -33,11 +34,37 @@ class Figure:
     rag: str | None
     small: bool
     basis: str
+    quarters_with_data: int | None = None  # of the quarters in the figure's window (four for rolling4)
+    window_quarters: int = 1
 
     def as_json(self) -> dict:
+        """The figure as `measures --format json` gives it: the unrounded value, and value_shown rounded half up."""
         keys = ("measure", "name", "period", "partner", "numerator", "denominator", "value", "unit", "target", "polarity", "rag")
         d = asdict(self)
-        return {k: d[k] for k in keys}
+        out = {k: d[k] for k in keys}
+        out["value_shown"] = self.value_shown
+        out["quarters_with_data"], out["window_quarters"] = self.quarters_with_data, self.window_quarters
+        return out
+
+    @property
+    def value_shown(self) -> float | None:
+        """The value as displayed: one decimal place, halves rounded up from the exact fraction."""
+        if self.value is None:
+            return None
+        if self.unit == "count":
+            return self.value
+        return numbers.share(self.numerator, self.denominator, 1, 100_000 if self.unit == "per 100,000" else 100)
+
+    @property
+    def partial_window(self) -> bool:
+        """A four-quarter or year-to-date figure resting on fewer quarters of data than its window holds."""
+        return self.quarters_with_data is not None and self.quarters_with_data < self.window_quarters
+
+    @property
+    def window_note(self) -> str:
+        if not self.partial_window:
+            return ""
+        return f"{self.quarters_with_data} of {self.window_quarters} quarters"
 
     @property
     def has_data(self) -> bool:
@@ -61,12 +88,10 @@ def window(period: Period, basis: str) -> list[Period]:
 
 
 def _value(m: MeasureDef, num: int, den: int | None) -> float | None:
+    """The unrounded value: RAG is judged on it, and it is rounded only where it is shown."""
     if m.unit == "count":
         return num
-    if not den:
-        return None
-    scale = 100_000 if m.unit == "per 100,000" else 100
-    return round(scale * num / den, 1)
+    return numbers.exact(num, den, 100_000 if m.unit == "per 100,000" else 100)
 
 
 @dataclass
@@ -116,10 +141,13 @@ def compute_figures(engine: Engine, partner_code: str | None = None, fw: Framewo
             continue
         for label in labels:
             num = den = None
-            for q in window(Period.parse(label), m.basis):
+            quarters = window(Period.parse(label), m.basis)
+            with_data = 0
+            for q in quarters:
                 s = sums.get((m.definition, q.label))
                 if s is None:
                     continue
+                with_data += 1
                 num = (num or 0) + s[0]
                 if s[1] is not None:
                     den = (den or 0) + s[1]
@@ -131,7 +159,7 @@ def compute_figures(engine: Engine, partner_code: str | None = None, fw: Framewo
                 measure=m.id, name=m.name, strand=m.strand, period=label, partner=partner_code, numerator=num,
                 denominator=den if m.unit != "count" else None, value=value, unit=m.unit, target=m.target,
                 polarity=m.polarity, rag=None if small else rag(value, m.polarity, m.target, m.tolerance), small=small,
-                basis=m.basis,
+                basis=m.basis, quarters_with_data=with_data if num is not None else None, window_quarters=len(quarters),
             )
     return FigureSet(out, labels, fw)
 
@@ -157,7 +185,10 @@ class ScorecardRow:
     def change(now: Figure, before: Figure | None) -> float | None:
         if before is None or now.value is None or before.value is None:
             return None
-        return round(now.value - before.value, 1)
+        if now.unit != "count" and now.denominator and before.denominator:  # exactly, from the counts
+            scale = 100_000 if now.unit == "per 100,000" else 100
+            return float(Fraction(scale * now.numerator, now.denominator) - Fraction(scale * before.numerator, before.denominator))
+        return now.value - before.value  # unrounded; rounded half up where shown
 
     @property
     def change_quarter(self) -> float | None:
@@ -193,10 +224,10 @@ def change_text(now: Figure, before: Figure | None, delta: float | None, publish
         a, b = disclosure.figure_value(now, True), disclosure.figure_value(before, True)
         if isinstance(a, str) or isinstance(b, str):
             return ""
-        delta = round(a - b, 1)
+        delta = a - b
     if now.unit == "%":
-        return f"{delta:+.1f} pts"
-    return f"{delta:+,.0f}" if float(delta).is_integer() else f"{delta:+,.1f}"  # counts change by whole numbers
+        return f"{numbers.fmt(delta, 1, sign=True)} pts"
+    return numbers.fmt(delta, 0 if float(delta).is_integer() else 1, sign=True)  # counts change by whole numbers
 
 
 def scorecard_frame(rows: list[ScorecardRow], publish: bool, commentary: dict[str, list] | None = None,

@@ -57,6 +57,9 @@ class Definition:
     source: str
     numerator: ColumnElement
     denominator: ColumnElement | None = None  # None: a count, or a rate over the population baseline
+    # 1 on a row that reports the measure. A partner's quarter with no such row has not collected it: its figure is
+    # null ([x]), never 0, and the Board's total sums only the partners who report it.
+    reported: ColumnElement | None = None
 
 
 def flag(condition) -> ColumnElement:
@@ -82,11 +85,13 @@ repeat = exists().where(
 )
 
 
-def assurance_figure(code: str) -> Definition:
+def assurance_figure(code: str, count: bool = False) -> Definition:
+    """A measure on the partner assurance return: collected from a partner only if its return has a row for it."""
     return Definition(
         "assurance",
         case((a.c.measure_code == code, a.c.numerator), else_=0),
-        case((a.c.measure_code == code, a.c.denominator), else_=0),
+        None if count else case((a.c.measure_code == code, a.c.denominator), else_=0),
+        reported=flag(a.c.measure_code == code),
     )
 
 
@@ -131,8 +136,8 @@ DEFINITIONS: dict[str, Definition] = {
     "staff_trained": assurance_figure("staff_trained"),
     "mca_training": assurance_figure("mca_training"),
     "supervision": assurance_figure("supervision"),
-    "concerns_raised": Definition("assurance", case((a.c.measure_code == "concerns_raised", a.c.numerator), else_=0)),
-    "dols_applications": Definition("assurance", case((a.c.measure_code == "dols_applications", a.c.numerator), else_=0)),
+    "concerns_raised": assurance_figure("concerns_raised", count=True),
+    "dols_applications": assurance_figure("dols_applications", count=True),
     "audit_good": audit_domain(au.c.overall_grade),
     "audit_good_msp": audit_domain(au.c.grade_msp),
     "audit_good_risk": audit_domain(au.c.grade_risk),

@@ -42,6 +42,7 @@ def compute_source(conn: Connection, source: str, period_ids: Iterable[int] | No
         d = DEFINITIONS[name]
         cols.append(func.coalesce(func.sum(d.numerator), 0).label(f"n{i}"))
         cols.append((func.sum(d.denominator) if d.denominator is not None else func.count()).label(f"d{i}"))
+        cols.append((func.sum(d.reported) if d.reported is not None else func.count()).label(f"r{i}"))
     stmt = select(*cols).select_from(src.from_).group_by(src.period, src.partner)
     if src.where is not None:
         stmt = stmt.where(src.where)
@@ -52,6 +53,8 @@ def compute_source(conn: Connection, source: str, period_ids: Iterable[int] | No
     out = []
     for row in conn.execute(stmt).mappings():
         for i, name in enumerate(names):
+            if not row[f"r{i}"]:  # not collected by this partner this quarter: no figure, not a 0
+                continue
             den = row[f"d{i}"] if DEFINITIONS[name].denominator is not None else None
             out.append(QuarterFigure(name, row["period_id"], row["partner_id"], int(row[f"n{i}"]), None if den is None else int(den)))
     return out
