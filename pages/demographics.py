@@ -18,7 +18,7 @@ engine, partner_id = ui.engine(), (f.partner.id if f.partner else None)
 scope_label = st.radio("Adults in", ["Concerns received", "Section 42 enquiries concluded"], horizontal=True, key="dm-scope")
 scope = "concerns" if scope_label == "Concerns received" else "s42"
 period_ids = [f.period.id]
-st.caption(f"Each adult counted once in {f.period.label}. "
+st.caption(f"{f.period.label}. {bd.ONCE_RULE} "
            f"Baseline: {ui.plain(area)}. Ages: {population.AGE_SOURCE}. Ethnicity: {population.ETHNICITY_SOURCE}. A ratio above 1 "
            "means a group is more often in safeguarding than in the population; it is flagged when the 95% interval "
            "excludes 1.")

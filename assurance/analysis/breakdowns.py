@@ -65,23 +65,39 @@ def _s42_people():
     return joined, concern
 
 
+NOT_RECORDED = ("Not known", "Not Known", "Undeclared / Not Known", "Undeclared / Not known", "Refused")
+ONCE_RULE = ("Each adult is counted once: in the group recorded on their latest concern in the period, a recorded "
+             "group winning over Not known, Refused or blank.")
+
+
 def individuals_by(engine: Engine, column: str, period_ids, scope: str = "concerns",
                    partner_id: int | None = None) -> pd.DataFrame:
-    """Individuals (each person once) by a demographic column, in concerns received or in concluded S42 enquiries."""
+    """Individuals by a demographic column, in concerns received or in concluded S42 enquiries: each adult once.
+
+    An adult (the partner's person ID) with several concerns in the periods asked for is counted in one group only:
+    the value on their latest concern (latest received; for S42, the concern of the latest concluded enquiry), except
+    that a recorded value wins over Not known, Refused or blank. Picked in SQL with a window function.
+    """
     if scope == "concerns":
-        col, person = c.c[column], c.c.person_id
-        stmt = select(col, func.count(func.distinct(person))).select_from(c.join(sub, _accepted(c))).where(
-            c.c.period_id.in_(_ids(period_ids)))
+        col = c.c[column]
+        who, order = (c.c.partner_id, c.c.person_id), (c.c.date_received.desc(), c.c.id.desc())
+        base = select(col.label("grp"), func.row_number().over(
+            partition_by=who, order_by=(case((or_(col.is_(None), col.in_(NOT_RECORDED)), 1), else_=0), *order)
+        ).label("pick")).select_from(c.join(sub, _accepted(c))).where(c.c.period_id.in_(_ids(period_ids)))
         if partner_id is not None:
-            stmt = stmt.where(c.c.partner_id == partner_id)
+            base = base.where(c.c.partner_id == partner_id)
     else:
         joined, concern = _s42_people()
         col = concern.c[column]
-        stmt = select(col, func.count(func.distinct(e.c.person_id))).select_from(joined).where(
-            S42, e.c.period_id.in_(_ids(period_ids)))
+        who = (e.c.partner_id, e.c.person_id)
+        order = (e.c.date_concluded.desc(), concern.c.date_received.desc(), e.c.id.desc())
+        base = select(col.label("grp"), func.row_number().over(
+            partition_by=who, order_by=(case((or_(col.is_(None), col.in_(NOT_RECORDED)), 1), else_=0), *order)
+        ).label("pick")).select_from(joined).where(S42, e.c.period_id.in_(_ids(period_ids)))
         if partner_id is not None:
-            stmt = stmt.where(e.c.partner_id == partner_id)
-    stmt = stmt.group_by(col)
+            base = base.where(e.c.partner_id == partner_id)
+    ranked = base.subquery("ranked")
+    stmt = select(ranked.c.grp, func.count()).where(ranked.c.pick == 1).group_by(ranked.c.grp)
     out = _frame(engine, stmt, [DEMOGRAPHICS[column], "Individuals"])
     out[DEMOGRAPHICS[column]] = out[DEMOGRAPHICS[column]].fillna("Not recorded")
     return out.groupby(DEMOGRAPHICS[column], as_index=False)["Individuals"].sum()

@@ -22,7 +22,7 @@ def test_concerns_and_individuals(q3):
     out = bd.concerns_by(engine, "outcome", pid)
     assert dict(zip(out["Concern outcome"], out["Concerns"])) == {"No enquiry": 4, "Section 42 enquiry": 2, "Other enquiry": 1}
     people = bd.individuals_by(engine, "ethnicity_broad", pid)
-    # P1 has two concerns (White, Refused): counted once per group it appears in
+    # P1 (White, Refused) and P2 (Not known, White): each once, as White, a recorded group winning
     assert dict(zip(people["Ethnicity (broad)"], people["Individuals"]))["White"] == 2  # P1 and P2
     assert bd.concerns_by(engine, "outcome", pid, partner_id=la + 999).empty
 
