@@ -6,6 +6,7 @@ from assurance.analysis import breakdowns as bd
 from assurance.analysis.spc import xmr
 from assurance.charts import bar_chart, spc_chart
 from assurance.disclosure import SMALL_DENOMINATOR, figure_text, figure_value
+from assurance.numbers import fmt
 
 f = ui.page("MSP and risk outcomes", "Making Safeguarding Personal, risk outcomes, mental capacity and whether adults "
             "felt safer, in concluded Section 42 enquiries; and whether outcomes are equitable.")
@@ -45,12 +46,13 @@ left, right = st.columns(2)
 for holder, column in ((left, "msp_asked"), (left, "msp_achieved"), (right, "risk_outcome"), (right, "lacked_capacity"),
                        (left, "felt_safer"), (right, "capacity_support")):
     with holder:
-        data = bd.enquiries_by(engine, column, pid, partner_id)
-        total = int(data["Enquiries"].sum())
-        data["%"] = (100 * data["Enquiries"] / total).round(1) if total else 0
+        data = bd.outcome_breakdown(engine, column, pid, partner_id)
         label = data.columns[0]
         st.markdown(f"**{label}**")
+        st.caption(f"% of {bd.percent_of(column)}.")
         ui.table(data, f"{label} {f.period.label}", ["Enquiries"], key=f"oc-{column}", percent_columns={"%": "Enquiries"})
+
+st.caption(bd.NOT_APPLICABLE_NOTE)
 
 st.subheader("Are outcomes equitable?")
 st.caption("The same outcomes for each group of adults, over the four quarters to the period (more adults, steadier "
@@ -68,8 +70,8 @@ if not numeric.empty:
     ui.chart(bar_chart(numeric.iloc[:, 0].tolist(), numeric["Asked %"].tolist(), "Asked about desired outcomes, by group",
                        "% asked"), numeric, f"asked by {group}",
              (f"Among groups of {SMALL_DENOMINATOR} or more enquiries, lowest: "
-              f"{steady.loc[steady['Asked %'].idxmin()].iloc[0]} ({steady['Asked %'].min():.1f}%); highest: "
-              f"{steady.loc[steady['Asked %'].idxmax()].iloc[0]} ({steady['Asked %'].max():.1f}%)." if not steady.empty
+              f"{steady.loc[steady['Asked %'].idxmin()].iloc[0]} ({fmt(steady['Asked %'].min())}%); highest: "
+              f"{steady.loc[steady['Asked %'].idxmax()].iloc[0]} ({fmt(steady['Asked %'].max())}%)." if not steady.empty
               else "Every group is too small to compare."), key="oc-eq-chart",
              count_columns=["Enquiries"], export=bd.outcome_shares(eq, True))
 ui.disclosure_key()

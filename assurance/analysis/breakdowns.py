@@ -123,14 +123,53 @@ def s42_concluded(engine: Engine, period_ids, partner_id: int | None = None) -> 
         return int(conn.scalar(stmt))
 
 
+# An outcome column asked only of some enquiries: (the condition it applies under, the label for the rest, and what
+# its percentages are of). Blank where it does not apply is by design ("not applicable"); blank where it does apply is
+# a gap in recording ("not recorded").
+APPLIES_WHEN = {
+    "risk_outcome": (e.c.risk_assessment_outcome.like("Risk identified%"), "Not applicable: no risk identified",
+                     "concluded Section 42 enquiries where a risk was identified"),
+    "msp_achieved": (e.c.msp_asked == "Yes they were asked and outcomes were expressed",
+                     "Not applicable: no outcomes expressed", "concluded Section 42 enquiries where outcomes were expressed"),
+    "capacity_support": (e.c.lacked_capacity == "Yes, they lacked capacity",
+                         "Not applicable: not recorded as lacking capacity",
+                         "concluded Section 42 enquiries where the adult lacked capacity"),
+}
+NOT_APPLICABLE_NOTE = ("Not applicable: left blank by design (no risk identified, no outcomes expressed, or not recorded as "
+                       "lacking capacity). Not recorded: the question applied but no answer was returned.")
+
+
 def enquiries_by(engine: Engine, column: str, period_ids, partner_id: int | None = None) -> pd.DataFrame:
-    """Concluded S42 enquiries by one outcome column: columns [label, Enquiries]."""
+    """Concluded S42 enquiries by one outcome column: columns [label, Enquiries]; blanks are "Not recorded" where the
+    question applied and "Not applicable: ..." where it did not (APPLIES_WHEN)."""
     col = e.c[column]
-    stmt = (select(func.coalesce(col, "Not recorded"), func.count()).select_from(e.join(sub, _accepted(e)))
-            .where(S42, e.c.period_id.in_(_ids(period_ids))).group_by(col))
+    if column in APPLIES_WHEN:
+        applies, not_applicable, _ = APPLIES_WHEN[column]
+        label = case((applies, func.coalesce(col, "Not recorded")), else_=func.coalesce(col, not_applicable))
+    else:
+        label = func.coalesce(col, "Not recorded")
+    stmt = (select(label, func.count()).select_from(e.join(sub, _accepted(e)))
+            .where(S42, e.c.period_id.in_(_ids(period_ids))).group_by(label))
     if partner_id is not None:
         stmt = stmt.where(e.c.partner_id == partner_id)
     return _frame(engine, stmt, [ENQUIRY_COLUMNS[column], "Enquiries"])
+
+
+def outcome_breakdown(engine: Engine, column: str, period_ids, partner_id: int | None = None) -> pd.DataFrame:
+    """enquiries_by with "%": each answer's share of the enquiries the question applied to (halves rounded up);
+    the not-applicable row has no percentage."""
+    from assurance.numbers import share
+
+    data = enquiries_by(engine, column, period_ids, partner_id)
+    applicable = ~data.iloc[:, 0].str.startswith("Not applicable")
+    base = int(data.loc[applicable, "Enquiries"].sum())
+    data["%"] = [share(n, base) if ok else None for n, ok in zip(data["Enquiries"], applicable)]
+    return data
+
+
+def percent_of(column: str) -> str:
+    """What an outcome column's percentages are of, in words."""
+    return APPLIES_WHEN[column][2] if column in APPLIES_WHEN else "concluded Section 42 enquiries"
 
 
 def outcomes_by_group(engine: Engine, column: str, period_ids, partner_id: int | None = None) -> pd.DataFrame:
@@ -172,9 +211,10 @@ def outcome_shares(by_group: pd.DataFrame, publish: bool) -> pd.DataFrame:
     """outcomes_by_group as each group's enquiries and outcome percentages; in publication mode a percentage of
     fewer than 10 cases (or beside a count of 1 to 4) is withheld."""
     from assurance.disclosure import publish_percent
+    from assurance.numbers import share
 
     def pct(n, d):
-        return publish_percent(n, d) if publish else (round(100 * n / d, 1) if d else None)
+        return publish_percent(n, d) if publish else share(n, d)
 
     out = by_group.iloc[:, :2].copy()
     for column, (num, den) in OUTCOME_SHARES.items():
