@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from assurance import config, numbers
 from assurance.directory import PartnerInfo, list_partners, list_periods
+from assurance.measures.definitions import CONVENTION_VARIANTS
 from assurance.measures.figures import all_quarter_figures
 from assurance.measures.framework import Framework, MeasureDef, framework
 from assurance.measures.rag import rag
@@ -133,18 +134,20 @@ def compute_figures(engine: Engine, partner_code: str | None = None, fw: Framewo
         s[0] += q.numerator
         if q.denominator is not None:
             s[1] = (s[1] or 0) + q.denominator
-    adults = population.adults(config.board().population_area)
+    board = config.board()
+    adults = population.adults(board.population_area)
     labels = [p.label for p in periods]
     out: dict[tuple[str, str], Figure] = {}
     for m in fw.measures:
         if not applies(m, partner):
             continue
+        definition = CONVENTION_VARIANTS.get((m.definition, board.weekend_receipt), m.definition)
         for label in labels:
             num = den = None
             quarters = window(Period.parse(label), m.basis)
             with_data = 0
             for q in quarters:
-                s = sums.get((m.definition, q.label))
+                s = sums.get((definition, q.label))
                 if s is None:
                     continue
                 with_data += 1

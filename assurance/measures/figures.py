@@ -32,6 +32,11 @@ def _definitions_on(source: str) -> list[str]:
     return [name for name, d in DEFINITIONS.items() if d.source == source]
 
 
+def stored_definitions(source: str) -> set[str]:
+    """The definitions kept in quarterly_figures for a stored source."""
+    return set(_definitions_on(source))
+
+
 def compute_source(conn: Connection, source: str, period_ids: Iterable[int] | None = None,
                    partner_id: int | None = None) -> list[QuarterFigure]:
     """Sum every definition on `source` by quarter and partner, straight from the facts."""
