@@ -2,10 +2,13 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from assurance import config
 from assurance.analysis import breakdowns as bd
 from assurance.analysis.spc import xmr
 from assurance.charts import bar_chart, spc_chart
 from assurance.disclosure import figure_text, publish_count
+from assurance.measures import conventions
+from assurance.numbers import fmt, share
 from assurance.reference import england
 
 f = ui.page("Concerns and enquiries", "Volumes, rates and conversion by quarter; where concerns come from; the types, "
@@ -25,13 +28,20 @@ for col, mid in zip(cols, ("concerns", "concern_rate", "conversion", "decision_t
     fig_ = fs.get(mid, f.period.label)
     col.metric(fs.framework.get(mid).name, figure_text(fig_, publish),
                help=f"{fs.framework.get(mid).numerator}" + (f" ÷ {fs.framework.get(mid).denominator}" if fs.framework.get(mid).denominator else ""))
-st.caption("Conversion is shown for context, not rated: England is about 30%, and local practice ranges from about "
-           "10% to over 60%. Rates use the Board's adult population baseline.")
+rate_ci = conventions.rate_interval_note(fs.get("concern_rate", f.period.label), publish)
+st.caption(f"{conventions.CONVERSION_NOTE} England is about 30%, and local practice ranges from about 10% to over 60%. "
+           f"{conventions.RATE_NOTE}" + (f" Concerns per 100,000 adults: {rate_ci}." if rate_ci else ""))
+for note in (conventions.window_note(fs.get(mid, f.period.label)) for mid in ("concerns", "concern_rate", "conversion")):
+    if note:
+        st.caption(note)
+if repeat := conventions.figure_notes(fs, "repeat_concerns", f.period.label, publish, config.board().weekend_receipt):
+    st.caption(" ".join(repeat))
 
 st.subheader("Concerns by quarter")
 upto = fs.periods[: fs.periods.index(f.period.label) + 1]
 trend = pd.DataFrame([{"Period": p, "Concerns": fs.get("concerns", p).numerator,
-                       "Per 100,000 adults": fs.get("concern_rate", p).value, "Conversion %": fs.get("conversion", p).value}
+                       "Per 100,000 adults": fs.get("concern_rate", p).value_shown,
+                       "Conversion %": fs.get("conversion", p).value_shown}
                       for p in upto if fs.get("concerns", p) is not None and fs.get("concerns", p).has_data])
 counts = trend["Concerns"].map(publish_count) if publish else trend["Concerns"]
 spc = xmr([float(v) for v in counts if isinstance(v, (int, float))])
@@ -44,19 +54,19 @@ with left:
     st.subheader("Referral sources")
     ref = bd.concerns_by(engine, "referral_source", pid, partner_id)
     total = int(ref["Concerns"].sum())
-    ref["%"] = (100 * ref["Concerns"] / total).round(1) if total else 0
+    ref["%"] = [share(n, total) for n in ref["Concerns"]]
     top = ref.iloc[0] if not ref.empty else None
     drawn = ui.plotted(ui.shown(ref, ["Concerns"], {"%": "Concerns"}), "Concerns")
     ui.chart(bar_chart(drawn["Referral source"].tolist(), drawn["Concerns"].tolist(), "Concerns by referral source", "concerns"),
              ref, f"referral sources {f.period.label}",
-             (f"{top['Referral source']} raised the most concerns ({top['%']:.1f}%)." if top is not None else "")
+             (f"{top['Referral source']} raised the most concerns ({fmt(top['%'])}%)." if top is not None else "")
              + (" Sources with fewer than 5 concerns are not drawn." if publish and len(drawn) < len(ref) else ""),
              key="c-ref", count_columns=["Concerns"], percent_columns={"%": "Concerns"})
 with right:
     st.subheader("Risk assessment outcomes")
     rao = bd.enquiries_by(engine, "risk_assessment_outcome", pid, partner_id)
     n = int(rao["Enquiries"].sum())
-    rao["%"] = (100 * rao["Enquiries"] / n).round(1) if n else 0
+    rao["%"] = [share(x, n) for x in rao["Enquiries"]]
     ui.table(rao, f"risk assessment outcomes {f.period.label}", ["Enquiries"], key="c-rao", percent_columns={"%": "Enquiries"})
     st.caption(f"{n:,} Section 42 enquiries concluded in {f.period.label}." if not publish else
                "Section 42 enquiries concluded in the quarter.")
@@ -68,11 +78,11 @@ n42 = bd.s42_concluded(engine, pid, partner_id)
 for dim, key in (("type", "type_of_risk"), ("location", "location_of_risk"), ("source", "source_of_risk")):
     data = bd.risk_categories(engine, dim, pid, partner_id)
     label = data.columns[0]
-    data["% of enquiries"] = (100 * data["Enquiries"] / n42).round(1) if n42 else 0
+    data["% of enquiries"] = [share(x, n42) for x in data["Enquiries"]]
     eng = england.shares(key)
     data["England %"] = data[label].map(eng)
     top = data.iloc[0] if not data.empty else None
-    summary = (f"Most common: {top[label]} ({top['% of enquiries']:.1f}% of enquiries"
+    summary = (f"Most common: {top[label]} ({fmt(top['% of enquiries'])}% of enquiries"
                + (f"; England {eng[top[label]]:g}%" if top[label] in eng else "") + ")." if top is not None else "None.")
     # An enquiry counts under each of its categories, so no total gives a hidden cell away: primary suppression only.
     pct = {"% of enquiries": "Enquiries"}
@@ -88,5 +98,5 @@ for col, mid in ((t1, "decision_timeliness"), (t2, "enquiry_timeliness")):
     x = fs.get(mid, f.period.label)
     col.metric(fs.framework.get(mid).name, figure_text(x, publish))
     col.caption(f"RAG: {x.rag.capitalize()}" if x.rag else ("small number" if x.small else "not rated"))
-st.caption("Working days exclude weekends and England bank holidays.")
+st.caption(conventions.decision_note(config.board().weekend_receipt))
 ui.disclosure_key()

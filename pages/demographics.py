@@ -5,6 +5,7 @@ from assurance import config, disclosure
 from assurance.analysis import breakdowns as bd
 from assurance.analysis import representation as rep
 from assurance.charts import bar_chart, representation_chart
+from assurance.numbers import share
 from assurance.reference import england, population
 
 f = ui.page("Demographics", "Who is in safeguarding, against the local adult population: age, gender and ethnicity, "
@@ -46,7 +47,7 @@ if asr is not None and not (publish and disclosure.is_small(sum(counts.values())
 
 st.subheader("Gender")
 genders = bd.individuals_by(engine, "gender", period_ids, scope, partner_id)
-genders["%"] = (100 * genders["Individuals"] / genders["Individuals"].sum()).round(1)
+genders["%"] = [share(n, int(genders["Individuals"].sum())) for n in genders["Individuals"]]
 female = england.shares("individuals").get("female")
 share = {"%": "Individuals"}
 drawn = ui.plotted(ui.shown(genders, ["Individuals"], share), "%")
@@ -77,6 +78,6 @@ st.dataframe(table, hide_index=True, width="stretch")
 
 st.subheader("Recording completeness by partner")
 comp = bd.recording_completeness(engine, f.period.id)
-comp["Recorded %"] = (100 * (comp["Concerns"] - comp["Refused"] - comp["Not known"]) / comp["Concerns"]).round(1)
+comp["Recorded %"] = [share(n - r - k, n) for n, r, k in zip(comp["Concerns"], comp["Refused"], comp["Not known"])]
 ui.table(comp, f"ethnicity recording {f.period.label}", ["Concerns", "Refused", "Not known"], key="dm-comp")
 ui.disclosure_key()

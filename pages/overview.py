@@ -9,6 +9,7 @@ from assurance.charts import spc_chart
 from assurance.disclosure import figure_text, figure_value
 from assurance.board.challenges import Evidence
 from assurance.measures.compute import applies, scorecard, scorecard_frame
+from assurance.measures.conventions import figure_notes
 from ui.challenge import raise_challenge_form
 from assurance.measures.framework import BASIS_NAMES, STRAND_NAMES, STRANDS
 
@@ -80,6 +81,8 @@ st.markdown(f"**{m.name}** ({m.unit}, over {BASIS_NAMES[m.basis]}): {m.numerator
             + (f" ÷ {m.denominator}" if m.denominator else "") + ".")
 if m.comparator is not None:
     st.caption(f"England comparator: {m.comparator:g}{'%' if m.unit == '%' else ''}. {m.comparator_note or ''}")
+for note in figure_notes(fs, pick, f.period.label, publish, board.weekend_receipt):
+    st.caption(note)
 if points:
     spc = xmr([v for _, v in points])
     fig = spc_chart([p for p, _ in points], [v for _, v in points], m.name, m.unit, spc, m.target)

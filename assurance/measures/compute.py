@@ -233,6 +233,11 @@ def change_text(now: Figure, before: Figure | None, delta: float | None, publish
     return numbers.fmt(delta, 0 if float(delta).is_integer() else 1, sign=True)  # counts change by whole numbers
 
 
+def _with_window(shown: str, f: Figure) -> str:
+    """'72.0% (3 of 4 quarters)' for a figure short of its window; a withheld figure ([c], [x]) stays as it is."""
+    return f"{shown} ({f.window_note})" if f.partial_window and not shown.startswith("[") else shown
+
+
 def scorecard_frame(rows: list[ScorecardRow], publish: bool, commentary: dict[str, list] | None = None,
                     with_trend: bool = False) -> pd.DataFrame:
     """The scorecard as a table, grouped by strand (pages and the board pack show the same thing)."""
@@ -244,7 +249,8 @@ def scorecard_frame(rows: list[ScorecardRow], publish: bool, commentary: dict[st
         f, m = r.figure, r.measure
         note = (commentary or {}).get(m.id, [])
         row = {
-            "Strand": STRAND_NAMES[m.strand], "Measure": m.name, "Value": disclosure.figure_text(f, publish),
+            "Strand": STRAND_NAMES[m.strand], "Measure": m.name,
+            "Value": _with_window(disclosure.figure_text(f, publish), f),
             "Counts": disclosure.figure_counts(f, publish), "Target": "" if m.target is None else f"{m.target:g}",
             "RAG": "small number" if f.small else RAG_LABELS[f.rag],
             "On quarter": change_text(f, r.previous, r.change_quarter, publish),

@@ -37,3 +37,48 @@ def repeat_note(period: str, first_period: str) -> str:
         return ""
     return (f"The 12-month look-back for repeat concerns is incomplete in {p.label}: data start in {first.label}, so "
             "earlier concerns about the same adult are not seen and repeats are undercounted.")
+
+
+def rate_interval_note(figure, publish: bool) -> str:
+    """'95% CI 402.1 to 431.7 (Byar's method ...)' for a rate per 100,000 that is shown; '' otherwise."""
+    from assurance import disclosure
+    from assurance.analysis.intervals import describe, rate
+
+    if figure is None or figure.unit != "per 100,000" or figure.numerator is None or not figure.denominator:
+        return ""
+    if publish and isinstance(disclosure.figure_value(figure, True), str):  # withheld: so is its interval
+        return ""
+    return describe(rate(figure.numerator, figure.denominator))
+
+
+def figure_notes(fs, measure_id: str, period: str, publish: bool, weekend_receipt: str) -> list[str]:
+    """Everything a reader needs to know about how one figure was made: window, conventions, interval."""
+    m = fs.framework.get(measure_id)
+    f = fs.get(measure_id, period)
+    notes = []
+    if w := window_note(f):
+        notes.append(w)
+    if m.definition == "decision_timeliness":
+        notes.append(decision_note(weekend_receipt))
+    if m.definition == "conversion":
+        notes.append(CONVERSION_NOTE)
+    if m.definition == "repeat_concerns":
+        first = next((p for p in fs.periods if (x := fs.get(measure_id, p)) is not None and x.has_data), None)
+        if first is not None and (r := repeat_note(period, first)):
+            notes.append(r)
+    if ci := rate_interval_note(f, publish):
+        notes.append(f"{m.name}: {ci}.")
+    return notes
+
+
+def pack_notes(fs, period: str, publish: bool, weekend_receipt: str) -> list[str]:
+    """The notes for every measure of the scorecard, once each, for the board pack."""
+    out: list[str] = []
+    for m in fs.framework.measures:
+        if fs.get(m.id, period) is None:
+            continue
+        for note in figure_notes(fs, m.id, period, publish, weekend_receipt):
+            text = note if note.startswith(m.name) else f"{m.name}: {note}"
+            if text not in out:
+                out.append(text)
+    return out

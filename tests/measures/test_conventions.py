@@ -129,3 +129,39 @@ def test_repeat_concerns_say_when_the_look_back_is_incomplete():
     assert "incomplete" in conventions.repeat_note("2024-25 Q2", "2023-24 Q3")
     assert "2023-24 Q3" in conventions.repeat_note("2023-24 Q3", "2023-24 Q3")
     assert conventions.repeat_note("2024-25 Q3", "2023-24 Q3") == ""  # four quarters of data behind it
+
+
+def test_the_scorecard_shows_a_partial_window(engine):
+    from assurance.measures.compute import scorecard, scorecard_frame
+
+    with session_scope(engine) as s:
+        partner = {p.code: p.id for p in s.scalars(select(Partner))}
+        period = {p.label: p.id for p in s.scalars(select(ReportingPeriod))}
+        sid = submission(s, partner["SAB"], period[Q3], "audit")
+        for ref, grade in (("A1", "Good"), ("A2", "Inadequate"), ("A3", "Good"), ("A4", "Outstanding")):
+            s.add(AuditResult(submission_id=sid, partner_id=partner["SAB"], period_id=period[Q3], audit_ref=ref,
+                              case_ref="C", audit_date=date(2025, 11, 1), theme="T", agency="POL",
+                              agency_partner_id=partner["POL"], grade_msp="Good", grade_risk="Good",
+                              grade_capacity="Good", grade_partnership="Good", grade_recording="Good",
+                              grade_outcome="Good", overall_grade=grade, findings="F", action_required=None))
+    fs = compute_figures(engine, fw=FRAMEWORK)
+    frame = scorecard_frame(scorecard(fs, "2025-26 Q4"), publish=False).set_index("id")
+    assert frame.loc["audit_good", "Value"] == "75.0% (1 of 4 quarters)"  # 3 of 4 audits good, audits in Q3 only
+
+
+def test_a_rate_per_100000_carries_its_interval(engine, monkeypatch):
+    from assurance.measures.conventions import figure_notes
+    from tests.measures import dataset
+
+    dataset.build(engine)
+    fw = Framework((MeasureDef(id="concern_rate", name="Concerns per 100,000 adults", strand="data", numerator="n",
+                               denominator="d", polarity="information", unit="per 100,000", applies_to="activity",
+                               basis="quarter", definition="concern_rate"),), min_denominator=10)
+    board = dataclasses.replace(config.board(), population_area="Luton")
+    monkeypatch.setattr(config, "board", lambda: board)
+    fs = compute_figures(engine, fw=fw)
+    f = fs.get("concern_rate", dataset.Q3)
+    assert (f.numerator, f.denominator) == (7, 155_454)
+    # 7 concerns: exact Poisson 2.8144 to 14.4227, over 155,454 adults per 100,000: 1.81 to 9.28
+    notes = figure_notes(fs, "concern_rate", dataset.Q3, False, "as received")
+    assert any("95% CI 1.8 to 9.3 (Byar's method" in n for n in notes)
