@@ -1,11 +1,10 @@
 import streamlit as st
 
 import ui
-from assurance import config, disclosure
+from assurance import config, disclosure, numbers
 from assurance.analysis import breakdowns as bd
 from assurance.analysis import representation as rep
 from assurance.charts import bar_chart, representation_chart
-from assurance.numbers import share
 from assurance.reference import england, population
 
 f = ui.page("Demographics", "Who is in safeguarding, against the local adult population: age, gender and ethnicity, "
@@ -47,7 +46,7 @@ if asr is not None and not (publish and disclosure.is_small(sum(counts.values())
 
 st.subheader("Gender")
 genders = bd.individuals_by(engine, "gender", period_ids, scope, partner_id)
-genders["%"] = [share(n, int(genders["Individuals"].sum())) for n in genders["Individuals"]]
+genders["%"] = [numbers.share(n, int(genders["Individuals"].sum())) for n in genders["Individuals"]]
 female = england.shares("individuals").get("female")
 share = {"%": "Individuals"}
 drawn = ui.plotted(ui.shown(genders, ["Individuals"], share), "%")
@@ -78,6 +77,6 @@ st.dataframe(table, hide_index=True, width="stretch")
 
 st.subheader("Recording completeness by partner")
 comp = bd.recording_completeness(engine, f.period.id)
-comp["Recorded %"] = [share(n - r - k, n) for n, r, k in zip(comp["Concerns"], comp["Refused"], comp["Not known"])]
+comp["Recorded %"] = [numbers.share(n - r - k, n) for n, r, k in zip(comp["Concerns"], comp["Refused"], comp["Not known"])]
 ui.table(comp, f"ethnicity recording {f.period.label}", ["Concerns", "Refused", "Not known"], key="dm-comp")
 ui.disclosure_key()
