@@ -3,6 +3,7 @@ import streamlit as st
 import ui
 from assurance import config, disclosure, numbers
 from assurance.analysis import breakdowns as bd
+from assurance.analysis import intervals
 from assurance.analysis import representation as rep
 from assurance.charts import bar_chart, representation_chart
 from assurance.reference import england, population
@@ -41,8 +42,11 @@ st.dataframe(table, hide_index=True, width="stretch")
 counts = {r.group: r.count for r in rows}
 asr, crude = rep.age_standardised_rate(counts, population.adults_by_age_band(area)), rep.crude_rate(sum(counts.values()), population.adults(area))
 if asr is not None and not (publish and disclosure.is_small(sum(counts.values()))):
-    st.markdown(f"**Adults per 100,000** in the quarter: crude {crude:,.0f}; age-standardised to England's adult "
-                f"age mix {asr:,.0f}.")
+    crude_ci = intervals.rate(sum(counts.values()), population.adults(area))
+    dsr = intervals.dobson(counts, population.adults_by_age_band(area), population.ENGLAND_ADULT_AGE_MIX)
+    st.markdown(f"**Adults per 100,000** in the quarter: crude {crude:,.0f} ({intervals.describe(crude_ci, 0)}); "
+                f"age-standardised to England's adult age mix {asr:,.0f}"
+                + (f" ({intervals.describe(dsr[1], 0)})" if dsr and dsr[1] else "") + ".")
 
 st.subheader("Gender")
 genders = bd.individuals_by(engine, "gender", period_ids, scope, partner_id)
