@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from assurance import config, numbers
 from assurance.directory import PartnerInfo, list_partners, list_periods
-from assurance.measures.definitions import CONVENTION_VARIANTS
+from assurance.measures.definitions import CONVENTION_VARIANTS, DEFINITIONS
 from assurance.measures.figures import all_quarter_figures
 from assurance.measures.framework import Framework, MeasureDef, framework
 from assurance.measures.rag import rag
@@ -37,6 +37,7 @@ class Figure:
     basis: str
     quarters_with_data: int | None = None  # of the quarters in the figure's window (four for rolling4)
     window_quarters: int = 1
+    not_collected: bool = False  # the source has data for the period, but none for this measure: [x], never 0
 
     def as_json(self) -> dict:
         """The figure as `measures --format json` gives it: the unrounded value, and value_shown rounded half up."""
@@ -45,6 +46,7 @@ class Figure:
         out = {k: d[k] for k in keys}
         out["value_shown"] = self.value_shown
         out["quarters_with_data"], out["window_quarters"] = self.quarters_with_data, self.window_quarters
+        out["not_collected"] = self.not_collected
         return out
 
     @property
@@ -128,6 +130,7 @@ def compute_figures(engine: Engine, partner_code: str | None = None, fw: Framewo
         quarter = all_quarter_figures(conn, partner.id if partner else None)
     label_of = {p.id: p.label for p in periods}
     sums: dict[tuple[str, str], list[int | None]] = defaultdict(lambda: [0, None])
+    with_source = {(DEFINITIONS[q.definition].source, label_of.get(q.period_id)) for q in quarter}
     for q in quarter:
         key = (q.definition, label_of.get(q.period_id))
         s = sums[key]
@@ -163,6 +166,7 @@ def compute_figures(engine: Engine, partner_code: str | None = None, fw: Framewo
                 denominator=den if m.unit != "count" else None, value=value, unit=m.unit, target=m.target,
                 polarity=m.polarity, rag=None if small else rag(value, m.polarity, m.target, m.tolerance), small=small,
                 basis=m.basis, quarters_with_data=with_data if num is not None else None, window_quarters=len(quarters),
+                not_collected=num is None and (DEFINITIONS[definition].source, label) in with_source,
             )
     return FigureSet(out, labels, fw)
 

@@ -154,6 +154,8 @@ def test_a_measure_a_partner_does_not_report_is_not_collected(engine):
     ])
     pol = compute_figures(engine, "POL", fw=FRAMEWORK)
     assert pol.get("dols_applications", Q3).numerator is None and pol.get("dols_applications", Q3).value is None
+    assert pol.get("dols_applications", Q3).not_collected  # a return, but no DoLS row: not collected
+    assert not pol.get("dols_applications", "2024-25 Q2").not_collected  # no return at all that quarter
     assert pol.get("staff_trained", Q3).numerator == 90
     mht = compute_figures(engine, "MHT", fw=FRAMEWORK)
     assert mht.get("dols_applications", Q3).value == 0  # reported as 0: a real zero

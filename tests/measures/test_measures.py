@@ -115,13 +115,14 @@ def test_measures_command_json(board_engine, capsys):
     assert main(["measures", "--period", "2025/26 Q3", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     keys = {"measure", "name", "period", "partner", "numerator", "denominator", "value", "unit", "target", "polarity", "rag",
-            "value_shown", "quarters_with_data", "window_quarters"}
+            "value_shown", "quarters_with_data", "window_quarters", "not_collected"}
     assert all(set(r) == keys for r in rows)
     by = {r["measure"]: r for r in rows}
     assert by["decision_timeliness"] == {
         "measure": "decision_timeliness", "name": "Concern decisions within 2 working days", "period": "2025-26 Q3",
         "partner": None, "numerator": 4, "denominator": 7, "value": pytest.approx(400 / 7), "value_shown": 57.1,
         "unit": "%", "target": 80.0, "polarity": "higher", "rag": None, "quarters_with_data": 1, "window_quarters": 1,
+        "not_collected": False,
     }
     assert by["concern_rate"]["unit"] == "per 100,000" and by["concerns"]["unit"] == "count"
     assert main(["measures", "--period", "2025-26 Q3", "--partner", "POL", "--format", "json"]) == 0
@@ -137,7 +138,7 @@ def test_measures_command_errors(board_engine, capsys):
     assert main(["measures", "--period", "2025-26 Q3", "--format", "csv"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == ("measure,name,period,partner,numerator,denominator,value,unit,target,polarity,rag,value_shown,"
-                      "quarters_with_data,window_quarters")
+                      "quarters_with_data,window_quarters,not_collected")
 
 
 def test_demo_figures_agree_with_the_facts(demo_engine):

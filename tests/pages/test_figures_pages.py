@@ -51,3 +51,22 @@ def test_overview_detail_gives_a_rate_its_interval(demo_url):
     assert "95% CI" in texts(at)
     at.selectbox(key="ov-measure").set_value("decision_timeliness").run()
     assert "Working days exclude weekends and England bank holidays" in texts(at)
+
+
+def test_partner_view_says_not_collected_rather_than_0(demo_url, demo_engine):
+    from sqlalchemy import text
+
+    with demo_engine.connect() as c:  # a police assurance return in the period, with no DoLS row
+        rows = c.execute(text(
+            "SELECT count(*) FROM assurance_measures a JOIN submissions s ON s.id = a.submission_id "
+            "JOIN partners p ON p.id = a.partner_id JOIN periods per ON per.id = a.period_id "
+            "WHERE s.status = 'accepted' AND p.code = 'POL' AND per.label = :p"), {"p": PERIOD}).scalar()
+        dols = c.execute(text(
+            "SELECT count(*) FROM assurance_measures a JOIN partners p ON p.id = a.partner_id "
+            "JOIN periods per ON per.id = a.period_id WHERE p.code = 'POL' AND per.label = :p "
+            "AND a.measure_code = 'dols_applications'"), {"p": PERIOD}).scalar()
+    assert rows > 0 and dols == 0
+    at = open_page("pages/partner_view.py", partner="POL", period=PERIOD)
+    mine = at.dataframe[0].value.set_index("Measure")
+    row = mine.loc["Deprivation of Liberty Safeguards applications made"]
+    assert (row["Value"], row["RAG"]) == ("[x]", "not collected")
