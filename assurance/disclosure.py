@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from assurance.numbers import fmt, share
+from assurance.numbers import fmt, round_half_up, share
 
 SUPPRESSED = "[c]"
 NOT_AVAILABLE = "[x]"
@@ -165,6 +165,10 @@ def figure_text(f, publish: bool) -> str:
     if f.unit in ("%", "per 100,000") and not publish and f.numerator is not None and f.denominator:
         v = share(f.numerator, f.denominator, 1, 100 if f.unit == "%" else 100_000)  # halves up, from the exact fraction
     if f.unit == "%":
+        target = getattr(f, "target", None)
+        if target is not None and v == target and f.value is not None and f.value != target:
+            dp = next((d for d in (2, 3, 4) if round_half_up(f.value, d) != target), 4)
+            return f"{fmt(f.value, dp)}%"  # 89.98%, not a 90.0% that reads as on target beside its amber
         return f"{fmt(v)}%"
     return fmt(v) if f.unit == "per 100,000" else f"{v:,}"
 

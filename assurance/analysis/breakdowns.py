@@ -164,7 +164,9 @@ def outcome_breakdown(engine: Engine, column: str, period_ids, partner_id: int |
     applicable = ~data.iloc[:, 0].str.startswith("Not applicable")
     base = int(data.loc[applicable, "Enquiries"].sum())
     data["%"] = [share(n, base) if ok else None for n, ok in zip(data["Enquiries"], applicable)]
-    return data
+    last = data.iloc[:, 0].map(lambda v: 2 if v.startswith("Not applicable") else 1 if v == "Not recorded" else 0)
+    order = sorted(range(len(data)), key=lambda i: (last.iloc[i], -int(data["Enquiries"].iloc[i])))
+    return data.iloc[order].reset_index(drop=True)  # answers, most first; then not recorded; then not applicable
 
 
 def percent_of(column: str) -> str:

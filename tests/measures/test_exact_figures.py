@@ -208,3 +208,14 @@ def test_demo_dols_applications_not_reported_are_null_not_zero(demo_engine):
         totals[label] = totals.get(label, 0) + n
     for label, n in totals.items():
         assert board.get("dols_applications", label).numerator == n
+
+
+def test_a_value_that_rounds_onto_its_target_shows_enough_places_to_tell_them_apart():
+    from dataclasses import replace
+
+    from assurance.disclosure import figure_text
+
+    f = replace(figure(2307, 2564), target=90.0)  # 89.976...%: "90.0%" beside Amber would contradict itself
+    assert figure_text(f, False) == "89.98%"
+    assert figure_text(replace(figure(9, 10), target=90.0), False) == "90.0%"  # exactly on target
+    assert figure_text(replace(figure(2307, 2564), target=85.0), False) == "90.0%"  # nowhere near: one place
