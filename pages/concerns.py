@@ -34,7 +34,8 @@ st.caption(f"{conventions.CONVERSION_NOTE} England is about 30%, and local pract
 for note in (conventions.window_note(fs.get(mid, f.period.label)) for mid in ("concerns", "concern_rate", "conversion")):
     if note:
         st.caption(note)
-if repeat := conventions.figure_notes(fs, "repeat_concerns", f.period.label, publish, config.board().weekend_receipt):
+if "repeat_concerns" in fs.framework.ids and (repeat := conventions.figure_notes(
+        fs, "repeat_concerns", f.period.label, publish, config.board().weekend_receipt)):
     st.caption(" ".join(repeat))
 
 st.subheader("Concerns by quarter")

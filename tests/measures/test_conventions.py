@@ -165,3 +165,18 @@ def test_a_rate_per_100000_carries_its_interval(engine, monkeypatch):
     # 7 concerns: exact Poisson 2.8144 to 14.4227, over 155,454 adults per 100,000: 1.81 to 9.28
     notes = figure_notes(fs, "concern_rate", dataset.Q3, False, "as received")
     assert any("95% CI 1.8 to 9.3 (Byar's method" in n for n in notes)
+
+
+def test_a_database_from_before_the_new_definition_gets_its_figures_on_start(weekend, board):
+    from sqlalchemy import delete, func
+
+    from assurance.db.bootstrap import init_database
+    from assurance.db.models import QuarterlyFigure
+
+    qf = QuarterlyFigure.__table__
+    with weekend.begin() as conn:
+        conn.execute(delete(qf).where(qf.c.definition == "decision_timeliness_next_working_day"))
+    init_database(weekend, board, today=date(2026, 11, 23))
+    with weekend.connect() as conn:
+        kept = conn.scalar(select(func.sum(qf.c.numerator)).where(qf.c.definition == "decision_timeliness_next_working_day"))
+    assert kept == 3  # W1, W2, W3 (see the weekend fixture)
