@@ -256,7 +256,7 @@ def scorecard_frame(rows: list[ScorecardRow], publish: bool, commentary: dict[st
             "Strand": STRAND_NAMES[m.strand], "Measure": m.name,
             "Value": _with_window(disclosure.figure_text(f, publish), f),
             "Counts": disclosure.figure_counts(f, publish), "Target": "" if m.target is None else f"{m.target:g}",
-            "RAG": "small number" if f.small else RAG_LABELS[f.rag],
+            "RAG": "small number" if f.small else "not collected" if f.not_collected else RAG_LABELS[f.rag],
             "On quarter": change_text(f, r.previous, r.change_quarter, publish),
             "On year": change_text(f, r.last_year, r.change_year, publish),
             "England": "" if m.comparator is None else f"{m.comparator:g}",

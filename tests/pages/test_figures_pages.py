@@ -70,3 +70,12 @@ def test_partner_view_says_not_collected_rather_than_0(demo_url, demo_engine):
     mine = at.dataframe[0].value.set_index("Measure")
     row = mine.loc["Deprivation of Liberty Safeguards applications made"]
     assert (row["Value"], row["RAG"]) == ("[x]", "not collected")
+
+
+def test_overview_for_a_partner_shows_a_measure_it_does_not_report_as_not_collected(demo_url):
+    at = open_page("pages/overview.py", period=PERIOD, partner="POL")
+    frames = [d.value for d in at.dataframe]
+    row = next(f for f in frames if "Measure" in f.columns and
+               "Deprivation of Liberty Safeguards applications made" in set(f["Measure"]))
+    dols = row.set_index("Measure").loc["Deprivation of Liberty Safeguards applications made"]
+    assert (dols["Value"], dols["RAG"]) == ("[x]", "not collected")
