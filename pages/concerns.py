@@ -28,7 +28,7 @@ for col, mid in zip(cols, ("concerns", "concern_rate", "conversion", "decision_t
     fig_ = fs.get(mid, f.period.label)
     col.metric(fs.framework.get(mid).name, figure_text(fig_, publish),
                help=f"{fs.framework.get(mid).numerator}" + (f" ÷ {fs.framework.get(mid).denominator}" if fs.framework.get(mid).denominator else ""))
-rate_ci = conventions.rate_interval_note(fs.get("concern_rate", f.period.label), publish)
+rate_ci = conventions.rate_interval_note(fs.get("concern_rate", f.period.label), publish, method=False)
 st.caption(f"{conventions.CONVERSION_NOTE} England is about 30%, and local practice ranges from about 10% to over 60%. "
            f"{conventions.RATE_NOTE}" + (f" Concerns per 100,000 adults: {rate_ci}." if rate_ci else ""))
 for note in (conventions.window_note(fs.get(mid, f.period.label)) for mid in ("concerns", "concern_rate", "conversion")):

@@ -47,6 +47,7 @@ for holder, column in ((left, "msp_asked"), (left, "msp_achieved"), (right, "ris
                        (left, "felt_safer"), (right, "capacity_support")):
     with holder:
         data = bd.outcome_breakdown(engine, column, pid, partner_id)
+        data["%"] = ["" if pd.isna(v) else fmt(v) for v in data["%"]]  # not applicable: no percentage
         label = data.columns[0]
         st.markdown(f"**{label}**")
         st.caption(f"% of {bd.percent_of(column)}.")

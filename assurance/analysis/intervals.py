@@ -112,10 +112,10 @@ def wilson(numerator: int | None, denominator: int | None, z: float = Z95) -> In
     return Interval(100 * max(0.0, centre - half), 100 * min(1.0, centre + half), WILSON)
 
 
-def describe(ci: Interval | None, dp: int = 1) -> str:
-    """'95% CI 4.1 to 5.2 (Byar's method ...)', halves rounded up; '' without an interval."""
+def describe(ci: Interval | None, dp: int = 1, method: bool = True) -> str:
+    """'95% CI 4.1 to 5.2 (Byar's method ...)', halves rounded up (without the method if said nearby); '' if none."""
     from assurance.numbers import fmt
 
     if ci is None:
         return ""
-    return f"95% CI {fmt(ci.lower, dp)} to {fmt(ci.upper, dp)} ({ci.method})"
+    return f"95% CI {fmt(ci.lower, dp)} to {fmt(ci.upper, dp)}" + (f" ({ci.method})" if method else "")

@@ -39,7 +39,7 @@ def repeat_note(period: str, first_period: str) -> str:
             "earlier concerns about the same adult are not seen and repeats are undercounted.")
 
 
-def rate_interval_note(figure, publish: bool) -> str:
+def rate_interval_note(figure, publish: bool, method: bool = True) -> str:
     """'95% CI 402.1 to 431.7 (Byar's method ...)' for a rate per 100,000 that is shown; '' otherwise."""
     from assurance import disclosure
     from assurance.analysis.intervals import describe, rate
@@ -48,7 +48,7 @@ def rate_interval_note(figure, publish: bool) -> str:
         return ""
     if publish and isinstance(disclosure.figure_value(figure, True), str):  # withheld: so is its interval
         return ""
-    return describe(rate(figure.numerator, figure.denominator))
+    return describe(rate(figure.numerator, figure.denominator), method=method)
 
 
 def figure_notes(fs, measure_id: str, period: str, publish: bool, weekend_receipt: str) -> list[str]:

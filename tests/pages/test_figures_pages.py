@@ -31,7 +31,8 @@ def test_outcomes_page_tells_not_applicable_from_not_recorded(demo_url, demo_eng
     from decimal import ROUND_HALF_UP, Decimal
 
     expected = float((Decimal(100 * supported) / Decimal(lacking)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-    assert rows.loc["Yes", "%"] == expected
+    assert rows.loc["Yes", "%"] == f"{expected:.1f}"
+    assert rows.loc["Not applicable: not recorded as lacking capacity", "%"] == ""
     shown = texts(at)
     assert "Not applicable: left blank by design" in shown
     assert "% of concluded Section 42 enquiries where the adult lacked capacity" in shown
@@ -42,7 +43,7 @@ def test_concerns_page_states_its_conventions_and_the_rate_interval(demo_url):
     shown = texts(at)
     assert "Working days are counted after the day of receipt" in shown  # the Board's default convention
     assert "Conversion is the outcome of the concerns received in the period" in shown
-    assert "Concerns per 100,000 adults: 95% CI" in shown and "Byar's method" in shown
+    assert "Concerns per 100,000 adults: 95% CI" in shown and "intervals use Byar's method" in shown
 
 
 def test_overview_detail_gives_a_rate_its_interval(demo_url):
