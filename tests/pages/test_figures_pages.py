@@ -80,3 +80,11 @@ def test_overview_for_a_partner_shows_a_measure_it_does_not_report_as_not_collec
                "Deprivation of Liberty Safeguards applications made" in set(f["Measure"]))
     dols = row.set_index("Measure").loc["Deprivation of Liberty Safeguards applications made"]
     assert (dols["Value"], dols["RAG"]) == ("[x]", "not collected")
+
+
+def test_demographics_page_states_the_once_rule_and_rate_intervals(demo_url):
+    at = open_page("pages/demographics.py", period=PERIOD)
+    shown = texts(at)
+    assert ("Each adult is counted once: in the group recorded on their latest concern in the period, a recorded "
+            "group winning over Not known, Refused or blank.") in shown
+    assert "crude" in shown and "(95% CI" in shown and "(Dobson's method)" in shown
