@@ -74,6 +74,8 @@ def _wrap(text: str, width: int) -> str:
 def describe_trend(periods: list[str], values: list[float | None], unit: str, target: float | None = None,
                    polarity: str | None = None) -> str:
     """One sentence on what a trend chart shows (and, given the target, where the latest figure stands against it)."""
+    from assurance.numbers import fmt
+
     points = [(p, v) for p, v in zip(periods, values) if v is not None]
     if not points:
         return "No figures yet." if not periods else "No figure can be shown: every quarter has fewer than 10 cases."
@@ -84,11 +86,11 @@ def describe_trend(periods: list[str], values: list[float | None], unit: str, ta
         met = v1 >= target if polarity == "higher" else v1 <= target
         against = f" The latest is {'on or better than' if met else 'short of'} the {target:g}{suffix} target."
     if len(points) == 1:
-        return f"{p1}: {v1:,.1f}{suffix}.{against}"
+        return f"{p1}: {fmt(v1)}{suffix}.{against}"
     direction = "up" if v1 > v0 else "down" if v1 < v0 else "unchanged"
     hi = max(points, key=lambda x: x[1])
-    return (f"From {v0:,.1f}{suffix} in {p0} to {v1:,.1f}{suffix} in {p1} ({direction}); "
-            f"highest {hi[1]:,.1f}{suffix} in {hi[0]}.{against}")
+    return (f"From {fmt(v0)}{suffix} in {p0} to {fmt(v1)}{suffix} in {p1} ({direction}); "
+            f"highest {fmt(hi[1])}{suffix} in {hi[0]}.{against}")
 
 
 def _layout(fig: go.Figure, title: str, **kw) -> go.Figure:

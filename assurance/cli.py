@@ -89,6 +89,7 @@ def cmd_measures(args) -> int:
 
     from assurance.disclosure import publish_for
     from assurance.measures.compute import period_figures, published_json
+    from assurance.numbers import fmt
 
     user = acting_user(args)
     partner = partner_for(args, user, args.partner)
@@ -104,8 +105,8 @@ def cmd_measures(args) -> int:
         writer.writerows(rows)
     else:
         shown = [
-            {**r, "value": "" if r["value"] is None else (r["value"] if isinstance(r["value"], str) else
-                                                          f"{r['value']:,.1f}"), "rag": (r["rag"] or "").upper()
+            {**r, "value": "" if r["value_shown"] is None else (r["value_shown"] if isinstance(r["value_shown"], str) else
+                                                                fmt(r["value_shown"])), "rag": (r["rag"] or "").upper()
              or ("small number" if f.small else "")}
             for r, f in zip(rows, figures)
         ]

@@ -94,6 +94,9 @@ class BoardConfig:
     demo: bool
     partners: tuple[PartnerConfig, ...] = field(default_factory=tuple)
     auth: AuthSettings = field(default_factory=AuthSettings)
+    # Working days to a concern decision: counted after the day of receipt ("as received"), or a concern received at
+    # a weekend or on a bank holiday counted from the next working day ("next working day"). [figures] in board.toml.
+    weekend_receipt: str = "as received"
 
     def partner(self, code: str) -> PartnerConfig:
         for p in self.partners:
@@ -156,7 +159,18 @@ def load_board_config(path: Path | None = None) -> BoardConfig:
         demo=bool(board.get("demo", False)),
         partners=tuple(partners),
         auth=_auth_settings(raw.get("auth", {}), bool(board.get("demo", False)), path),
+        weekend_receipt=_weekend_receipt(raw.get("figures", {}), path),
     )
+
+
+def _weekend_receipt(raw: dict, path: Path) -> str:
+    from assurance.measures.conventions import WEEKEND_RECEIPT
+
+    value = str(raw.get("weekend_receipt", WEEKEND_RECEIPT[0])).strip().lower()
+    if value not in WEEKEND_RECEIPT:
+        raise ConfigError(f"[figures] weekend_receipt in {path.name} is {value!r}; use "
+                          + " or ".join(f'"{v}"' for v in WEEKEND_RECEIPT) + ".")
+    return value
 
 
 def _auth_settings(raw: dict, demo: bool, path: Path) -> AuthSettings:

@@ -17,9 +17,10 @@ Whether figures are published is decided by `publish_for(user, board_setting, de
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
+
+from assurance.numbers import fmt, round_half_up, share
 
 SUPPRESSED = "[c]"
 NOT_AVAILABLE = "[x]"
@@ -30,7 +31,7 @@ ROUND_TO = 5
 KEY = (
     (SUPPRESSED, "Suppressed: a count of 1 to 4, a percentage of fewer than 10 cases or with 1 to 4 left over, or "
                  "a figure that would let someone work one out"),
-    (NOT_AVAILABLE, "Not available: not collected, or no data for this period"),
+    (NOT_AVAILABLE, "Not available: not collected from this partner, or no data for this period"),
     ("Counts of people", "Rounded to the nearest 5 in publication mode; a 0 is a true zero"),
     ("Percentages and rates", "Worked out from the rounded counts shown, so nothing hidden can be worked back"),
     ("Counts about practice", "Staff trained and supervised, SAR actions, challenges and returns are not about "
@@ -50,12 +51,6 @@ def publish_for(user, board_publication_mode: bool, destination: str) -> bool:
     if board_publication_mode or destination in ("download", "pack"):  # files that leave the product
         return True
     return user is not None and must_suppress(user)
-
-
-def round_half_up(x: float, decimals: int = 1) -> float:
-    """Rounded as people expect (81.25 -> 81.3), not to even, and free of binary float error."""
-    q = Decimal(1).scaleb(-decimals)
-    return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP))
 
 
 def is_small(n: int | None) -> bool:
@@ -89,7 +84,7 @@ def publish_percent(numerator: int | None, denominator: int | None, decimals: in
         return NOT_AVAILABLE
     if percent_withheld(int(numerator), int(denominator)):
         return SUPPRESSED
-    return round_half_up(100.0 * round5(int(numerator)) / round5(int(denominator)), decimals)
+    return share(round5(int(numerator)), round5(int(denominator)), decimals)
 
 
 def publish_rate(count: int | None, population: int | None, per: int = 100_000, decimals: int = 1) -> float | str:
@@ -98,7 +93,7 @@ def publish_rate(count: int | None, population: int | None, per: int = 100_000, 
         return NOT_AVAILABLE
     if is_small(count):
         return SUPPRESSED
-    return round_half_up(per * round5(int(count)) / population, decimals)
+    return share(round5(int(count)), population, decimals, per)
 
 
 def suppression_mask(counts: pd.DataFrame, row_totals: bool = True, column_totals: bool = True) -> pd.DataFrame:
@@ -208,9 +203,16 @@ def figure_text(f, publish: bool) -> str:
     v = figure_value(f, publish)
     if isinstance(v, str):
         return v
+    if f.unit in ("%", "per 100,000") and not publish and f.numerator is not None and f.denominator:
+        v = share(f.numerator, f.denominator, 1, 100 if f.unit == "%" else 100_000)  # halves up, from the exact fraction
     if f.unit == "%":
-        return f"{round_half_up(v, 1):,.1f}%"
-    return f"{round_half_up(v, 1):,.1f}" if f.unit == "per 100,000" else f"{int(v):,}"
+        target = getattr(f, "target", None)
+        if (target is not None and v == target and f.value is not None and f.value != target
+                and not (publish and getattr(f, "protected", True))):
+            dp = next((d for d in (2, 3, 4) if round_half_up(f.value, d) != target), 4)
+            return f"{fmt(f.value, dp)}%"  # 89.98%, not a 90.0% that reads as on target beside its amber
+        return f"{fmt(v)}%"
+    return fmt(v) if f.unit == "per 100,000" else f"{v:,}"
 
 
 def figure_counts(f, publish: bool) -> str:

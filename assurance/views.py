@@ -56,9 +56,11 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _share(frame: pd.DataFrame, count: str, total: int | None = None) -> pd.Series:
+def _share(frame: pd.DataFrame, count: str, total: int | None = None) -> list:
+    from assurance.numbers import share
+
     den = int(frame[count].sum()) if total is None else total
-    return (100 * frame[count] / den).map(lambda v: disclosure.round_half_up(v, 1)) if den else frame[count] * 0.0
+    return [share(int(n), den) if den else 0.0 for n in frame[count]]
 
 
 # --- Concerns and enquiries --------------------------------------------------------------------------------------
@@ -99,9 +101,17 @@ OUTCOME_BREAKDOWNS = ("msp_asked", "msp_achieved", "risk_outcome", "lacked_capac
 
 
 def outcome_breakdown(engine: Engine, period: PeriodInfo, partner_id: int | None, column: str) -> View:
-    data = bd.enquiries_by(engine, column, period.id, partner_id)
-    data["%"] = _share(data, "Enquiries")
-    return View(OUTCOMES, f"{data.columns[0]} {period.label}", data, ("Enquiries",), {"%": "Enquiries"})
+    """Answers to one question, each as a share of the enquiries the question applied to; the not-applicable row
+    (blank by design) has no percentage."""
+    data = bd.outcome_breakdown(engine, column, period.id, partner_id)
+    not_applicable = data.iloc[:, 0].str.startswith("Not applicable")
+    base = int(data.loc[~not_applicable, "Enquiries"].sum())
+    section = f"{data.columns[0]} {period.label}"
+    published = View(OUTCOMES, section, data, ("Enquiries",), {"%": "Enquiries"}, {"%": base}).shown(True)
+    published.loc[not_applicable.to_numpy(), "%"] = ""
+    shown = data.astype({"%": object})
+    shown.loc[not_applicable.to_numpy(), "%"] = ""
+    return View(OUTCOMES, section, shown, ("Enquiries",), published_frame=published)
 
 
 def outcomes_by_group(engine: Engine, window: list[PeriodInfo], partner_id: int | None, group: str) -> View:

@@ -7,6 +7,7 @@ from assurance.board.challenges import Evidence
 from assurance.analysis.spc import xmr
 from assurance.charts import spc_chart, stacked_grades
 from assurance.disclosure import figure_point, figure_text
+from assurance.numbers import fmt
 from ui.challenge import raise_challenge_form
 
 f = ui.page("Audits", "Multi-agency case audits: grades overall and by domain, by theme and agency, the trend, "
@@ -63,7 +64,7 @@ if trend:
     spc = xmr([v for _, v in trend])
     ui.chart(spc_chart([p for p, _ in trend], [v for _, v in trend], "Good or better, four quarters to each period", "%",
                        spc, fs.framework.get("audit_good").target), pd.DataFrame(trend, columns=["Period", "Good or better %"]),
-             "audit good trend", f"From {trend[0][1]:.1f}% ({trend[0][0]}) to {trend[-1][1]:.1f}% ({trend[-1][0]})."
+             "audit good trend", f"From {fmt(trend[0][1])}% ({trend[0][0]}) to {fmt(trend[-1][1])}% ({trend[-1][0]})."
              + (f" {spc.describe()}" if spc else ""), key="au-trend")
 
 st.subheader("Findings and actions")

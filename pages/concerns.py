@@ -2,11 +2,13 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from assurance import views
+from assurance import config, views
 from assurance.analysis import breakdowns as bd
 from assurance.analysis.spc import xmr
 from assurance.charts import bar_chart, spc_chart
 from assurance.disclosure import figure_text, figure_value, publish_count
+from assurance.measures import conventions
+from assurance.numbers import fmt, share
 from assurance.reference import england
 
 f = ui.page("Concerns and enquiries", "Volumes, rates and conversion by quarter; where concerns come from; the types, "
@@ -26,8 +28,15 @@ for col, mid in zip(cols, ("concerns", "concern_rate", "conversion", "decision_t
     fig_ = fs.get(mid, f.period.label)
     col.metric(fs.framework.get(mid).name, figure_text(fig_, publish),
                help=f"{fs.framework.get(mid).numerator}" + (f" ÷ {fs.framework.get(mid).denominator}" if fs.framework.get(mid).denominator else ""))
-st.caption("Conversion is shown for context, not rated: England is about 30%, and local practice ranges from about "
-           "10% to over 60%. Rates use the Board's adult population baseline.")
+rate_ci = conventions.rate_interval_note(fs.get("concern_rate", f.period.label), publish, method=False)
+st.caption(f"{conventions.CONVERSION_NOTE} England is about 30%, and local practice ranges from about 10% to over 60%. "
+           f"{conventions.RATE_NOTE}" + (f" Concerns per 100,000 adults: {rate_ci}." if rate_ci else ""))
+for note in (conventions.window_note(fs.get(mid, f.period.label)) for mid in ("concerns", "concern_rate", "conversion")):
+    if note:
+        st.caption(note)
+if "repeat_concerns" in fs.framework.ids and (repeat := conventions.figure_notes(
+        fs, "repeat_concerns", f.period.label, publish, config.board().weekend_receipt)):
+    st.caption(" ".join(repeat))
 
 st.subheader("Concerns by quarter")
 upto = fs.periods[: fs.periods.index(f.period.label) + 1]
@@ -50,7 +59,7 @@ with left:
     drawn = ui.plotted(v.shown(publish), "Concerns")
     ui.view_chart(bar_chart(drawn["Referral source"].tolist(), drawn["Concerns"].tolist(), "Concerns by referral source",
                             "concerns"), v,
-                  (f"{top['Referral source']} raised the most concerns ({top['%']:.1f}%)." if top is not None and not publish
+                  (f"{top['Referral source']} raised the most concerns ({fmt(top['%'])}%)." if top is not None and not publish
                    else "") + (" Sources with fewer than 5 concerns are not drawn." if publish and len(drawn) < len(ref) else ""),
                   key="c-ref")
 with right:
@@ -69,7 +78,7 @@ for dim, key in views.RISK_DIMENSIONS:
     v = views.risk_categories(engine, f.period, partner_id, dim, eng)
     data, label = v.frame, v.frame.columns[0]
     top = data.iloc[0] if not data.empty else None
-    summary = (f"Most common: {top[label]}" + (f" ({top['% of enquiries']:.1f}% of enquiries" if not publish else " (")
+    summary = (f"Most common: {top[label]}" + (f" ({fmt(top['% of enquiries'])}% of enquiries" if not publish else " (")
                + (f"; England {eng[top[label]]:g}%" if top[label] in eng else "") + ")." if top is not None else "None.")
     drawn = ui.plotted(v.shown(publish), "% of enquiries")
     ui.view_chart(bar_chart(drawn[label].tolist(), drawn["% of enquiries"].tolist(), label, "% of enquiries",
@@ -81,5 +90,5 @@ for col, mid in ((t1, "decision_timeliness"), (t2, "enquiry_timeliness")):
     x = fs.get(mid, f.period.label)
     col.metric(fs.framework.get(mid).name, figure_text(x, publish))
     col.caption(f"RAG: {x.rag.capitalize()}" if x.rag else ("small number" if x.small else "not rated"))
-st.caption("Working days exclude weekends and England bank holidays.")
+st.caption(conventions.decision_note(config.board().weekend_receipt))
 ui.disclosure_key()

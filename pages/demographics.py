@@ -2,8 +2,9 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from assurance import config, disclosure
+from assurance import config, disclosure, numbers
 from assurance.analysis import breakdowns as bd
+from assurance.analysis import intervals
 from assurance.analysis import representation as rep
 from assurance.charts import bar_chart, representation_chart
 from assurance.reference import england, ethnicity_by_age, population
@@ -19,7 +20,7 @@ engine, partner_id = ui.engine(), (f.partner.id if f.partner else None)
 scope_label = st.radio("Adults in", ["Concerns received", "Section 42 enquiries concluded"], horizontal=True, key="dm-scope")
 scope = "concerns" if scope_label == "Concerns received" else "s42"
 period_ids = [f.period.id]
-st.caption(f"Each adult counted once in {f.period.label}. "
+st.caption(f"{f.period.label}. {bd.ONCE_RULE} "
            f"Baseline: {ui.plain(area)}. Ages: {population.AGE_SOURCE}. Ethnicity: {population.ETHNICITY_SOURCE}. A ratio above 1 "
            "means a group is more often in safeguarding than in the population; it is flagged when the 95% interval "
            f"excludes 1. {rep.INTERVAL_METHOD} (the census count is taken as exact).")
@@ -42,12 +43,15 @@ st.dataframe(table, hide_index=True, width="stretch")
 counts = {r.group: r.count for r in rows}
 asr, crude = rep.age_standardised_rate(counts, population.adults_by_age_band(area)), rep.crude_rate(sum(counts.values()), population.adults(area))
 if asr is not None and not (publish and disclosure.is_small(sum(counts.values()))):
-    st.markdown(f"**Adults per 100,000** in the quarter: crude {crude:,.0f}; age-standardised to England's adult "
-                f"age mix {asr:,.0f}.")
+    crude_ci = intervals.rate(sum(counts.values()), population.adults(area))
+    dsr = intervals.dobson(counts, population.adults_by_age_band(area), population.ENGLAND_ADULT_AGE_MIX)
+    st.markdown(f"**Adults per 100,000** in the quarter: crude {crude:,.0f} ({intervals.describe(crude_ci, 0)}); "
+                f"age-standardised to England's adult age mix {asr:,.0f}"
+                + (f" ({intervals.describe(dsr[1], 0)})" if dsr and dsr[1] else "") + ".")
 
 st.subheader("Gender")
 genders = bd.individuals_by(engine, "gender", period_ids, scope, partner_id)
-genders["%"] = (100 * genders["Individuals"] / genders["Individuals"].sum()).round(1)
+genders["%"] = [numbers.share(n, int(genders["Individuals"].sum())) for n in genders["Individuals"]]
 female = england.shares("individuals").get("female")
 share = {"%": "Individuals"}
 drawn = ui.plotted(ui.shown(genders, ["Individuals"], share), "%")
@@ -101,6 +105,6 @@ else:
 
 st.subheader("Recording completeness by partner")
 comp = bd.recording_completeness(engine, f.period.id)
-comp["Recorded %"] = (100 * (comp["Concerns"] - comp["Refused"] - comp["Not known"]) / comp["Concerns"]).round(1)
+comp["Recorded %"] = [numbers.share(n - r - k, n) for n, r, k in zip(comp["Concerns"], comp["Refused"], comp["Not known"])]
 ui.table(comp, f"ethnicity recording {f.period.label}", ["Concerns", "Refused", "Not known"], key="dm-comp")
 ui.disclosure_key()

@@ -7,6 +7,7 @@ from assurance.analysis import breakdowns as bd
 from assurance.analysis.spc import xmr
 from assurance.charts import bar_chart, spc_chart
 from assurance.disclosure import SMALL_DENOMINATOR, figure_point, figure_text, figure_value
+from assurance.numbers import fmt
 
 f = ui.page("MSP and risk outcomes", "Making Safeguarding Personal, risk outcomes, mental capacity and whether adults "
             "felt safer, in concluded Section 42 enquiries; and whether outcomes are equitable.")
@@ -47,7 +48,10 @@ for holder, column in zip((left, left, right, right, left, right), views.OUTCOME
     with holder:
         v = views.outcome_breakdown(engine, f.period, partner_id, column)
         st.markdown(f"**{v.frame.columns[0]}**")
+        st.caption(f"% of {bd.percent_of(column)}.")
         ui.view(v, key=f"oc-{column}")
+
+st.caption(bd.NOT_APPLICABLE_NOTE)
 
 st.subheader("Are outcomes equitable?")
 st.caption("The same outcomes for each group of adults, over the four quarters to the period (more adults, steadier "
@@ -64,7 +68,7 @@ if not numeric.empty:
     ui.view_chart(bar_chart(numeric.iloc[:, 0].tolist(), numeric["Asked %"].tolist(), "Asked about desired outcomes, by group",
                             "% asked"), v,
              (f"Among groups of {SMALL_DENOMINATOR} or more enquiries, lowest: "
-              f"{steady.loc[steady['Asked %'].idxmin()].iloc[0]} ({steady['Asked %'].min():.1f}%); highest: "
-              f"{steady.loc[steady['Asked %'].idxmax()].iloc[0]} ({steady['Asked %'].max():.1f}%)." if not steady.empty
+              f"{steady.loc[steady['Asked %'].idxmin()].iloc[0]} ({fmt(steady['Asked %'].min())}%); highest: "
+              f"{steady.loc[steady['Asked %'].idxmax()].iloc[0]} ({fmt(steady['Asked %'].max())}%)." if not steady.empty
               else "Every group is too small to compare."), key="oc-eq-chart")
 ui.disclosure_key()

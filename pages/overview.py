@@ -10,6 +10,7 @@ from assurance.charts import spc_chart
 from assurance.disclosure import figure_point, figure_text, figure_value
 from assurance.board.challenges import Evidence
 from assurance.measures.compute import applies, scorecard, scorecard_frame
+from assurance.measures.conventions import figure_notes
 from ui.challenge import raise_challenge_form
 from assurance.measures.framework import BASIS_NAMES, STRAND_NAMES, STRANDS
 
@@ -30,18 +31,21 @@ if not rows or not any(r.figure.has_data for r in rows):
     ui.no_data(f"No figures for {who} in {f.period.label}.")
     st.stop()
 
-frame = scorecard_frame([r for r in rows if r.figure.has_data], publish, qa_commentary(ui.engine(), f.period.label,
+listed = [r for r in rows if r.figure.has_data or r.figure.not_collected]  # not collected: shown as [x], never 0
+frame = scorecard_frame(listed, publish, qa_commentary(ui.engine(), f.period.label,
                         f.partner.id if f.partner else None), with_trend=True)
 rated = frame[frame["RAG"].isin(["Red", "Amber", "Green"])]
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Red", int((rated["RAG"] == "Red").sum()))
 c2.metric("Amber", int((rated["RAG"] == "Amber").sum()))
 c3.metric("Green", int((rated["RAG"] == "Green").sum()))
-c4.metric("Not rated", int(len(frame) - len(rated)), help="Information-only measures and small numbers")
-shown_rows = [r for r in rows if r.figure.has_data]
-for_information = sum(r.measure.polarity == "information" for r in shown_rows)
+c4.metric("Not rated", int(len(frame) - len(rated)), help="Information-only measures, small numbers and figures not collected")
+shown_rows = listed
+not_collected = sum(r.figure.not_collected for r in shown_rows)
+for_information = sum(r.measure.polarity == "information" and not r.figure.not_collected for r in shown_rows)
 on_small = sum(r.figure.small and r.measure.polarity != "information" for r in shown_rows)
-c4.caption(f"{for_information} for information only, {on_small} on small numbers")
+c4.caption(f"{for_information} for information only, {on_small} on small numbers"
+           + (f", {not_collected} not collected" if not_collected else ""))
 
 RAG_FILL = {"Red": "background-color: #F4B6B6", "Amber": "background-color: #FFE08A", "Green": "background-color: #B7E1B0"}
 for strand in STRANDS:
@@ -59,7 +63,7 @@ for strand in STRANDS:
     if rows_picked and st.session_state.get(f"_ov-picked-{strand}") != rows_picked:
         st.session_state[f"_ov-picked-{strand}"] = rows_picked
         st.session_state["ov-measure"] = part["id"].iloc[rows_picked[0]]  # one click: the measure in detail below
-exported = frame if publish else scorecard_frame([r for r in rows if r.figure.has_data], True, qa_commentary(
+exported = frame if publish else scorecard_frame(listed, True, qa_commentary(
     ui.engine(), f.period.label, f.partner.id if f.partner else None))
 ui.download_csv(exported.drop(columns=["Last 8 quarters", "id"], errors="ignore"), f"scorecard {f.period.label}")
 ui.disclosure_key()
@@ -81,6 +85,8 @@ st.markdown(f"**{m.name}** ({m.unit}, over {BASIS_NAMES[m.basis]}): {m.numerator
             + (f" ÷ {m.denominator}" if m.denominator else "") + ".")
 if m.comparator is not None:
     st.caption(f"England comparator: {m.comparator:g}{'%' if m.unit == '%' else ''}. {m.comparator_note or ''}")
+for note in figure_notes(fs, pick, f.period.label, publish, board.weekend_receipt):
+    st.caption(note)
 if points:
     spc = xmr([v for _, v in points])
     fig = spc_chart([p for p, _ in points], [v for _, v in points], m.name, m.unit, spc, m.target)

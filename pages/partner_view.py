@@ -44,7 +44,8 @@ for m in fs.framework.measures:
     position = rank(x, peers)
     rows.append({"Measure": m.name, "Value": figure_text(x, publish), "Counts": figure_counts(x, publish),
                  "Target": "" if x.target is None else f"{x.target:g}",  # in force for the quarter
-                 "RAG": "small number" if x.small else ("no return" if not x.has_data else RAG_LABELS[x.rag]),
+                 "RAG": "small number" if x.small else ("not collected" if x.not_collected else "no return"
+                                                        if not x.has_data else RAG_LABELS[x.rag]),
                  "Rank among partners": f"{position[0]} of {position[1]}" if position else "",
                  "Their commentary": said.get(m.id, ""), "id": m.id})
     exported.append({**rows[-1], "Value": figure_text(x, True), "Counts": figure_counts(x, True)})
@@ -55,7 +56,7 @@ else:
     st.dataframe(mine.drop(columns=["id"]), hide_index=True, width="stretch")
     ui.download_csv(pd.DataFrame(exported).drop(columns=["id"]), f"{p.code} figures {f.period.label}")
 
-    compare = [r for r in rows if r["RAG"] not in ("no return",) and fs.framework.get(r["id"]).applies_to in ("assurance", "audit")]
+    compare = [r for r in rows if r["RAG"] not in ("no return", "not collected") and fs.framework.get(r["id"]).applies_to in ("assurance", "audit")]
     if compare and see_others:
         pick = st.selectbox("Compare with the other partners", [r["id"] for r in compare], key="pv-compare",
                             format_func=lambda i: fs.framework.get(i).name)

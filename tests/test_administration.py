@@ -105,7 +105,7 @@ def test_the_baseline_sets_the_rate_per_100000(demo_copy_url, config_copy):
     assert adm.set_population_baseline(engine, ADMIN, "Leicester", "Leicester's adults, for comparison")
     after = next(f for f in period_figures(engine, label) if f.measure == "concern_rate")
     adults = population.adults("Leicester")
-    assert after.denominator == adults and after.value == round(100_000 * after.numerator / adults, 1)
+    assert after.denominator == adults and after.value == pytest.approx(100_000 * after.numerator / adults)  # unrounded
     assert config.board().population_note == "Leicester's adults, for comparison"
     with pytest.raises(adm.AdminError, match="no population baseline for 'Atlantis'"):
         adm.set_population_baseline(engine, ADMIN, "Atlantis", "")

@@ -65,23 +65,39 @@ def _s42_people():
     return joined, concern
 
 
+NOT_RECORDED = ("Not known", "Not Known", "Undeclared / Not Known", "Undeclared / Not known", "Refused")
+ONCE_RULE = ("Each adult is counted once: in the group recorded on their latest concern in the period, a recorded "
+             "group winning over Not known, Refused or blank.")
+
+
 def individuals_by(engine: Engine, column: str, period_ids, scope: str = "concerns",
                    partner_id: int | None = None) -> pd.DataFrame:
-    """Individuals (each person once) by a demographic column, in concerns received or in concluded S42 enquiries."""
+    """Individuals by a demographic column, in concerns received or in concluded S42 enquiries: each adult once.
+
+    An adult (the partner's person ID) with several concerns in the periods asked for is counted in one group only:
+    the value on their latest concern (latest received; for S42, the concern of the latest concluded enquiry), except
+    that a recorded value wins over Not known, Refused or blank. Picked in SQL with a window function.
+    """
     if scope == "concerns":
-        col, person = c.c[column], c.c.person_id
-        stmt = select(col, func.count(func.distinct(person))).select_from(c.join(sub, _accepted(c))).where(
-            c.c.period_id.in_(_ids(period_ids)))
+        col = c.c[column]
+        who, order = (c.c.partner_id, c.c.person_id), (c.c.date_received.desc(), c.c.id.desc())
+        base = select(col.label("grp"), func.row_number().over(
+            partition_by=who, order_by=(case((or_(col.is_(None), col.in_(NOT_RECORDED)), 1), else_=0), *order)
+        ).label("pick")).select_from(c.join(sub, _accepted(c))).where(c.c.period_id.in_(_ids(period_ids)))
         if partner_id is not None:
-            stmt = stmt.where(c.c.partner_id == partner_id)
+            base = base.where(c.c.partner_id == partner_id)
     else:
         joined, concern = _s42_people()
         col = concern.c[column]
-        stmt = select(col, func.count(func.distinct(e.c.person_id))).select_from(joined).where(
-            S42, e.c.period_id.in_(_ids(period_ids)))
+        who = (e.c.partner_id, e.c.person_id)
+        order = (e.c.date_concluded.desc(), concern.c.date_received.desc(), e.c.id.desc())
+        base = select(col.label("grp"), func.row_number().over(
+            partition_by=who, order_by=(case((or_(col.is_(None), col.in_(NOT_RECORDED)), 1), else_=0), *order)
+        ).label("pick")).select_from(joined).where(S42, e.c.period_id.in_(_ids(period_ids)))
         if partner_id is not None:
-            stmt = stmt.where(e.c.partner_id == partner_id)
-    stmt = stmt.group_by(col)
+            base = base.where(e.c.partner_id == partner_id)
+    ranked = base.subquery("ranked")
+    stmt = select(ranked.c.grp, func.count()).where(ranked.c.pick == 1).group_by(ranked.c.grp)
     out = _frame(engine, stmt, [DEMOGRAPHICS[column], "Individuals"])
     out[DEMOGRAPHICS[column]] = out[DEMOGRAPHICS[column]].fillna("Not recorded")
     return out.groupby(DEMOGRAPHICS[column], as_index=False)["Individuals"].sum()
@@ -107,14 +123,55 @@ def s42_concluded(engine: Engine, period_ids, partner_id: int | None = None) -> 
         return int(conn.scalar(stmt))
 
 
+# An outcome column asked only of some enquiries: (the condition it applies under, the label for the rest, and what
+# its percentages are of). Blank where it does not apply is by design ("not applicable"); blank where it does apply is
+# a gap in recording ("not recorded").
+APPLIES_WHEN = {
+    "risk_outcome": (e.c.risk_assessment_outcome.like("Risk identified%"), "Not applicable: no risk identified",
+                     "concluded Section 42 enquiries where a risk was identified"),
+    "msp_achieved": (e.c.msp_asked == "Yes they were asked and outcomes were expressed",
+                     "Not applicable: no outcomes expressed", "concluded Section 42 enquiries where outcomes were expressed"),
+    "capacity_support": (e.c.lacked_capacity == "Yes, they lacked capacity",
+                         "Not applicable: not recorded as lacking capacity",
+                         "concluded Section 42 enquiries where the adult lacked capacity"),
+}
+NOT_APPLICABLE_NOTE = ("Not applicable: left blank by design (no risk identified, no outcomes expressed, or not recorded as "
+                       "lacking capacity). Not recorded: the question applied but no answer was returned.")
+
+
 def enquiries_by(engine: Engine, column: str, period_ids, partner_id: int | None = None) -> pd.DataFrame:
-    """Concluded S42 enquiries by one outcome column: columns [label, Enquiries]."""
+    """Concluded S42 enquiries by one outcome column: columns [label, Enquiries]; blanks are "Not recorded" where the
+    question applied and "Not applicable: ..." where it did not (APPLIES_WHEN)."""
     col = e.c[column]
-    stmt = (select(func.coalesce(col, "Not recorded"), func.count()).select_from(e.join(sub, _accepted(e)))
-            .where(S42, e.c.period_id.in_(_ids(period_ids))).group_by(col))
+    if column in APPLIES_WHEN:
+        applies, not_applicable, _ = APPLIES_WHEN[column]
+        label = case((applies, func.coalesce(col, "Not recorded")), else_=func.coalesce(col, not_applicable))
+    else:
+        label = func.coalesce(col, "Not recorded")
+    stmt = (select(label, func.count()).select_from(e.join(sub, _accepted(e)))
+            .where(S42, e.c.period_id.in_(_ids(period_ids))).group_by(label))
     if partner_id is not None:
         stmt = stmt.where(e.c.partner_id == partner_id)
     return _frame(engine, stmt, [ENQUIRY_COLUMNS[column], "Enquiries"])
+
+
+def outcome_breakdown(engine: Engine, column: str, period_ids, partner_id: int | None = None) -> pd.DataFrame:
+    """enquiries_by with "%": each answer's share of the enquiries the question applied to (halves rounded up);
+    the not-applicable row has no percentage."""
+    from assurance.numbers import share
+
+    data = enquiries_by(engine, column, period_ids, partner_id)
+    applicable = ~data.iloc[:, 0].str.startswith("Not applicable")
+    base = int(data.loc[applicable, "Enquiries"].sum())
+    data["%"] = [share(n, base) if ok else None for n, ok in zip(data["Enquiries"], applicable)]
+    last = data.iloc[:, 0].map(lambda v: 2 if v.startswith("Not applicable") else 1 if v == "Not recorded" else 0)
+    order = sorted(range(len(data)), key=lambda i: (last.iloc[i], -int(data["Enquiries"].iloc[i])))
+    return data.iloc[order].reset_index(drop=True)  # answers, most first; then not recorded; then not applicable
+
+
+def percent_of(column: str) -> str:
+    """What an outcome column's percentages are of, in words."""
+    return APPLIES_WHEN[column][2] if column in APPLIES_WHEN else "concluded Section 42 enquiries"
 
 
 def outcomes_by_group(engine: Engine, column: str, period_ids, partner_id: int | None = None) -> pd.DataFrame:
@@ -156,9 +213,10 @@ def outcome_shares(by_group: pd.DataFrame, publish: bool) -> pd.DataFrame:
     """outcomes_by_group as each group's enquiries and outcome percentages; in publication mode a percentage of
     fewer than 10 cases (or beside a count of 1 to 4) is withheld."""
     from assurance.disclosure import publish_percent
+    from assurance.numbers import share
 
     def pct(n, d):
-        return publish_percent(n, d) if publish else (round(100 * n / d, 1) if d else None)
+        return publish_percent(n, d) if publish else share(n, d)
 
     out = by_group.iloc[:, :2].copy()
     for column, (num, den) in OUTCOME_SHARES.items():

@@ -79,7 +79,9 @@ class Evidence:
         elif publish and self.protected:  # a count: the count itself is the figure
             shown = str(disclosure.publish_count(self.numerator if self.numerator is not None else self.value))
         else:
-            shown = f"{self.value:,.0f}" if float(self.value).is_integer() else f"{self.value:,.1f}"
+            from assurance.numbers import fmt
+
+            shown = fmt(self.value, 0 if float(self.value).is_integer() else 1)
             shown += "" if unit in ("", "count") else f" {unit}"
         counts = disclosure.figure_counts(self, publish)
         return shown + (f" ({counts})" if counts else "")

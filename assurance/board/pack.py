@@ -63,6 +63,7 @@ from sqlalchemy import Engine, func, select  # noqa: E402
 
 from assurance import config, disclosure  # noqa: E402
 from assurance.measures.framework import STRAND_NAMES, STRANDS  # noqa: E402
+from assurance.numbers import fmt  # noqa: E402
 
 Progress = Callable[[float, str], None]
 
@@ -141,7 +142,7 @@ def build_pack(engine: Engine, period: str, today, publish: bool = True, progres
                     and abs(r.change_quarter) >= 3), key=lambda r: -abs(r.change_quarter))[:4]
     for r in moved:
         word = "rose" if r.change_quarter > 0 else "fell"
-        bullets.append(f"Moved: {r.measure.name} {word} by {abs(r.change_quarter):.1f} points since last quarter, "
+        bullets.append(f"Moved: {r.measure.name} {word} by {fmt(abs(r.change_quarter))} points since last quarter, "
                        f"to {disclosure.figure_text(r.figure, publish)}.")
     if not moved:
         bullets.append("No rated percentage moved by 3 points or more since last quarter.")
@@ -166,6 +167,12 @@ def build_pack(engine: Engine, period: str, today, publish: bool = True, progres
         "Every framework measure for the quarter. Changes are in percentage points for percentages. "
         "Measures for information (volumes, rates, conversion) are not rated."],
         tables=[Table(f"Scorecard {label}", table, rag_column="RAG")]))
+    from assurance.measures.conventions import pack_notes
+
+    pack.sections.append(Section("How the figures are made", paragraphs=[
+        "Values are rounded half up to one decimal place and RAG is judged on the unrounded value. [x] is a figure "
+        "not collected from a partner or with no data; it is never shown as 0."],
+        bullets=pack_notes(fs, label, publish, board.weekend_receipt)))
 
     # One section per strand with its charts: every measure of the strand that is a percentage or a rate.
     for strand in STRANDS:

@@ -188,7 +188,9 @@ def _fmt(v) -> str:
         if isinstance(v, float) and pd.isna(v):
             return ""
     if isinstance(v, float):
-        return f"{v:,.1f}"
+        from assurance.numbers import fmt
+
+        return fmt(v)  # halves rounded up
     if isinstance(v, int):
         return f"{v:,}"
     if hasattr(v, "strftime"):

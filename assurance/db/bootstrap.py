@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select
 from assurance.config import BoardConfig
 from assurance.db.engine import bulk_insert, session_scope, upgrade
 from assurance.db.models import CalendarDay, Concern, Partner, QuarterlyFigure, ReportingPeriod
-from assurance.measures.figures import refresh_figures
+from assurance.measures.figures import refresh_figures, stored_definitions
 from assurance.reference.calendar import calendar_rows
 from assurance.periods import Period, period_range
 
@@ -71,6 +71,7 @@ def init_database(engine: Engine, board: BoardConfig, today: date | None = None,
         periods_added = ensure_periods(s, first, last, board.return_due_days)
     with engine.begin() as conn:
         has_facts = conn.scalar(select(func.count()).select_from(select(Concern.id).limit(1).subquery()))
-        if has_facts and not conn.scalar(select(func.count()).select_from(QuarterlyFigure.__table__)):
-            refresh_figures(conn)  # a database upgraded from before the figures were kept
+        stored = set(conn.scalars(select(QuarterlyFigure.definition).distinct()))
+        if has_facts and not stored_definitions("concerns") <= stored:
+            refresh_figures(conn)  # a database from before the figures (or a newer definition of them) were kept
     return InitResult(added, updated, periods_added, first.label, last.label)

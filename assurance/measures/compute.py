@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass
+from fractions import Fraction
 
 import pandas as pd
 from sqlalchemy import Engine
 
-from assurance import config
+from assurance import config, numbers
 from assurance.directory import PartnerInfo, list_partners, list_periods
-from assurance.measures.definitions import DEFINITIONS
+from assurance.measures.definitions import CONVENTION_VARIANTS, DEFINITIONS
 from assurance.measures.figures import all_quarter_figures
 from assurance.measures.framework import Framework, MeasureDef, framework
 from assurance.measures.rag import rag
@@ -35,11 +36,39 @@ class Figure:
     small: bool
     basis: str
     protected: bool = True  # a count of people: suppressed and rounded in publication mode
+    quarters_with_data: int | None = None  # of the quarters in the figure's window (four for rolling4)
+    window_quarters: int = 1
+    not_collected: bool = False  # the source has data for the period, but none for this measure: [x], never 0
 
     def as_json(self) -> dict:
+        """The figure as `measures --format json` gives it: the unrounded value, and value_shown rounded half up."""
         keys = ("measure", "name", "period", "partner", "numerator", "denominator", "value", "unit", "target", "polarity", "rag")
         d = asdict(self)
-        return {k: d[k] for k in keys}
+        out = {k: d[k] for k in keys}
+        out["value_shown"] = self.value_shown
+        out["quarters_with_data"], out["window_quarters"] = self.quarters_with_data, self.window_quarters
+        out["not_collected"] = self.not_collected
+        return out
+
+    @property
+    def value_shown(self) -> float | None:
+        """The value as displayed: one decimal place, halves rounded up from the exact fraction."""
+        if self.value is None:
+            return None
+        if self.unit == "count":
+            return self.value
+        return numbers.share(self.numerator, self.denominator, 1, 100_000 if self.unit == "per 100,000" else 100)
+
+    @property
+    def partial_window(self) -> bool:
+        """A four-quarter or year-to-date figure resting on fewer quarters of data than its window holds."""
+        return self.quarters_with_data is not None and self.quarters_with_data < self.window_quarters
+
+    @property
+    def window_note(self) -> str:
+        if not self.partial_window:
+            return ""
+        return f"{self.quarters_with_data} of {self.window_quarters} quarters"
 
     @property
     def has_data(self) -> bool:
@@ -55,6 +84,7 @@ def published_json(f: Figure, publish: bool) -> dict:
         out.update(numerator=None if f.numerator is None else disclosure.publish_count(f.numerator),
                    denominator=None if f.denominator is None else disclosure.publish_count(f.denominator),
                    value=None if f.value is None else disclosure.figure_value(f, True))
+        out["value_shown"] = out["value"]
     out["published"] = publish
     return out
 
@@ -76,12 +106,10 @@ def window(period: Period, basis: str) -> list[Period]:
 
 
 def _value(m: MeasureDef, num: int, den: int | None) -> float | None:
+    """The unrounded value: RAG is judged on it, and it is rounded only where it is shown."""
     if m.unit == "count":
         return num
-    if not den:
-        return None
-    scale = 100_000 if m.unit == "per 100,000" else 100
-    return round(scale * num / den, 1)
+    return numbers.exact(num, den, 100_000 if m.unit == "per 100,000" else 100)
 
 
 @dataclass
@@ -117,24 +145,30 @@ def compute_figures(engine: Engine, partner_code: str | None = None, fw: Framewo
         quarter = all_quarter_figures(conn, partner.id if partner else None)
     label_of = {p.id: p.label for p in periods}
     sums: dict[tuple[str, str], list[int | None]] = defaultdict(lambda: [0, None])
+    with_source = {(DEFINITIONS[q.definition].source, label_of.get(q.period_id)) for q in quarter}
     for q in quarter:
         key = (q.definition, label_of.get(q.period_id))
         s = sums[key]
         s[0] += q.numerator
         if q.denominator is not None:
             s[1] = (s[1] or 0) + q.denominator
-    adults = population.adults(config.board().population_area)
+    board = config.board()
+    adults = population.adults(board.population_area)
     labels = [p.label for p in periods]
     out: dict[tuple[str, str], Figure] = {}
     for m in fw.measures:
         if not applies(m, partner):
             continue
+        definition = CONVENTION_VARIANTS.get((m.definition, board.weekend_receipt), m.definition)
         for label in labels:
             num = den = None
-            for q in window(Period.parse(label), m.basis):
-                s = sums.get((m.definition, q.label))
+            quarters = window(Period.parse(label), m.basis)
+            with_data = 0
+            for q in quarters:
+                s = sums.get((definition, q.label))
                 if s is None:
                     continue
+                with_data += 1
                 num = (num or 0) + s[0]
                 if s[1] is not None:
                     den = (den or 0) + s[1]
@@ -147,7 +181,8 @@ def compute_figures(engine: Engine, partner_code: str | None = None, fw: Framewo
                 measure=m.id, name=m.name, strand=m.strand, period=label, partner=partner_code, numerator=num,
                 denominator=den if m.unit != "count" else None, value=value, unit=m.unit, target=target,
                 polarity=m.polarity, rag=None if small else rag(value, m.polarity, target, tolerance), small=small,
-                basis=m.basis, protected=DEFINITIONS[m.definition].people,
+                basis=m.basis, protected=DEFINITIONS[m.definition].people, quarters_with_data=with_data if num is not None else None, window_quarters=len(quarters),
+                not_collected=num is None and (DEFINITIONS[definition].source, label) in with_source,
             )
     return FigureSet(out, labels, fw)
 
@@ -173,7 +208,10 @@ class ScorecardRow:
     def change(now: Figure, before: Figure | None) -> float | None:
         if before is None or now.value is None or before.value is None:
             return None
-        return round(now.value - before.value, 1)
+        if now.unit != "count" and now.denominator and before.denominator:  # exactly, from the counts
+            scale = 100_000 if now.unit == "per 100,000" else 100
+            return float(Fraction(scale * now.numerator, now.denominator) - Fraction(scale * before.numerator, before.denominator))
+        return now.value - before.value  # unrounded; rounded half up where shown
 
     @property
     def change_quarter(self) -> float | None:
@@ -211,8 +249,13 @@ def change_text(now: Figure, before: Figure | None, delta: float | None, publish
             return ""
         delta = disclosure.round_half_up(a - b, 1)
     if now.unit == "%":
-        return f"{delta:+.1f} pts"
-    return f"{delta:+,.0f}" if float(delta).is_integer() else f"{delta:+,.1f}"  # counts change by whole numbers
+        return f"{numbers.fmt(delta, 1, sign=True)} pts"
+    return numbers.fmt(delta, 0 if float(delta).is_integer() else 1, sign=True)  # counts change by whole numbers
+
+
+def _with_window(shown: str, f: Figure) -> str:
+    """'72.0% (3 of 4 quarters)' for a figure short of its window; a withheld figure ([c], [x]) stays as it is."""
+    return f"{shown} ({f.window_note})" if f.partial_window and not shown.startswith("[") else shown
 
 
 def scorecard_frame(rows: list[ScorecardRow], publish: bool, commentary: dict[str, list] | None = None,
@@ -227,9 +270,10 @@ def scorecard_frame(rows: list[ScorecardRow], publish: bool, commentary: dict[st
         f, m = r.figure, r.measure
         note = (commentary or {}).get(m.id, [])
         row = {
-            "Strand": STRAND_NAMES[m.strand], "Measure": m.name, "Value": disclosure.figure_text(f, publish),
+            "Strand": STRAND_NAMES[m.strand], "Measure": m.name,
+            "Value": _with_window(disclosure.figure_text(f, publish), f),
             "Counts": disclosure.figure_counts(f, publish), "Target": "" if f.target is None else f"{f.target:g}",
-            "RAG": "small number" if f.small else RAG_LABELS[f.rag],
+            "RAG": "small number" if f.small else "not collected" if f.not_collected else RAG_LABELS[f.rag],
             "On quarter": change_text(f, r.previous, r.change_quarter, publish),
             "On year": change_text(f, r.last_year, r.change_year, publish),
             "England": "" if m.comparator is None else f"{m.comparator:g}",

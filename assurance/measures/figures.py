@@ -32,6 +32,11 @@ def _definitions_on(source: str) -> list[str]:
     return [name for name, d in DEFINITIONS.items() if d.source == source]
 
 
+def stored_definitions(source: str) -> set[str]:
+    """The definitions kept in quarterly_figures for a stored source."""
+    return set(_definitions_on(source))
+
+
 def compute_source(conn: Connection, source: str, period_ids: Iterable[int] | None = None,
                    partner_id: int | None = None) -> list[QuarterFigure]:
     """Sum every definition on `source` by quarter and partner, straight from the facts."""
@@ -42,6 +47,7 @@ def compute_source(conn: Connection, source: str, period_ids: Iterable[int] | No
         d = DEFINITIONS[name]
         cols.append(func.coalesce(func.sum(d.numerator), 0).label(f"n{i}"))
         cols.append((func.sum(d.denominator) if d.denominator is not None else func.count()).label(f"d{i}"))
+        cols.append((func.sum(d.reported) if d.reported is not None else func.count()).label(f"r{i}"))
     stmt = select(*cols).select_from(src.from_).group_by(src.period, src.partner)
     if src.where is not None:
         stmt = stmt.where(src.where)
@@ -52,6 +58,8 @@ def compute_source(conn: Connection, source: str, period_ids: Iterable[int] | No
     out = []
     for row in conn.execute(stmt).mappings():
         for i, name in enumerate(names):
+            if not row[f"r{i}"]:  # not collected by this partner this quarter: no figure, not a 0
+                continue
             den = row[f"d{i}"] if DEFINITIONS[name].denominator is not None else None
             out.append(QuarterFigure(name, row["period_id"], row["partner_id"], int(row[f"n{i}"]), None if den is None else int(den)))
     return out

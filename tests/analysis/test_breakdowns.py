@@ -22,7 +22,7 @@ def test_concerns_and_individuals(q3):
     out = bd.concerns_by(engine, "outcome", pid)
     assert dict(zip(out["Concern outcome"], out["Concerns"])) == {"No enquiry": 4, "Section 42 enquiry": 2, "Other enquiry": 1}
     people = bd.individuals_by(engine, "ethnicity_broad", pid)
-    # P1 has two concerns (White, Refused): counted once per group it appears in
+    # P1 (White, Refused) and P2 (Not known, White): each once, as White, a recorded group winning
     assert dict(zip(people["Ethnicity (broad)"], people["Individuals"]))["White"] == 2  # P1 and P2
     assert bd.concerns_by(engine, "outcome", pid, partner_id=la + 999).empty
 
@@ -32,7 +32,7 @@ def test_enquiry_breakdowns_count_s42_only(q3):
     assert bd.s42_concluded(engine, pid) == 4
     ro = bd.enquiries_by(engine, "risk_outcome", pid)
     assert dict(zip(ro["Risk outcome"], ro["Enquiries"])) == {"Risk reduced": 1, "Risk remained": 1, "Risk removed": 1,
-                                                              "Not recorded": 1}
+                                                              "Not applicable: no risk identified": 1}  # E3
     eq = bd.outcomes_by_group(engine, "gender", pid).set_index("Gender")
     # every S42 enquiry in the dataset is for concern C1 (a woman aged 65-74)
     assert eq.loc["Female"].tolist() == [4, 3, 1, 2, 2, 3, 1, 2]

@@ -327,3 +327,13 @@ def test_without_a_browser_the_pack_still_goes_out(built, monkeypatch):
     assert "Charts were not drawn because Chromium is not installed" in text
     chart = next(c for s in pack.sections for c in s.charts)
     assert chart.summary[:40] in text
+
+
+def test_the_pack_says_how_the_figures_are_made(built):
+    _, pack, _, _ = built
+    section = next(s for s in pack.sections if s.title == "How the figures are made")
+    text = " ".join(section.paragraphs + section.bullets)
+    assert "rounded half up" in text and "unrounded value" in text
+    assert "Working days exclude weekends and England bank holidays" in text
+    assert "led to a Section 42 or other enquiry" in text  # conversion: the outcome of concerns received
+    assert "95% CI" in text and "Byar's method" in text  # the rate per 100,000 and its interval

@@ -59,7 +59,10 @@ def test_board_figures_match_the_hand_count(board_engine):
     figures = {f.measure: f for f in period_figures(board_engine, dataset.Q3)}
     for measure, (num, den, value) in EXPECTED.items():
         f = figures[measure]
-        assert (f.numerator, f.denominator, f.value) == (num, den, value), measure
+        assert (f.numerator, f.denominator, f.value_shown) == (num, den, value), measure
+        if value is not None and f.unit != "count":  # kept unrounded; rounded only where shown
+            scale = 100_000 if f.unit == "per 100,000" else 100
+            assert f.value == pytest.approx(scale * num / den, abs=1e-9), measure
     # Every percentage here rests on fewer than 10 cases: marked small and not rated.
     assert figures["msp_asked"].small and figures["msp_asked"].rag is None
     assert not figures["staff_trained"].small and figures["staff_trained"].rag == "amber"  # 86.7 vs 90, tolerance 5
@@ -112,13 +115,14 @@ def test_measures_command_json(board_engine, capsys):
     assert main(["measures", "--period", "2025/26 Q3", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     keys = {"measure", "name", "period", "partner", "numerator", "denominator", "value", "unit", "target", "polarity", "rag",
-            "published"}
+            "value_shown", "quarters_with_data", "window_quarters", "not_collected", "published"}
     assert all(set(r) == keys for r in rows)
     by = {r["measure"]: r for r in rows}
     assert by["decision_timeliness"] == {
         "measure": "decision_timeliness", "name": "Concern decisions within 2 working days", "period": "2025-26 Q3",
-        "partner": None, "numerator": 4, "denominator": 7, "value": 57.1, "unit": "%", "target": 80.0,
-        "polarity": "higher", "rag": None, "published": False,
+        "partner": None, "numerator": 4, "denominator": 7, "value": pytest.approx(400 / 7), "value_shown": 57.1,
+        "unit": "%", "target": 80.0, "polarity": "higher", "rag": None, "quarters_with_data": 1, "window_quarters": 1,
+        "not_collected": False, "published": False,
     }
     assert by["concern_rate"]["unit"] == "per 100,000" and by["concerns"]["unit"] == "count"
     assert main(["measures", "--period", "2025-26 Q3", "--partner", "POL", "--format", "json"]) == 0
@@ -133,7 +137,8 @@ def test_measures_command_errors(board_engine, capsys):
     assert main(["measures", "--period", "not a period"]) == 1
     assert main(["measures", "--period", "2025-26 Q3", "--format", "csv"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "measure,name,period,partner,numerator,denominator,value,unit,target,polarity,rag,published"
+    assert out[0] == ("measure,name,period,partner,numerator,denominator,value,unit,target,polarity,rag,value_shown,"
+                      "quarters_with_data,window_quarters,not_collected,published")
 
 
 def test_demo_figures_agree_with_the_facts(demo_engine):
