@@ -1,0 +1,60 @@
+"""A framework measure's SPC, as the scorecard, the measure's chart and the board pack all show it.
+
+Worked out on each quarter's own figure (a four-quarter or year-to-date figure overlaps its neighbours, and limits on
+overlapping windows would be too narrow), with the measure's polarity, its target and any recalculation points.
+In publication mode the quarters whose figure is withheld are left out, as they are from the chart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assurance.analysis.spc import SpcResult, xmr
+from assurance.periods import Period
+
+
+@dataclass(frozen=True)
+class MeasureSpc:
+    periods: list[str]
+    values: list[float]
+    result: SpcResult | None
+    breaks: list[tuple[str, str]]  # (period, reason) where the limits are worked out afresh, within the series
+    basis: str
+
+    def labels(self) -> dict[str, str]:
+        """The scorecard's Variation and Assurance columns, in words."""
+        if self.result is None:
+            return {"Variation": "Too few quarters", "Assurance": ""}
+        return {"Variation": self.result.variation_label, "Assurance": self.result.assurance_label}
+
+    def describe(self) -> str:
+        if self.result is None:
+            return "Fewer than two quarters to chart, so no limits yet."
+        text = self.result.describe()
+        for period, reason in self.breaks:
+            text += f" From {period}: {reason}"
+            text += "" if reason.rstrip().endswith((".", "!", "?")) else "."
+        if self.basis != "quarter":
+            text += (" The limits are worked out on each quarter's own figure, not on the "
+                     + ("four-quarter" if self.basis == "rolling4" else "year-to-date")
+                     + " figures, which overlap one another.")
+        return text
+
+
+def measure_spc(figures: list, measure, recalculate_from: list[tuple[str, str]], publish: bool) -> MeasureSpc:
+    """SPC over a measure's quarterly figures (oldest first, from FigureSet.quarter_series)."""
+    from assurance.disclosure import figure_value
+
+    shown = [x for x in figures if x.value is not None
+             and not (publish and isinstance(figure_value(x, True), str))]
+    periods, values = [x.period for x in shown], [x.value for x in shown]
+    starts = [Period.parse(p).start for p in periods]
+    breaks, at = [], []
+    for period, reason in recalculate_from:  # from the first quarter shown on or after the recalculation point
+        i = next((k for k, s in enumerate(starts) if s >= Period.parse(period).start), None)
+        if i and i not in at:
+            at.append(i)
+            breaks.append((periods[i], reason))
+    target = figures[-1].target if figures else measure.target
+    result = xmr(values, measure.polarity, target, at, periods) if len(values) >= 2 else None
+    return MeasureSpc(periods, values, result, breaks, measure.basis)
