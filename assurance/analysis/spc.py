@@ -201,12 +201,31 @@ def icon(kind: str | None, polarity: str = "information") -> tuple[str, str] | N
 
 def icon_svg(kind: str | None, polarity: str = "information") -> str:
     """A small inline SVG of the icon, as a data URI (no external assets); an empty string for no icon."""
+    found = icon(kind, polarity)
+    return _svg(*found) if found else ""
+
+
+def label_icon(label: str) -> tuple[str, str] | None:
+    """The icon for a Variation or Assurance label as the scorecard shows it in words."""
+    for kind, text in ASSURANCE_LABELS.items():
+        if label == text:
+            return icon(kind)
+    for kind in VARIATION_LABELS:
+        for polarity in ("higher", "lower", "information"):
+            if variation_label(kind, polarity) == label:
+                return icon(kind, polarity)
+    return None
+
+
+def label_svg(label: str) -> str | None:
+    """label_icon as an inline SVG data URI (None for no icon), for a table's image column."""
+    found = label_icon(label)
+    return _svg(*found) if found else None
+
+
+def _svg(colour: str, letter: str) -> str:
     import base64
 
-    found = icon(kind, polarity)
-    if found is None:
-        return ""
-    colour, letter = found
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24">'
            f'<circle cx="12" cy="12" r="10.5" fill="white" stroke="{colour}" stroke-width="3"/>'
            f'<text x="12" y="16.5" text-anchor="middle" font-family="Arial, sans-serif" font-size="13" '

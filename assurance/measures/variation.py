@@ -20,11 +20,14 @@ class MeasureSpc:
     result: SpcResult | None
     breaks: list[tuple[str, str]]  # (period, reason) where the limits are worked out afresh, within the series
     basis: str
+    latest_shown: bool = True  # False when the latest quarter's figure is withheld (publication mode)
 
     def labels(self) -> dict[str, str]:
         """The scorecard's Variation and Assurance columns, in words."""
         if self.result is None:
             return {"Variation": "Too few quarters", "Assurance": ""}
+        if not self.latest_shown:  # judged on the latest quarter, and that one is withheld
+            return {"Variation": "", "Assurance": ""}
         return {"Variation": self.result.variation_label, "Assurance": self.result.assurance_label}
 
     def describe(self) -> str:
@@ -57,4 +60,5 @@ def measure_spc(figures: list, measure, recalculate_from: list[tuple[str, str]],
             breaks.append((periods[i], reason))
     target = figures[-1].target if figures else measure.target
     result = xmr(values, measure.polarity, target, at, periods) if len(values) >= 2 else None
-    return MeasureSpc(periods, values, result, breaks, measure.basis)
+    latest = next((x.period for x in reversed(figures) if x.value is not None), None)
+    return MeasureSpc(periods, values, result, breaks, measure.basis, bool(periods) and periods[-1] == latest)
