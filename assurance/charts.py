@@ -110,8 +110,8 @@ def bar_chart(labels: list[str], values: list[float], title: str, value_name: st
                    showlegend=bool(comparator))
 
 
-SPC_POINT_COLOURS = {"special_cause_improvement": "#0072B2", "special_cause_concern": "#E69F00",
-                     "special_cause_neutral_high": "#CC79A7", "special_cause_neutral_low": "#CC79A7"}
+SPC_POINT_COLOURS = {"special_cause_improvement": "#005EB8", "special_cause_concern": "#B04A00",
+                     "special_cause_neutral_high": "#7C2855", "special_cause_neutral_low": "#7C2855"}  # as the icons
 SPC_POINT_NAMES = {"special_cause_improvement": "Special cause improving", "special_cause_concern": "Special cause concerning",
                    "special_cause_neutral_high": "Special cause", "special_cause_neutral_low": "Special cause"}
 

@@ -51,18 +51,24 @@ for strand in STRANDS:
         continue
     st.subheader(f"{STRAND_NAMES[strand]} strand")
     drawn = part.drop(columns=["Strand", "id"])
-    for name in ("Assurance", "Variation"):  # Making Data Count's icons, beside the words
-        drawn.insert(drawn.columns.get_loc(name), f"{name} icon", drawn[name].map(label_svg))
+    words = drawn.pop("Variation"), drawn.pop("Assurance")
+    for name, labels in zip(("Variation", "Assurance"), words):  # Making Data Count's icons beside the RAG, in words last
+        drawn.insert(drawn.columns.get_loc("RAG") + (1 if name == "Variation" else 2), f"{name} icon",
+                     labels.map(lambda v: label_svg(v) or ""))
+        drawn[name] = labels
     shown = drawn.style.map(lambda v: RAG_FILL.get(v, ""), subset=["RAG"])
     picked = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                           key=f"ov-table-{strand}", column_config={
                               "Last 8 quarters": st.column_config.LineChartColumn("Last 8 quarters", width="small"),
                               "Measure": st.column_config.TextColumn(width="large"),
+                              "Variation": st.column_config.TextColumn("Variation (in words)"),
+                              "Assurance": st.column_config.TextColumn("Assurance (in words)"),
                               "Variation icon": st.column_config.ImageColumn(
-                                  "", width="small", help="Variation (Making Data Count): grey common cause; blue "
-                                  "special cause improving, orange concerning; H or L for higher or lower."),
+                                  "Variation", width="small", help="Variation (Making Data Count): grey common cause; blue "
+                                  "special cause improving, orange concerning, purple a change in a measure with no "
+                                  "better direction; H or L for higher or lower."),
                               "Assurance icon": st.column_config.ImageColumn(
-                                  "", width="small", help="Assurance (Making Data Count): P consistently passing the "
+                                  "Assurance", width="small", help="Assurance (Making Data Count): P consistently passing the "
                                   "target, F consistently failing, ? hit and miss."),
                           })
     rows_picked = picked.selection.rows if picked else []

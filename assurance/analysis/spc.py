@@ -40,9 +40,10 @@ ASSURANCE_LABELS = {
     "consistent_fail": "Consistently failing",
     "inconsistent": "Hit and miss",
 }
-# Making Data Count's icons: a circle, coloured by meaning, with a letter.
-ICON_COLOURS = {"improvement": "#41B6E6", "concern": "#ED8B00", "neutral": "#7C2855", "common": "#A6A6A6",
-                "pass": "#41B6E6", "fail": "#ED8B00", "inconsistent": "#A6A6A6"}
+# Making Data Count's icons: a circle coloured by meaning (blue improving or passing, orange concerning or failing,
+# grey common cause or hit and miss) with a letter; dark enough for white letters to read (WCAG AA).
+ICON_COLOURS = {"improvement": "#005EB8", "concern": "#B04A00", "neutral": "#7C2855", "common": "#5E6E7A",
+                "pass": "#005EB8", "fail": "#B04A00", "inconsistent": "#5E6E7A"}
 
 
 @dataclass(frozen=True)
@@ -226,10 +227,11 @@ def label_svg(label: str) -> str | None:
 def _svg(colour: str, letter: str) -> str:
     import base64
 
+    mark = (f'<text x="12" y="16.5" text-anchor="middle" font-family="Arial, sans-serif" font-size="13" '
+            f'font-weight="bold" fill="white">{letter}</text>' if letter else
+            '<path d="M5.5 13 L9 10 L12 14 L15 10 L18.5 12" fill="none" stroke="white" stroke-width="2"/>')
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24" viewBox="0 0 24 24">'
-           f'<circle cx="12" cy="12" r="10.5" fill="white" stroke="{colour}" stroke-width="3"/>'
-           f'<text x="12" y="16.5" text-anchor="middle" font-family="Arial, sans-serif" font-size="13" '
-           f'font-weight="bold" fill="{colour}">{letter}</text></svg>')
+           f'<circle cx="12" cy="12" r="11" fill="{colour}"/>{mark}</svg>')
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 

@@ -185,16 +185,20 @@ def _with_spc_icon(column: str, text: str, cell, size: float):
     found = label_icon(text) if column in ("Variation", "Assurance") else None
     if not found:
         return cell
-    from reportlab.graphics.shapes import Circle, Drawing, String
+    from reportlab.graphics.shapes import Circle, Drawing, PolyLine, String
     from reportlab.lib import colors
 
     colour, letter = found
     d = 2.2 * size
     icon = Drawing(d, d)
-    icon.add(Circle(d / 2, d / 2, d / 2 - 1, strokeColor=colors.HexColor(colour), strokeWidth=1.6,
-                    fillColor=colors.white))
-    icon.add(String(d / 2, d / 2 - 0.36 * size, letter, fontName="Helvetica-Bold", fontSize=size,
-                    fillColor=colors.HexColor(colour), textAnchor="middle"))
+    icon.add(Circle(d / 2, d / 2, d / 2 - 0.5, strokeColor=None, fillColor=colors.HexColor(colour)))
+    if letter:
+        icon.add(String(d / 2, d / 2 - 0.36 * size, letter, fontName="Helvetica-Bold", fontSize=size,
+                        fillColor=colors.white, textAnchor="middle"))
+    else:  # common cause: a line going up and down
+        u = d / 24
+        icon.add(PolyLine([5.5 * u, 11 * u, 9 * u, 14 * u, 12 * u, 10 * u, 15 * u, 14 * u, 18.5 * u, 12 * u],
+                          strokeColor=colors.white, strokeWidth=1.2))
     return [icon, cell]
 
 

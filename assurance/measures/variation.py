@@ -34,9 +34,11 @@ class MeasureSpc:
         if self.result is None:
             return "Fewer than two quarters to chart, so no limits yet."
         text = self.result.describe()
-        for period, reason in self.breaks:
-            text += f" From {period}: {reason}"
-            text += "" if reason.rstrip().endswith((".", "!", "?")) else "."
+        if self.breaks:  # every recalculation point with its reason, in place of the bare latest one
+            last = self.periods[self.result.segments[-1].start]
+            text = text.replace(f" Limits worked out afresh from {last}.", "")
+            text += " Limits worked out afresh from " + " and from ".join(
+                f"{period} ({reason.rstrip('.')})" for period, reason in self.breaks) + "."
         if self.basis != "quarter":
             text += (" The limits are worked out on each quarter's own figure, not on the "
                      + ("four-quarter" if self.basis == "rolling4" else "year-to-date")

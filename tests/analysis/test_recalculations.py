@@ -96,4 +96,4 @@ def test_a_recalculation_point_splits_the_scorecards_spc(demo_copy_url, config_c
     spc = measure_spc(row.quarters, row.measure, row.recalculate_from, publish=False)
     assert [s.start for s in spc.result.segments] == [0, len(values) - 6]
     assert spc.result.mean == pytest.approx(sum(values[-6:]) / 6)
-    assert f"From {point}: Training moved online." in spc.describe()
+    assert f"Limits worked out afresh from {point} (Training moved online)." in spc.describe()

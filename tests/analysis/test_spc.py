@@ -148,10 +148,10 @@ def test_a_single_quarter_after_a_recalculation_has_no_limits():
 
 
 def test_icons():
-    assert icon("special_cause_concern", "higher") == ("#ED8B00", "L")
-    assert icon("special_cause_improvement", "lower") == ("#41B6E6", "L")
-    assert icon("common_cause") == ("#A6A6A6", "")
-    assert icon("consistent_fail") == ("#ED8B00", "F")
+    assert icon("special_cause_concern", "higher") == ("#B04A00", "L")
+    assert icon("special_cause_improvement", "lower") == ("#005EB8", "L")
+    assert icon("common_cause") == ("#5E6E7A", "")
+    assert icon("consistent_fail") == ("#B04A00", "F")
     assert icon(None) is None and icon_svg(None) == ""
     assert icon_svg("inconsistent").startswith("data:image/svg+xml;base64,")
 
