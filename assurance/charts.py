@@ -112,14 +112,16 @@ def bar_chart(labels: list[str], values: list[float], title: str, value_name: st
 
 SPC_POINT_COLOURS = {"special_cause_improvement": "#005EB8", "special_cause_concern": "#B04A00",
                      "special_cause_neutral_high": "#7C2855", "special_cause_neutral_low": "#7C2855"}  # as the icons
-SPC_POINT_NAMES = {"special_cause_improvement": "Special cause improving", "special_cause_concern": "Special cause concerning",
+SPC_POINT_NAMES = {"special_cause_improvement": "Special cause improving",
+                   "special_cause_concern": "Special cause concerning",
                    "special_cause_neutral_high": "Special cause", "special_cause_neutral_low": "Special cause"}
 
 
 def spc_chart(periods: list[str], values: list[float], title: str, unit: str, spc, target: float | None = None,
               breaks: list[tuple[str, str]] | None = None) -> go.Figure:
     """An XmR chart as Making Data Count draws it: the series, each segment's mean and process limits, special-cause
-    points coloured improving (blue) or concerning (orange) and shaped too, and where the limits were worked out afresh."""
+    points coloured improving (blue) or concerning (orange) and shaped too, and where the limits were worked out
+    afresh."""
     types = list(spc.point_types) if spc else ["common_cause"] * len(values)
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=periods, y=values, mode="lines+markers", name=title, showlegend=False,
@@ -133,7 +135,8 @@ def spc_chart(periods: list[str], values: list[float], title: str, unit: str, sp
                                      marker={"size": 12, "color": colour,
                                              "symbol": "diamond" if kind == "special_cause_concern" else "circle"}))
     if spc:
-        for attr, name, dash in (("mean", "mean", "solid"), ("upper", "upper limit", "dot"), ("lower", "lower limit", "dot")):
+        lines = (("mean", "mean", "solid"), ("upper", "upper limit", "dot"), ("lower", "lower limit", "dot"))
+        for attr, name, dash in lines:
             xs, ys = [], []
             for seg in spc.segments:  # one line per segment, broken where the limits are worked out afresh
                 y = getattr(seg, attr)

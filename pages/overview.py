@@ -52,7 +52,8 @@ for strand in STRANDS:
     st.subheader(f"{STRAND_NAMES[strand]} strand")
     drawn = part.drop(columns=["Strand", "id"])
     words = drawn.pop("Variation"), drawn.pop("Assurance")
-    for name, labels in zip(("Variation", "Assurance"), words):  # Making Data Count's icons beside the RAG, in words last
+    # Making Data Count's icons beside the RAG; the same in words at the end
+    for name, labels in zip(("Variation", "Assurance"), words):
         drawn.insert(drawn.columns.get_loc("RAG") + (1 if name == "Variation" else 2), f"{name} icon",
                      labels.map(lambda v: label_svg(v) or ""))
         drawn[name] = labels

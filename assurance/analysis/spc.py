@@ -121,9 +121,11 @@ class SpcResult:
     def _span(self, i: int) -> tuple[int, int]:
         """The run of consecutive points ending at or containing point i that share its special cause."""
         a = b = i
-        while a > 0 and self.causes[a - 1] == self.causes[i] and _segment_of(self.segments, a - 1) == _segment_of(self.segments, i):
+        seg = _segment_of(self.segments, i)
+        same = lambda j: self.causes[j] == self.causes[i] and _segment_of(self.segments, j) == seg  # noqa: E731
+        while a > 0 and same(a - 1):
             a -= 1
-        while b + 1 < len(self.causes) and self.causes[b + 1] == self.causes[i] and _segment_of(self.segments, b + 1) == _segment_of(self.segments, i):
+        while b + 1 < len(self.causes) and same(b + 1):
             b += 1
         return a, b
 
@@ -140,7 +142,8 @@ class SpcResult:
             return f"{n} quarters in a row {cause.split()[0]} ({where})"
         if cause.startswith("near"):
             side = "upper" if "upper" in cause else "lower"
-            return f"2 of 3 quarters in a row close to the {side} limit, beyond two-thirds of the way from the mean ({where})"
+            return (f"2 of 3 quarters in a row close to the {side} limit, beyond two-thirds of the way from the mean "
+                    f"({where})")
         return f"{n} quarters in a row {cause} ({where})"
 
     def describe(self) -> str:
@@ -278,7 +281,8 @@ def _causes(ys: list[float], seg: Segment) -> list[str]:
         trend_end[i] = steps.pop() if len(steps) == 1 and 0 not in steps else 0
     in_trend = _part_of_seven(trend_end)
 
-    shift_end = [int(i >= RUN - 1 and side[i] != 0 and all(side[i - k] == side[i] for k in range(1, RUN))) for i in range(n)]
+    shift_end = [int(i >= RUN - 1 and side[i] != 0 and all(side[i - k] == side[i] for k in range(1, RUN)))
+                 for i in range(n)]
     in_shift = _part_of_seven(shift_end)
 
     def window_fires(a: int) -> bool:  # points a .. a + 2, all inside the segment
@@ -292,7 +296,7 @@ def _causes(ys: list[float], seg: Segment) -> list[str]:
         if outside[i]:
             out.append("above the upper limit" if side[i] == 1 else "below the lower limit")
         elif in_trend[i]:
-            # the direction of the trend: the step after the point if the next point is in a trend too, else the one before
+            # the trend's direction: the step after the point if the next one is in a trend too, else the one before
             step = diffs[i] if i + 1 < n and in_trend[i + 1] else (diffs[i - 1] if i > 0 else 0)
             out.append("rising" if step == 1 else "falling")
         elif in_two_of_three[i]:

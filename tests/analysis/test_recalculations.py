@@ -74,7 +74,8 @@ def test_demo_quarters_add_up_to_the_four_quarter_figures(demo_engine):
     quarters = {x.period: x for x in fs.quarter_series("audit_good", last) if x.has_data}
     assert len(quarters) >= 8
     for label, x in quarters.items():
-        graded = [g for p, g in rows if p == label and g in ("Outstanding", "Good", "Requires improvement", "Inadequate")]
+        graded = [g for p, g in rows
+                  if p == label and g in ("Outstanding", "Good", "Requires improvement", "Inadequate")]
         assert (x.numerator, x.denominator) == (sum(g in ("Outstanding", "Good") for g in graded), len(graded)), label
 
 

@@ -65,7 +65,8 @@ def test_a_trend_is_seven_points_not_six():
     r = xmr(SEVEN_RISING, "higher")
     assert r.causes == ("",) * 5 + ("rising",) * 7
     assert r.variation == "special_cause_improvement"
-    assert r.describe().startswith("Special cause improving (high): 7 quarters in a row rising (quarter 6 to quarter 12)")
+    assert r.describe().startswith(
+        "Special cause improving (high): 7 quarters in a row rising (quarter 6 to quarter 12)")
     assert not any(xmr(SIX_RISING, "higher").special)
 
 
