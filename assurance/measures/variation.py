@@ -2,7 +2,8 @@
 
 Worked out on each quarter's own figure (a four-quarter or year-to-date figure overlaps its neighbours, and limits on
 overlapping windows would be too narrow), with the measure's polarity, its target and any recalculation points.
-In publication mode the quarters whose figure is withheld are left out, as they are from the chart.
+In publication mode the series is the published figures: counts rounded, and the quarters whose figure is withheld
+left out.
 """
 
 from __future__ import annotations
@@ -50,9 +51,9 @@ def measure_spc(figures: list, measure, recalculate_from: list[tuple[str, str]],
     """SPC over a measure's quarterly figures (oldest first, from FigureSet.quarter_series)."""
     from assurance.disclosure import figure_value
 
-    shown = [x for x in figures if x.value is not None
-             and not (publish and isinstance(figure_value(x, True), str))]
-    periods, values = [x.period for x in shown], [x.value for x in shown]
+    shown = [(x.period, v) for x in figures if x.value is not None
+             and not isinstance(v := figure_value(x, publish), str)]  # as published: counts rounded, small ones withheld
+    periods, values = [p for p, _ in shown], [float(v) for _, v in shown]
     starts = [Period.parse(p).start for p in periods]
     breaks, at = [], []
     for period, reason in recalculate_from:  # from the first quarter shown on or after the recalculation point

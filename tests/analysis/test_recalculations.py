@@ -98,3 +98,28 @@ def test_a_recalculation_point_splits_the_scorecards_spc(demo_copy_url, config_c
     assert [s.start for s in spc.result.segments] == [0, len(values) - 6]
     assert spc.result.mean == pytest.approx(sum(values[-6:]) / 6)
     assert f"Limits worked out afresh from {point} (Training moved online)." in spc.describe()
+
+
+def test_publication_mode_charts_the_published_figures(engine, config_copy):
+    import dataclasses
+
+    from assurance.measures.variation import measure_spc
+
+    dataset.build(engine)
+    fs = compute_figures(engine)
+    real = fs.get("concerns", dataset.Q3)
+    labels = ["2024-25 Q4", "2025-26 Q1", "2025-26 Q2", "2025-26 Q3", "2025-26 Q4"]
+
+    def series(counts):
+        return [dataclasses.replace(real, period=p, numerator=n, value=n) for p, n in zip(labels, counts)]
+
+    m = fs.framework.get("concerns")
+    # 12, 3, 18, 23, 7 are published as 10, [c], 20, 25, 5: the [c] quarter is left out, the others rounded.
+    spc = measure_spc(series([12, 3, 18, 23, 7]), m, [], publish=True)
+    assert (spc.periods, spc.values) == ([labels[0], *labels[2:]], [10, 20, 25, 5])
+    assert spc.result.mean == pytest.approx(15)
+    assert spc.labels() == {"Variation": "Common cause", "Assurance": ""}
+    unrounded = measure_spc(series([12, 3, 18, 23, 7]), m, [], publish=False)
+    assert unrounded.values == [12, 3, 18, 23, 7]
+    # The latest quarter withheld: variation is judged on the latest quarter, so none is given.
+    assert measure_spc(series([12, 30, 18, 23, 2]), m, [], publish=True).labels() == {"Variation": "", "Assurance": ""}
