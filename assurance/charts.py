@@ -112,19 +112,49 @@ def bar_chart(labels: list[str], values: list[float], title: str, value_name: st
                    showlegend=bool(comparator))
 
 
-def spc_chart(periods: list[str], values: list[float], title: str, unit: str, spc, target: float | None = None) -> go.Figure:
-    """An XmR chart: the series, its mean and natural process limits, special-cause points marked."""
-    special = list(spc.special) if spc else [False] * len(values)
+SPC_POINT_COLOURS = {"special_cause_improvement": "#005EB8", "special_cause_concern": "#B04A00",
+                     "special_cause_neutral_high": "#7C2855", "special_cause_neutral_low": "#7C2855"}  # as the icons
+SPC_POINT_NAMES = {"special_cause_improvement": "Special cause improving",
+                   "special_cause_concern": "Special cause concerning",
+                   "special_cause_neutral_high": "Special cause", "special_cause_neutral_low": "Special cause"}
+
+
+def spc_chart(periods: list[str], values: list[float], title: str, unit: str, spc, target: float | None = None,
+              breaks: list[tuple[str, str]] | None = None) -> go.Figure:
+    """An XmR chart as Making Data Count draws it: the series, each segment's mean and process limits, special-cause
+    points coloured improving (blue) or concerning (orange) and shaped too, and where the limits were worked out
+    afresh."""
+    types = list(spc.point_types) if spc else ["common_cause"] * len(values)
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=periods, y=values, mode="lines+markers", name=title,
-                             line={"color": OKABE_ITO[0], "width": 2},
-                             marker={"size": 10, "color": [OKABE_ITO[1] if s else OKABE_ITO[0] for s in special],
-                                     "symbol": ["diamond" if s else "circle" for s in special]},
+    fig.add_trace(go.Scatter(x=periods, y=values, mode="lines+markers", name=title, showlegend=False,
+                             line={"color": "#7F7F7F", "width": 2}, marker={"size": 9, "color": "#7F7F7F"},
                              hovertemplate="%{x}: %{y:,.1f}<extra></extra>"))
+    for kind, colour in SPC_POINT_COLOURS.items():
+        xs = [p for p, t in zip(periods, types) if t == kind]
+        if xs:
+            fig.add_trace(go.Scatter(x=xs, y=[v for v, t in zip(values, types) if t == kind], mode="markers",
+                                     name=SPC_POINT_NAMES[kind], hovertemplate="%{x}: %{y:,.1f}<extra></extra>",
+                                     marker={"size": 12, "color": colour,
+                                             "symbol": "diamond" if kind == "special_cause_concern" else "circle"}))
     if spc:
-        for y, name, dash in ((spc.mean, "mean", "solid"), (spc.upper, "upper limit", "dot"), (spc.lower, "lower limit", "dot")):
-            fig.add_trace(go.Scatter(x=periods, y=[y] * len(periods), mode="lines", name=name,
-                                     line={"color": "#7F7F7F", "dash": dash, "width": 1}, hoverinfo="skip"))
+        lines = (("mean", "mean", "solid"), ("upper", "upper limit", "dot"), ("lower", "lower limit", "dot"))
+        for attr, name, dash in lines:
+            xs, ys = [], []
+            for seg in spc.segments:  # one line per segment, broken where the limits are worked out afresh
+                y = getattr(seg, attr)
+                if y is None:
+                    continue
+                xs += periods[seg.start:seg.end] + [None]
+                ys += [y] * seg.n + [None]
+            if xs:
+                fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=name, hoverinfo="skip",
+                                         line={"color": "#4C6272", "dash": dash, "width": 1}))
+        for seg in spc.segments[1:]:
+            fig.add_shape(type="line", x0=seg.start - 0.5, x1=seg.start - 0.5, y0=0, y1=1, yref="paper",
+                          line={"color": "#4C6272", "dash": "dash", "width": 1})
+            reason = dict(breaks or []).get(periods[seg.start], "")
+            fig.add_annotation(x=seg.start - 0.5, y=1, yref="paper", xanchor="left", yanchor="bottom", showarrow=False,
+                               text=("Limits afresh" + (f": {reason}" if reason else ""))[:60], font={"size": 10})
     if target is not None:
         fig.add_trace(go.Scatter(x=periods, y=[target] * len(periods), mode="lines", name="target",
                                  line={"color": OKABE_ITO[3], "dash": "dash", "width": 1.5}, hoverinfo="skip"))

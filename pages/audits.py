@@ -4,9 +4,9 @@ import streamlit as st
 import ui
 from assurance.analysis import breakdowns as bd
 from assurance.board.challenges import Evidence
-from assurance.analysis.spc import xmr
 from assurance.charts import spc_chart, stacked_grades
-from assurance.disclosure import figure_point, figure_text
+from assurance.disclosure import figure_point, figure_text, figure_value
+from assurance.measures.variation import measure_spc
 from assurance.numbers import fmt
 from ui.challenge import raise_challenge_form
 
@@ -57,15 +57,16 @@ with right:
     st.markdown("**By agency**")
     ui.table(bd.audit_grades(engine, window_ids, "agency", agency_id), "audit grades by agency", list(bd.GRADES[:4]), key="au-agency")
 
-trend = [(p, v) for p in fs.periods[: idx + 1] if (x := fs.get("audit_good", p)) is not None and x.has_data
-         and not x.small and (v := figure_point(x, publish)) is not None]
-if trend:
+# The trend is of each quarter's own audits: the four-quarter figures overlap, so limits on them would be too narrow.
+quarters = [x for x in fs.quarter_series("audit_good", f.period.label) if x.has_data]
+spc = measure_spc(quarters, fs.framework.get("audit_good"), fs.recalculations.get("audit_good", []), publish)
+if spc.values:
     st.subheader("Trend")
-    spc = xmr([v for _, v in trend])
-    ui.chart(spc_chart([p for p, _ in trend], [v for _, v in trend], "Good or better, four quarters to each period", "%",
-                       spc, fs.framework.get("audit_good").target), pd.DataFrame(trend, columns=["Period", "Good or better %"]),
-             "audit good trend", f"From {fmt(trend[0][1])}% ({trend[0][0]}) to {fmt(trend[-1][1])}% ({trend[-1][0]})."
-             + (f" {spc.describe()}" if spc else ""), key="au-trend")
+    ui.chart(spc_chart(spc.periods, spc.values, "Good or better, each quarter's audits", "%", spc.result,
+                       fs.framework.get("audit_good").target, spc.breaks),
+             pd.DataFrame({"Period": [x.period for x in quarters], "Audits graded": [x.denominator for x in quarters],
+                           "Good or better %": [figure_value(x, True) for x in quarters]}),
+             "audit good trend", spc.describe(), key="au-trend", count_columns=["Audits graded"])
 
 st.subheader("Findings and actions")
 search = st.text_input("Search the findings and actions", key="au-search", placeholder="e.g. capacity, escalation")

@@ -4,11 +4,11 @@ import streamlit as st
 import ui
 from assurance import config, views
 from assurance.analysis import breakdowns as bd
-from assurance.analysis.spc import xmr
 from assurance.charts import bar_chart, spc_chart
 from assurance.disclosure import figure_text, figure_value, publish_count
 from assurance.measures import conventions
 from assurance.numbers import fmt, share
+from assurance.measures.variation import measure_spc
 from assurance.reference import england
 
 f = ui.page("Concerns and enquiries", "Volumes, rates and conversion by quarter; where concerns come from; the types, "
@@ -44,10 +44,10 @@ trend = pd.DataFrame([{"Period": p, "Concerns": fs.get("concerns", p).numerator,
                        "Per 100,000 adults": figure_value(fs.get("concern_rate", p), True),
                        "Conversion %": figure_value(fs.get("conversion", p), True)}
                       for p in upto if fs.get("concerns", p) is not None and fs.get("concerns", p).has_data])
-counts = trend["Concerns"].map(publish_count) if publish else trend["Concerns"]
-spc = xmr([float(v) for v in counts if isinstance(v, (int, float))])
-ui.chart(spc_chart(trend["Period"].tolist(), counts.tolist(), "Concerns received", "count", spc), trend,
-         "concerns by quarter", spc.describe() if spc else "One quarter so far.", key="c-trend",
+quarters = fs.quarter_series("concerns", f.period.label)
+spc = measure_spc(quarters, fs.framework.get("concerns"), fs.recalculations.get("concerns", []), publish)
+ui.chart(spc_chart(spc.periods, spc.values, "Concerns received", "count", spc.result, None, spc.breaks), trend,
+         "concerns by quarter", spc.describe(), key="c-trend",
          count_columns=["Concerns"], totals=False)
 
 left, right = st.columns(2)

@@ -4,10 +4,10 @@ import streamlit as st
 import ui
 from assurance import views
 from assurance.analysis import breakdowns as bd
-from assurance.analysis.spc import xmr
 from assurance.charts import bar_chart, spc_chart
 from assurance.disclosure import SMALL_DENOMINATOR, figure_point, figure_text, figure_value
 from assurance.numbers import fmt
+from assurance.measures.variation import measure_spc
 
 f = ui.page("MSP and risk outcomes", "Making Safeguarding Personal, risk outcomes, mental capacity and whether adults "
             "felt safer, in concluded Section 42 enquiries; and whether outcomes are equitable.")
@@ -32,16 +32,13 @@ for col, mid in zip(cols, MEASURES):
 
 st.subheader("Trends")
 pick = st.selectbox("Measure", MEASURES, format_func=lambda i: fs.framework.get(i).name, key="oc-trend")
-upto = fs.periods[: fs.periods.index(f.period.label) + 1]
-series = [x for p in upto if (x := fs.get(pick, p)) is not None and x.has_data]
-values = [figure_point(x, publish) for x in series]
-pts = [(x.period, v) for x, v in zip(series, values) if v is not None]
-if pts:
-    spc = xmr([v for _, v in pts])
-    m = fs.framework.get(pick)
-    ui.chart(spc_chart([p for p, _ in pts], [v for _, v in pts], m.name, "%", spc, m.target),
+series = [x for x in fs.quarter_series(pick, f.period.label) if x.has_data]
+m = fs.framework.get(pick)
+spc = measure_spc(series, m, fs.recalculations.get(pick, []), publish)
+if spc.values:
+    ui.chart(spc_chart(spc.periods, spc.values, m.name, "%", spc.result, m.target, spc.breaks),
              pd.DataFrame({"Period": [x.period for x in series], "Value %": [figure_value(x, True) for x in series]}),
-             f"{pick} trend", spc.describe() if spc else "One quarter so far.", key="oc-spc")
+             f"{pick} trend", spc.describe(), key="oc-spc")
 
 left, right = st.columns(2)
 for holder, column in zip((left, left, right, right, left, right), views.OUTCOME_BREAKDOWNS):

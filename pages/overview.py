@@ -3,9 +3,10 @@ import streamlit as st
 
 import ui
 from assurance import config
-from assurance.analysis.spc import xmr
 from assurance.board.commentary import (CommentaryError, add_commentary, commentary_text, confirm_commentary,
                                          figure_changed, qa_commentary)
+from assurance.analysis.recalculations import RecalculationError, add_recalculation
+from assurance.analysis.spc import label_svg
 from assurance.charts import spc_chart
 from assurance.disclosure import figure_point, figure_text, figure_value
 from assurance.board.challenges import Evidence
@@ -13,6 +14,7 @@ from assurance.measures.compute import applies, scorecard, scorecard_frame
 from assurance.measures.conventions import figure_notes
 from ui.challenge import raise_challenge_form
 from assurance.measures.framework import BASIS_NAMES, STRAND_NAMES, STRANDS
+from assurance.measures.variation import measure_spc
 
 f = ui.page("Overview", "The Performance Assurance Framework for the quarter: every measure, its RAG and how it moved.")
 if f.period is None:
@@ -53,11 +55,27 @@ for strand in STRANDS:
     if part.empty:
         continue
     st.subheader(f"{STRAND_NAMES[strand]} strand")
-    shown = part.drop(columns=["Strand", "id"]).style.map(lambda v: RAG_FILL.get(v, ""), subset=["RAG"])
+    drawn = part.drop(columns=["Strand", "id"])
+    words = drawn.pop("Variation"), drawn.pop("Assurance")
+    # Making Data Count's icons beside the RAG; the same in words at the end
+    for name, labels in zip(("Variation", "Assurance"), words):
+        drawn.insert(drawn.columns.get_loc("RAG") + (1 if name == "Variation" else 2), f"{name} icon",
+                     labels.map(lambda v: label_svg(v) or ""))
+        drawn[name] = labels
+    shown = drawn.style.map(lambda v: RAG_FILL.get(v, ""), subset=["RAG"])
     picked = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                           key=f"ov-table-{strand}", column_config={
                               "Last 8 quarters": st.column_config.LineChartColumn("Last 8 quarters", width="small"),
                               "Measure": st.column_config.TextColumn(width="large"),
+                              "Variation": st.column_config.TextColumn("Variation (in words)"),
+                              "Assurance": st.column_config.TextColumn("Assurance (in words)"),
+                              "Variation icon": st.column_config.ImageColumn(
+                                  "Variation", width="small", help="Variation (Making Data Count): grey common cause; blue "
+                                  "special cause improving, orange concerning, purple a change in a measure with no "
+                                  "better direction; H or L for higher or lower."),
+                              "Assurance icon": st.column_config.ImageColumn(
+                                  "Assurance", width="small", help="Assurance (Making Data Count): P consistently passing the "
+                                  "target, F consistently failing, ? hit and miss."),
                           })
     rows_picked = picked.selection.rows if picked else []
     if rows_picked and st.session_state.get(f"_ov-picked-{strand}") != rows_picked:
@@ -67,6 +85,10 @@ exported = frame if publish else scorecard_frame(listed, True, qa_commentary(
     ui.engine(), f.period.label, f.partner.id if f.partner else None))
 ui.download_csv(exported.drop(columns=["Last 8 quarters", "id"], errors="ignore"), f"scorecard {f.period.label}")
 ui.disclosure_key()
+st.caption("Variation and Assurance are Making Data Count's: variation from the latest quarter against the limits "
+           "(common cause, or special cause improving or concerning); assurance from where the target sits within "
+           "the limits (consistently passing, consistently failing, or hit and miss). Worked out on each quarter's "
+           "own figure.")
 
 st.caption("Click a row to see that measure in detail below.")
 st.divider()
@@ -79,20 +101,25 @@ pick = st.selectbox("Measure", ids, key="ov-measure", format_func=lambda i: fs.f
 st.query_params["measure"] = pick
 m = fs.framework.get(pick)
 series = [x for p in fs.periods[: fs.periods.index(f.period.label) + 1] if (x := fs.get(pick, p)) is not None and x.has_data]
-values = [figure_point(x, publish) for x in series]
-points = [(x.period, v) for x, v in zip(series, values) if v is not None]
 st.markdown(f"**{m.name}** ({m.unit}, over {BASIS_NAMES[m.basis]}): {m.numerator}"
             + (f" ÷ {m.denominator}" if m.denominator else "") + ".")
 if m.comparator is not None:
     st.caption(f"England comparator: {m.comparator:g}{'%' if m.unit == '%' else ''}. {m.comparator_note or ''}")
 for note in figure_notes(fs, pick, f.period.label, publish, board.weekend_receipt):
     st.caption(note)
-if points:
-    spc = xmr([v for _, v in points])
-    fig = spc_chart([p for p, _ in points], [v for _, v in points], m.name, m.unit, spc, m.target)
-    data = pd.DataFrame({"Period": [x.period for x in series], "Value": [figure_value(x, True) for x in series]})
-    ui.chart(fig, data, f"{pick} trend", (spc.describe() if spc else "One quarter so far.")
-             + f" Latest: {figure_text(series[-1], publish)} in {series[-1].period}.", key="ov-spc")
+if (done := st.session_state.pop("ov-recalc-done", None)):
+    st.success(done)
+quarters = fs.quarter_series(pick, f.period.label)
+spc = measure_spc(quarters, m, fs.recalculations.get(pick, []), publish)
+if spc.values:
+    title = m.name + ("" if m.basis == "quarter" else ", each quarter on its own")
+    fig = spc_chart(spc.periods, spc.values, title, m.unit, spc.result, spc.result.target if spc.result else m.target,
+                    spc.breaks)
+    data = pd.DataFrame({"Period": [x.period for x in quarters if x.has_data],
+                         "Value": [figure_value(x, True) for x in quarters if x.has_data]})
+    ui.chart(fig, data, f"{pick} trend", spc.describe()
+             + f" Latest: {figure_text(series[-1], publish)} in {series[-1].period}"
+             + ("" if m.basis == "quarter" else f" ({BASIS_NAMES[m.basis]})") + ".", key="ov-spc")
 
 if ui.allowed("raise_challenges"):
     # The partner answerable for the figure: the one chosen in the sidebar, else one the measure applies to.
@@ -123,6 +150,21 @@ if notes and figure_changed(notes[0], fs.get(pick, f.period.label)):
             ui.audit("commentary confirmed", f"{pick} {f.period.label}", {"partner": f.partner.code if f.partner else None})
             st.cache_data.clear()
             st.rerun()
+with st.expander(f"Record a change in process for {m.name} (the SPC limits are worked out afresh from it)"):
+    with st.form("ov-recalc", clear_on_submit=True):
+        later = [p for p in spc.periods[1:]] or [f.period.label]
+        when = st.selectbox("From the quarter", later, index=len(later) - 1, key="ov-recalc-period")
+        why = st.text_input("What changed (shown on the chart)", key="ov-recalc-reason",
+                            placeholder="e.g. New triage team from October")
+        if st.form_submit_button("Record the change"):
+            try:
+                add_recalculation(ui.engine(), ui.current_user(), pick, when, why,
+                                  f.partner.id if f.partner else None, address=ui.auth.client_address())
+                st.cache_data.clear()
+                st.session_state["ov-recalc-done"] = f"Recorded: the limits of {m.name} are worked out afresh from {when}."
+                st.rerun()
+            except (RecalculationError, PermissionError) as exc:
+                st.error(ui.message(exc))
 with st.form("qa-commentary", clear_on_submit=True):
     st.markdown(f"**QA commentary on {m.name}, {f.period.label}**")
     note = st.text_area("Why did this change? (shown on the scorecard and in the board pack)", key="ov-note")

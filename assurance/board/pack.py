@@ -165,7 +165,11 @@ def build_pack(engine: Engine, period: str, today, publish: bool = True, progres
     table = table.drop(columns=["id"])
     pack.sections.append(Section("Scorecard", paragraphs=[
         "Every framework measure for the quarter. Changes are in percentage points for percentages. "
-        "Measures for information (volumes, rates, conversion) are not rated."],
+        "Measures for information (volumes, rates, conversion) are not rated. Variation and Assurance are NHS "
+        "England's Making Data Count, worked out on each quarter's own figure: variation says whether the latest "
+        "quarter is within the usual ups and downs (common cause) or a real change (special cause, improving or "
+        "concerning); assurance says whether, at the current limits, the measure will consistently pass or fail its "
+        "target, or hit and miss it."],
         tables=[Table(f"Scorecard {label}", table, rag_column="RAG")]))
     from assurance.measures.conventions import pack_notes
 
@@ -229,6 +233,12 @@ def build_pack(engine: Engine, period: str, today, publish: bool = True, progres
                 ("Red", "Off target by more than the tolerance"),
                 ("Amber", "Short of target, within the tolerance"), ("Green", "On or better than target"),
                 ("small number", f"Fewer than {fs.framework.min_denominator} cases: not rated"),
+                ("Variation", "Common cause (grey ring): the latest quarter is within the usual ups and downs. Special "
+                              "cause improving (blue, H or L for higher or lower) or concerning (orange): outside the "
+                              "limits, 7 quarters rising or falling, 7 on one side of the mean, or 2 of 3 close to a "
+                              "limit"),
+                ("Assurance", "Consistently passing (P) or failing (F): the target lies outside the limits; hit and "
+                              "miss (?): between them, so some quarters will meet it and some will not"),
                 ("pts", "Percentage points: the change in a percentage, e.g. from 60.0% to 62.5% is +2.5 pts"),
                 ("On quarter, On year", "Change since the previous quarter and since the same quarter a year ago"),
                 ("Target, England", "The Board's target and the latest England figure, where there is one"),

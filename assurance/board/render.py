@@ -104,7 +104,8 @@ def render_pdf(pack: Pack, images: ChartImages | None = None, progress: Progress
         numeric = [_is_numeric_column(frame[c]) for c in frame.columns]
         data = [[Paragraph(f"<b>{esc(c)}</b>", cell_style(size, num)) for c, num in zip(header, numeric)]]
         for rec in rows:
-            data.append([Paragraph(esc(v), cell_style(size, num)) for v, num in zip(rec, numeric)])
+            data.append([_with_spc_icon(c, v, Paragraph(esc(v), cell_style(size, num)), size)
+                         for c, v, num in zip(header, rec, numeric)])
         rl = RLTable(data, colWidths=widths, repeatRows=1)
         style = [
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8EDEE")),
@@ -175,6 +176,30 @@ def render_pdf(pack: Pack, images: ChartImages | None = None, progress: Progress
     )
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()
+
+
+def _with_spc_icon(column: str, text: str, cell, size: float):
+    """A scorecard's Variation or Assurance cell: Making Data Count's icon (a ringed letter) above the words."""
+    from assurance.analysis.spc import label_icon
+
+    found = label_icon(text) if column in ("Variation", "Assurance") else None
+    if not found:
+        return cell
+    from reportlab.graphics.shapes import Circle, Drawing, PolyLine, String
+    from reportlab.lib import colors
+
+    colour, letter = found
+    d = 2.2 * size
+    icon = Drawing(d, d)
+    icon.add(Circle(d / 2, d / 2, d / 2 - 0.5, strokeColor=None, fillColor=colors.HexColor(colour)))
+    if letter:
+        icon.add(String(d / 2, d / 2 - 0.36 * size, letter, fontName="Helvetica-Bold", fontSize=size,
+                        fillColor=colors.white, textAnchor="middle"))
+    else:  # common cause: a line going up and down
+        u = d / 24
+        icon.add(PolyLine([5.5 * u, 11 * u, 9 * u, 14 * u, 12 * u, 10 * u, 15 * u, 14 * u, 18.5 * u, 12 * u],
+                          strokeColor=colors.white, strokeWidth=1.2))
+    return [icon, cell]
 
 
 RAG_COLOURS = {"red": "#F4B6B6", "amber": "#FFE08A", "green": "#B7E1B0", "overdue": "#F4B6B6", "missing": "#F4B6B6", "late": "#FFE08A"}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from fractions import Fraction
 
 import pandas as pd
@@ -119,6 +119,8 @@ class FigureSet:
     figures: dict[tuple[str, str], Figure]
     periods: list[str]
     framework: Framework
+    quarterly: FigureSet | None = None  # measures over more than a quarter, each quarter on its own (for SPC)
+    recalculations: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # SPC: measure -> [(period, reason)]
 
     def get(self, measure: str, period: str) -> Figure | None:
         return self.figures.get((measure, period))
@@ -130,6 +132,11 @@ class FigureSet:
         """The last n periods to `upto` that have a figure, oldest first."""
         labels = self.periods[: self.periods.index(upto) + 1][-n:] if upto in self.periods else []
         return [f for p in labels if (f := self.get(measure, p)) is not None]
+
+    def quarter_series(self, measure: str, upto: str) -> list[Figure]:
+        """Every quarter's own figure to `upto`, oldest first: SPC never works on overlapping windows."""
+        own = self.quarterly if self.framework.get(measure).basis != "quarter" and self.quarterly else self
+        return own.series(measure, upto, n=len(self.periods))
 
 
 def compute_figures(engine: Engine, partner_code: str | None = None, fw: Framework | None = None) -> FigureSet:
@@ -184,7 +191,13 @@ def compute_figures(engine: Engine, partner_code: str | None = None, fw: Framewo
                 basis=m.basis, protected=DEFINITIONS[m.definition].people, quarters_with_data=with_data if num is not None else None, window_quarters=len(quarters),
                 not_collected=num is None and (DEFINITIONS[definition].source, label) in with_source,
             )
-    return FigureSet(out, labels, fw)
+    from assurance.analysis.recalculations import recalculations
+
+    fs = FigureSet(out, labels, fw, recalculations=recalculations(engine, partner.id if partner else None))
+    spanning = tuple(replace(m, basis="quarter") for m in fw.measures if m.basis != "quarter")
+    if spanning:
+        fs.quarterly = compute_figures(engine, partner_code, replace(fw, measures=spanning))
+    return fs
 
 
 def period_figures(engine: Engine, period: str, partner_code: str | None = None) -> list[Figure]:
@@ -203,6 +216,8 @@ class ScorecardRow:
     previous: Figure | None
     last_year: Figure | None
     trend: list[Figure]
+    quarters: list[Figure] = field(default_factory=list)  # every quarter's own figure, for SPC
+    recalculate_from: list[tuple[str, str]] = field(default_factory=list)
 
     @staticmethod
     def change(now: Figure, before: Figure | None) -> float | None:
@@ -230,7 +245,8 @@ def scorecard(fs: FigureSet, period: str) -> list[ScorecardRow]:
         if f is None:
             continue
         rows.append(ScorecardRow(f, m, fs.get(m.id, p.previous().label), fs.get(m.id, p.shift(-4).label),
-                                 fs.series(m.id, p.label, 8)))
+                                 fs.series(m.id, p.label, 8), fs.quarter_series(m.id, p.label),
+                                 fs.recalculations.get(m.id, [])))
     return rows
 
 
@@ -264,6 +280,7 @@ def scorecard_frame(rows: list[ScorecardRow], publish: bool, commentary: dict[st
     from assurance import disclosure
     from assurance.board.commentary import commentary_text
     from assurance.measures.framework import STRAND_NAMES, STRANDS
+    from assurance.measures.variation import measure_spc
 
     out = []
     for r in sorted(rows, key=lambda r: STRANDS.index(r.measure.strand)):
@@ -277,6 +294,7 @@ def scorecard_frame(rows: list[ScorecardRow], publish: bool, commentary: dict[st
             "On quarter": change_text(f, r.previous, r.change_quarter, publish),
             "On year": change_text(f, r.last_year, r.change_year, publish),
             "England": "" if m.comparator is None else f"{m.comparator:g}",
+            **measure_spc(r.quarters, m, r.recalculate_from, publish).labels(),
             "QA commentary": commentary_text(note[0], f, publish) if note else "",
             "id": m.id,
         }
