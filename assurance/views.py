@@ -183,6 +183,7 @@ def period_views(engine: Engine, period: PeriodInfo, periods: list[PeriodInfo], 
                  partners: list[PartnerInfo], publish: bool) -> list[View]:
     """Every table the review pages show for one period and scope (the Board, or the one partner a user is bound
     to), and the Partner view's scorecard for every partner the user may see."""
+    from assurance import config
     from assurance.reference import england
 
     pid = partner.id if partner else None
@@ -199,9 +200,10 @@ def period_views(engine: Engine, period: PeriodInfo, periods: list[PeriodInfo], 
         lambda: audit_findings(engine, window, pid),
         lambda: submissions_tracker(engine, period, partner),
     ]
+    area = config.board().population_area
     if partner is None:
         builders += [(lambda q=q: scorecard(engine, period, q, publish)) for q in partners if q.type != "Board"]
-    return [b() for b in builders]
+    return [b() for b in builders] + demographics_views(engine, period, pid, area)
 
 
 def bundle(views: list[View], publish: bool) -> dict[str, pd.DataFrame]:
@@ -254,3 +256,83 @@ def bundle_for(engine: Engine, period_label: str, user, destination: str,
         partner = next(p for p in partners if p.id == scope)
     publish = disclosure.publish_for(user, config.board().publication_mode, destination)
     return bundle(period_views(engine, period, periods, partner, partners, publish), publish)
+
+
+# --- Demographics --------------------------------------------------------------------------------------------------
+
+DEMOGRAPHICS = "Demographics"
+
+
+def representation_table(rows, label: str, section: str) -> View:
+    """Representation by age band or ethnic group: published from the rounded counts (representation_frame)."""
+    from assurance.analysis import representation as rep
+
+    return View(DEMOGRAPHICS, section, rep.representation_frame(rows, label, False),
+                published_frame=rep.representation_frame(rows, label, True))
+
+
+def gender(engine: Engine, period: PeriodInfo, partner_id: int | None, scope: str) -> View:
+    genders = bd.individuals_by(engine, "gender", [period.id], scope, partner_id)
+    genders["%"] = _share(genders, "Individuals")
+    return View(DEMOGRAPHICS, f"Gender {scope} {period.label}", genders, ("Individuals",), {"%": "Individuals"})
+
+
+def recording_completeness(engine: Engine, period: PeriodInfo) -> View:
+    """Ethnicity recorded, by partner. Published, the share recorded comes from the rounded counts and is withheld
+    where the refused or not known would be hidden."""
+    from assurance.numbers import share
+
+    comp = bd.recording_completeness(engine, period.id)
+    comp["Recorded %"] = [share(n - r - k, n) for n, r, k in zip(comp["Concerns"], comp["Refused"], comp["Not known"])]
+    published = View(DEMOGRAPHICS, "", comp, ("Concerns", "Refused", "Not known")).shown(True)
+    recorded = []
+    for n, r, k, pn, pr, pk in zip(comp["Concerns"], comp["Refused"], comp["Not known"], published["Concerns"],
+                                   published["Refused"], published["Not known"]):
+        if disclosure.SUPPRESSED in (pn, pr, pk) or disclosure.percent_withheld(int(n - r - k), int(n)):
+            recorded.append(disclosure.SUPPRESSED)
+        else:
+            recorded.append(share(int(pn) - int(pr) - int(pk), int(pn)))
+    published["Recorded %"] = recorded
+    return View(DEMOGRAPHICS, f"Ethnicity recording {period.label}", comp, published_frame=published)
+
+
+def adults_per_100k(counts: dict[str, int], area: str, publish: bool) -> str | None:
+    """The crude and age-standardised rates of adults in safeguarding, with their intervals, in words; published,
+    from the rounded counts, and withheld when any age band is hidden."""
+    from assurance.analysis import intervals
+    from assurance.analysis import representation as rep
+    from assurance.reference import population
+
+    if publish:
+        if any(disclosure.is_small(n) for n in counts.values()):
+            return None
+        counts = {g: disclosure.round5(n) for g, n in counts.items()}
+    by_band, adults = population.adults_by_age_band(area), population.adults(area)
+    asr, crude = rep.age_standardised_rate(counts, by_band), rep.crude_rate(sum(counts.values()), adults)
+    if asr is None:
+        return None
+    crude_ci = intervals.rate(sum(counts.values()), adults)
+    dsr = intervals.dobson(counts, by_band, population.ENGLAND_ADULT_AGE_MIX)
+    return (f"**Adults per 100,000** in the quarter: crude {crude:,.0f} ({intervals.describe(crude_ci, 0)}); "
+            f"age-standardised to England's adult age mix {asr:,.0f}"
+            + (f" ({intervals.describe(dsr[1], 0)})" if dsr and dsr[1] else "") + "."
+            + (" Worked out from the rounded counts." if publish else ""))
+
+
+def demographics_views(engine: Engine, period: PeriodInfo, partner_id: int | None, area: str) -> list[View]:
+    from assurance.analysis import representation as rep
+
+    out = []
+    for scope in ("concerns", "s42"):
+        ages = bd.individuals_by(engine, "age_band", [period.id], scope, partner_id)
+        if ages.empty:
+            continue
+        rows, unknown = rep.by_age(ages, area)
+        out.append(representation_table(rows, "Age band", f"Age {scope} {period.label}"))
+        eth = bd.individuals_by(engine, "ethnicity_broad", [period.id], scope, partner_id)
+        rows, _ = rep.by_ethnicity(eth, area, False)
+        out.append(representation_table([r for r in rows if r.count or r.population], "Ethnic group",
+                                        f"Ethnicity {scope} {period.label}"))
+        out.append(gender(engine, period, partner_id, scope))
+    out.append(recording_completeness(engine, period))
+    return out

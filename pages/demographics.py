@@ -2,9 +2,8 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from assurance import config, disclosure, numbers
+from assurance import config, disclosure, views
 from assurance.analysis import breakdowns as bd
-from assurance.analysis import intervals
 from assurance.analysis import representation as rep
 from assurance.charts import bar_chart, representation_chart
 from assurance.reference import england, ethnicity_by_age, population
@@ -40,26 +39,18 @@ ui.chart(representation_chart([r.group for r in drawn], [r.ratio for r in drawn]
                                           "No age band is significantly over-represented.") +
          f" Age not known for {disclosure.publish_count(unknown_age) if publish else unknown_age} adults.", key="dm-age")
 st.dataframe(table, hide_index=True, width="stretch")
-counts = {r.group: r.count for r in rows}
-asr, crude = rep.age_standardised_rate(counts, population.adults_by_age_band(area)), rep.crude_rate(sum(counts.values()), population.adults(area))
-if asr is not None and not (publish and disclosure.is_small(sum(counts.values()))):
-    crude_ci = intervals.rate(sum(counts.values()), population.adults(area))
-    dsr = intervals.dobson(counts, population.adults_by_age_band(area), population.ENGLAND_ADULT_AGE_MIX)
-    st.markdown(f"**Adults per 100,000** in the quarter: crude {crude:,.0f} ({intervals.describe(crude_ci, 0)}); "
-                f"age-standardised to England's adult age mix {asr:,.0f}"
-                + (f" ({intervals.describe(dsr[1], 0)})" if dsr and dsr[1] else "") + ".")
+rate_line = views.adults_per_100k({r.group: r.count for r in rows}, area, publish)
+if rate_line:
+    st.markdown(rate_line)
 
 st.subheader("Gender")
-genders = bd.individuals_by(engine, "gender", period_ids, scope, partner_id)
-genders["%"] = [numbers.share(n, int(genders["Individuals"].sum())) for n in genders["Individuals"]]
+v = views.gender(engine, f.period, partner_id, scope)
 female = england.shares("individuals").get("female")
-share = {"%": "Individuals"}
-drawn = ui.plotted(ui.shown(genders, ["Individuals"], share), "%")
-ui.chart(bar_chart(drawn["Gender"].tolist(), drawn["%"].tolist(), "Adults by gender", "% of adults"),
-         genders, "gender", f"There is no adult population by sex in the baseline files, so no ratio is shown; "
-         f"England's adults in Section 42 enquiries are about {female:g}% female.", key="dm-gender",
-         count_columns=["Individuals"], percent_columns=share)
-ui.table(genders, "gender table", ["Individuals"], key="dm-gender-t", percent_columns=share)
+drawn = ui.plotted(v.shown(publish), "%")
+ui.view_chart(bar_chart(drawn["Gender"].tolist(), drawn["%"].tolist(), "Adults by gender", "% of adults"), v,
+              f"There is no adult population by sex in the baseline files, so no ratio is shown; "
+              f"England's adults in Section 42 enquiries are about {female:g}% female.", key="dm-gender")
+ui.view(v, key="dm-gender-t")
 
 st.subheader("Ethnicity")
 st.warning(population.ETHNICITY_CAVEAT + " The table adjusted for age, below, shows whether a difference survives "
@@ -104,7 +95,5 @@ else:
     st.caption(ui.plain(view.note))
 
 st.subheader("Recording completeness by partner")
-comp = bd.recording_completeness(engine, f.period.id)
-comp["Recorded %"] = [numbers.share(n - r - k, n) for n, r, k in zip(comp["Concerns"], comp["Refused"], comp["Not known"])]
-ui.table(comp, f"ethnicity recording {f.period.label}", ["Concerns", "Refused", "Not known"], key="dm-comp")
+ui.view(views.recording_completeness(engine, f.period), key="dm-comp")
 ui.disclosure_key()

@@ -220,11 +220,19 @@ def attack(url: str) -> list:
                 m.equal(terms)
 
     # Every table every page shows, every quarter, and how the tables fit together.
-    for period in periods:
-        if period.label not in labels:
-            continue
+    shown = [p for p in periods if p.label in labels]
+    for k, period in enumerate(shown):
         for name, frame in views.bundle_for(engine, period.label, None, "download").items():
             _tables(m, name, frame, period.label, fw)
+            if "outcomes-by-" in name:  # four quarters of enquiries by group: the quarters' enquiries summed
+                cells = {}
+                for row in frame.to_dict("records"):
+                    i = m.var(("group", period.label, name, row[frame.columns[0]]))
+                    m.published_count(i, _cell(row["Enquiries"]))
+                    cells[i] = 1.0
+                for q in shown[max(0, k - 3): k + 1]:
+                    cells[m.var(("fig", None, q.label, "msp_asked", "D"))] = -1.0
+                m.equal(cells)
     return m.recovered()
 
 
@@ -280,6 +288,27 @@ def _tables(m: Model, name: str, frame, period: str, fw) -> None:
             for grade in ("Outstanding", "Good", "Requires improvement", "Inadequate"):
                 terms[m.var(("audit", period, "theme", theme, grade))] = -1.0
             m.equal(terms)
+        return
+    if name.startswith("demographics__"):  # age, ethnicity and gender count the same adults
+        scope = "s42" if "-s42-" in name else "concerns"
+        count = "Adults in safeguarding" if "Adults in safeguarding" in frame.columns else "Individuals"
+        if count not in frame.columns:
+            return
+        kind = name.split("__")[1].split("-")[0]
+        cells = []
+        for row in frame.to_dict("records"):
+            i = m.var(("adults", period, scope, kind, row[frame.columns[0]]))
+            m.published_count(i, _cell(row[count]))
+            cells.append((i, row))
+        total = m.var(("adults", period, scope, "all"))
+        known = m.var(("adults", period, scope, kind, "known"))  # gender's rows are every adult; age and
+        m.equal({**{i: 1.0 for i, _ in cells}, known: -1.0})    # ethnicity leave out the not known
+        if kind == "gender":
+            m.equal({known: 1.0, total: -1.0})
+        else:
+            m.equal({known: 1.0, m.var(("adults", period, scope, kind, "not known")): 1.0, total: -1.0})
+        for i, row in cells:
+            m.percent(i, known, _cell(row.get("%" if kind == "gender" else "Share %")))
         return
     # one-count breakdowns: each row a cell; the cells add up to the figure they break down
     count = next((c for c in ("Concerns", "Enquiries") if c in frame.columns), None)
