@@ -2,6 +2,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from assurance import views
 from assurance.analysis import breakdowns as bd
 from assurance.board.challenges import Evidence
 from assurance.charts import spc_chart, stacked_grades
@@ -34,28 +35,28 @@ if good.small:
     st.caption(f"Small number: fewer than {fs.framework.min_denominator} audits graded, so the percentage is not rated "
                "against the target; read it with care.")
 
-domains = bd.audit_grades(engine, window_ids, "domain", agency_id)
-grades = [g for g in bd.GRADES if g in domains.columns]
+window_periods = [p for p in f.periods if p.id in window_ids]
+by_domain = views.audit_grades(engine, window_periods, agency_id, "domain")
+domains, grades = by_domain.frame, list(by_domain.count_columns)
 worst = domains.assign(share=(domains["Good"] + domains["Outstanding"]) /
                        domains[grades[:4]].sum(axis=1).where(lambda s: s > 0)).sort_values("share").iloc[0]
-drawn = ui.shown(domains, grades)
+drawn = by_domain.shown(publish)
 heights = {g: pd.to_numeric(drawn[g], errors="coerce").fillna(0).tolist() for g in grades}
 if any(sum(v) for v in heights.values()):
-    ui.chart(stacked_grades(drawn["Domain"].tolist(), heights, "Grades by domain"), domains, "audit grades by domain",
-             "Suppressed cells ([c]) are not drawn." if publish else
-             f"The domain with the smallest share graded good or better is {worst['Domain']}.",
-             key="au-domain", count_columns=grades)
+    ui.view_chart(stacked_grades(drawn["Domain"].tolist(), heights, "Grades by domain"), by_domain,
+                  "Suppressed cells ([c]) are not drawn." if publish else
+                  f"The domain with the smallest share graded good or better is {worst['Domain']}.", key="au-domain")
 else:
     st.caption("Too few audits to draw the grades without revealing small numbers: see the table.")
-ui.table(domains, "audit grades by domain table", grades, key="au-domain-t")
+ui.view(by_domain, key="au-domain-t")
 
 left, right = st.columns(2)
 with left:
     st.markdown("**By theme**")
-    ui.table(bd.audit_grades(engine, window_ids, "theme", agency_id), "audit grades by theme", list(bd.GRADES[:4]), key="au-theme")
+    ui.view(views.audit_grades(engine, window_periods, agency_id, "theme"), key="au-theme")
 with right:
     st.markdown("**By agency**")
-    ui.table(bd.audit_grades(engine, window_ids, "agency", agency_id), "audit grades by agency", list(bd.GRADES[:4]), key="au-agency")
+    ui.view(views.audit_grades(engine, window_periods, agency_id, "agency"), key="au-agency")
 
 # The trend is of each quarter's own audits: the four-quarter figures overlap, so limits on them would be too narrow.
 quarters = [x for x in fs.quarter_series("audit_good", f.period.label) if x.has_data]
@@ -74,8 +75,7 @@ findings = bd.audit_findings(engine, window_ids, search, agency_id)
 actions = findings[findings["Action required"].fillna("") != ""]
 if publish:  # no case-level list in publication mode: counted row by row it would rebuild the grade tables
     st.caption("Publication mode: the findings are summarised by theme and agency rather than listed case by case.")
-    ui.table(bd.findings_summary(findings), "audit findings by theme and agency", ["Audits", "With an action"],
-             key="au-findings")
+    ui.view(views.audit_findings(engine, window_periods, agency_id, search), key="au-findings")
     st.markdown("**Actions required** are tracked on the SAR and audit actions page.")
 else:
     st.caption(f"{len(findings)} audit findings" + (f" mentioning '{ui.plain(search)}'" if search else "") + ".")

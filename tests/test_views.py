@@ -72,3 +72,24 @@ def test_downloads_page_offers_the_bundle(demo_url):
     assert not at.exception
     listed = " ".join(m.value for m in at.markdown)
     assert "overview__scorecard" in listed and "audits__audit-findings.csv" in listed
+
+
+def test_in_publication_mode_the_audits_page_lists_no_case_and_draws_the_bundle_tables(demo_url):
+    """Counting a case-by-case list rebuilds the suppressed grade tables: published, only the summary is shown, and
+    every table on the page is the bundle's table."""
+    from tests.pages.helpers import open_page
+
+    at = open_page("pages/audits.py", role="partner_lead")  # outside the QA subgroup: always published
+    assert not at.exception
+    shown = [d.value for d in at.dataframe]
+    assert not any("Findings" in frame.columns or "Case" in frame.columns for frame in shown)
+    label = at.sidebar.selectbox(key="period").value
+    bundle = views.bundle_for(get_engine(demo_url), label, None, "download", partner=None)
+    from assurance.directory import list_partners
+
+    amb = next(p for p in list_partners(get_engine(demo_url)) if p.code == "AMB")
+    own = views.bundle_for(get_engine(demo_url), label, None, "download", partner=amb)
+    summary = own["audits__audit-findings.csv"]
+    assert any(frame.reset_index(drop=True).astype(str).equals(summary.reset_index(drop=True).astype(str))
+               for frame in shown)
+    assert "audits__audit-findings.csv" in bundle
