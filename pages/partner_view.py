@@ -10,7 +10,7 @@ from assurance.charts import bar_chart
 from assurance.config import RETURN_TYPES
 from assurance.disclosure import figure_counts, figure_text, figure_value
 from assurance.measures.compute import RAG_LABELS, applies, rank
-from assurance.returns.tracker import tracker_frame
+from assurance.returns.tracker import published_rows, tracker_frame
 from ui.challenge import raise_challenge_form
 
 f = ui.page("Partner view", "One partner's whole picture: their figures against target and against the other partners, "
@@ -41,7 +41,7 @@ for m in fs.framework.measures:
         continue
     peers = [y for q in others if applies(m, q) and (y := ui.figures(q.code).get(m.id, f.period.label)) is not None
              and y.value is not None and not y.small]
-    position = rank(x, peers)
+    position = rank(x, peers, publish)
     rows.append({"Measure": m.name, "Value": figure_text(x, publish), "Counts": figure_counts(x, publish),
                  "Target": "" if x.target is None else f"{x.target:g}",  # in force for the quarter
                  "RAG": "small number" if x.small else ("not collected" if x.not_collected else "no return"
@@ -77,10 +77,10 @@ else:
 st.markdown("#### Their returns")
 idx = [x.label for x in f.periods].index(f.period.label)
 quarters = f.periods[max(0, idx - 3): idx + 1]
-returns = pd.concat([tracker_frame(engine, q.label, partner_code=p.code) for q in quarters], ignore_index=True)
-returns = returns[["Period", "Return", "State", "Due", "Submitted at", "Rows", "Errors",
-                                                "Queries", "Attempts"]]
-ui.table(returns, f"{p.code} returns", key="pv-returns")
+every_return = pd.concat([tracker_frame(engine, q.label, partner_code=p.code) for q in quarters], ignore_index=True)
+columns = ["Period", "Return", "State", "Due", "Submitted at", "Rows", "Errors", "Queries", "Attempts"]
+ui.table(published_rows(every_return, publish)[columns], f"{p.code} returns", key="pv-returns",
+         export=published_rows(every_return, True)[columns])
 st.caption("On time, late or missing against each quarter's due date; errors and queries are from the latest upload.")
 
 st.markdown("#### Their commentary")

@@ -298,14 +298,18 @@ def adjusted_view(people: pd.DataFrame, baseline, crude: list[Representation], l
             by_band[ADULT_BAND[band]] = by_band.get(ADULT_BAND[band], 0) + int(n)
         else:
             left_out += int(n)
+    hidden_crude = dict(zip([r.group for r in crude], disclosure.hidden_in_breakdown([r.count for r in crude])))
+    band_totals = {b: sum(o.get(b, 0) for o in observed.values()) for b in ethnicity_by_age.ADULT_BANDS}
+    if publish:  # everything from rounded counts: a ratio and its interval would otherwise give the count back
+        observed = {g: {b: disclosure.round5(n) for b, n in by_band.items()} for g, by_band in observed.items()}
+        crude = representation({r.group: disclosure.round5(r.count) for r in crude},
+                               {r.group: r.population for r in crude})
     rows = age_adjusted(observed, population)
     by_crude = {r.group: r for r in crude}
-    hidden_crude = dict(zip([r.group for r in crude], disclosure.hidden_in_breakdown([r.count for r in crude])))
     source = f"Baseline: {baseline.source}." + (" Made up for the demo." if baseline.synthetic else "")
     shown_left_out = disclosure.publish_count(left_out) if publish else left_out
     note = (f"{ADJUSTED_METHOD}. {source} Adults with age or ethnicity not known are left out ({shown_left_out}); "
             "each adult is counted once, with their latest recorded age band and ethnic group.")
-    band_totals = {b: sum(o.get(b, 0) for o in observed.values()) for b in ethnicity_by_age.ADULT_BANDS}
     if publish and any(disclosure.is_small(n) for n in band_totals.values()):
         return AdjustedView(None, [], note, "Not published: an age band has fewer than 5 adults, and every adjusted "
                                             "figure is built from the bands' rates.")

@@ -138,11 +138,18 @@ def build_pack(engine: Engine, period: str, today, publish: bool = True, progres
         counts = disclosure.figure_counts(f, publish)
         bullets.append(f"Red: {r.measure.name} was {disclosure.figure_text(f, publish)}" + (f" ({counts})" if counts else "")
                        + f" against a target of {f.target:g}{'%' if f.unit == '%' else ''}.")
-    moved = sorted((r for r in rows if r.change_quarter is not None and r.figure.unit == "%" and not r.figure.small
-                    and abs(r.change_quarter) >= 3), key=lambda r: -abs(r.change_quarter))[:4]
+    def shown_change(r):  # published: the difference of the two figures as shown, so it hides what they hide
+        if not publish:
+            return r.change_quarter
+        now, before = disclosure.figure_point(r.figure, True), disclosure.figure_point(r.previous, True)
+        return None if now is None or before is None else now - before
+
+    changes = {id(r): shown_change(r) for r in rows}
+    moved = sorted((r for r in rows if changes[id(r)] is not None and r.figure.unit == "%" and not r.figure.small
+                    and abs(changes[id(r)]) >= 3), key=lambda r: -abs(changes[id(r)]))[:4]
     for r in moved:
-        word = "rose" if r.change_quarter > 0 else "fell"
-        bullets.append(f"Moved: {r.measure.name} {word} by {fmt(abs(r.change_quarter))} points since last quarter, "
+        word = "rose" if changes[id(r)] > 0 else "fell"
+        bullets.append(f"Moved: {r.measure.name} {word} by {fmt(abs(changes[id(r)]))} points since last quarter, "
                        f"to {disclosure.figure_text(r.figure, publish)}.")
     if not moved:
         bullets.append("No rated percentage moved by 3 points or more since last quarter.")
@@ -223,7 +230,10 @@ def build_pack(engine: Engine, period: str, today, publish: bool = True, progres
         "Multi-agency case audits over the four quarters to this one: each agency's overall grade, by theme."],
         tables=[Table("Audit grades by theme", _audit_themes(engine, label, publish))]))
 
-    quality = returns[["Partner name", "Return", "State", "Submitted at", "Rows", "Errors", "Queries", "Attempts"]].copy()
+    from assurance.returns.tracker import published_rows
+
+    quality = published_rows(returns, publish)[["Partner name", "Return", "State", "Submitted at", "Rows", "Errors",
+                                                "Queries", "Attempts"]].copy()
     quality["Submitted at"] = quality["Submitted at"].map(lambda v: "" if pd.isna(v) else f"{v:%d/%m/%Y}")
     pack.sections.append(Section("Data quality of the quarter's returns", paragraphs=[
         f"Returns were due by {returns['Due'].iloc[0]:%d %B %Y}." if not returns.empty else "No returns are expected."],

@@ -304,9 +304,17 @@ def scorecard_frame(rows: list[ScorecardRow], publish: bool, commentary: dict[st
     return pd.DataFrame(out)
 
 
-def rank(figure: Figure, peers: list[Figure]) -> tuple[int, int] | None:
-    """(position, out of) among the other partners' rated figures, 1 = best by the measure's polarity."""
-    if figure.value is None or figure.small or figure.polarity == "information" or not peers:
+def rank(figure: Figure, peers: list[Figure], publish: bool = False) -> tuple[int, int] | None:
+    """(position, out of) among the other partners' rated figures, 1 = best by the measure's polarity; published,
+    by the figures as shown (exact values would order figures that are shown the same)."""
+    from assurance import disclosure
+
+    def value(f):
+        return disclosure.figure_point(f, True) if publish else f.value
+
+    mine = value(figure)
+    if mine is None or figure.small or figure.polarity == "information" or not peers:
         return None
-    better = sum((y.value > figure.value) if figure.polarity == "higher" else (y.value < figure.value) for y in peers)
-    return better + 1, len(peers) + 1
+    shown = [v for y in peers if (v := value(y)) is not None]
+    better = sum((v > mine) if figure.polarity == "higher" else (v < mine) for v in shown)
+    return better + 1, len(shown) + 1

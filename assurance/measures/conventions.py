@@ -46,9 +46,11 @@ def rate_interval_note(figure, publish: bool, method: bool = True) -> str:
 
     if figure is None or figure.unit != "per 100,000" or figure.numerator is None or not figure.denominator:
         return ""
-    if publish and isinstance(disclosure.figure_value(figure, True), str):  # withheld: so is its interval
+    protected = publish and getattr(figure, "protected", True)
+    if protected and isinstance(disclosure.figure_value(figure, True), str):  # withheld: so is its interval
         return ""
-    return describe(rate(figure.numerator, figure.denominator), method=method)
+    count = disclosure.round5(figure.numerator) if protected else figure.numerator  # else it gives the count back
+    return describe(rate(count, figure.denominator), method=method)
 
 
 def figure_notes(fs, measure_id: str, period: str, publish: bool, weekend_receipt: str) -> list[str]:

@@ -41,7 +41,7 @@ def test_nothing_is_shown_before_sign_in_on_any_page(demo_url):
     at = _app()
     assert at.title[0].value == "Sign in" and not at.metric and not at.dataframe
     pages = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
-    assert len(pages) == 17
+    assert len(pages) == 18
     for page in pages:
         at.switch_page(page).run()
         assert [t.value for t in at.title] == ["Sign in"] and not at.dataframe, page

@@ -21,6 +21,7 @@ def test_raise_a_challenge_from_the_partner_view(app_server, browser_page):
     nav.get_by_text("Partner view").click()
     wait_until_idle(page)
     page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Partner").click()
+    page.keyboard.type("Integrated Care")  # the list may open below the fold: type to choose, as a user can
     page.get_by_role("option", name="Demo Integrated Care Board (ICB)").click()
     wait_until_idle(page)
     page.get_by_text("Raise a challenge to Demo Integrated Care Board").click()
