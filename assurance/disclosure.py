@@ -165,6 +165,24 @@ def publish_table(frame: pd.DataFrame, count_columns: Sequence[str], row_totals:
     return out
 
 
+TOO_SPARSE = "Withheld in publication mode: too few cases to show this table without revealing small numbers"
+
+
+def too_sparse(published: pd.DataFrame, count_columns: Sequence[str]) -> bool:
+    """More than half of a table's non-zero cells hidden: what is left, with each hidden cell known to be at least
+    1 and its totals, can pin a hidden one, so the table is withheld whole."""
+    cells = [v for c in count_columns for v in published[c]]
+    hidden = sum(v == SUPPRESSED for v in cells)
+    nonzero = sum(v != 0 for v in cells)
+    return hidden > 0 and 2 * hidden > nonzero
+
+
+def withheld_table(columns: Sequence[str]) -> pd.DataFrame:
+    """One row saying the table is withheld (its columns kept, so pages and charts draw nothing from it)."""
+    first, *rest = columns
+    return pd.DataFrame([{first: TOO_SPARSE, **{c: "" for c in rest}}], columns=list(columns))
+
+
 def reveals_hidden_cell(published: pd.DataFrame, row_totals: bool = True, column_totals: bool = True) -> bool:
     """True if some line has exactly one hidden cell (its true value follows from the total). For tests and checks."""
     hidden = published.apply(lambda col: col.map(lambda v: v == SUPPRESSED))

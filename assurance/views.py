@@ -45,11 +45,17 @@ class View:
         pcts = {p: c for p, c in self.percent_columns.items() if p in self.frame.columns and c in present}
         out = disclosure.publish_table(self.frame, present, row_totals=self.totals, column_totals=self.totals,
                                        percent_columns=pcts, percent_of=self.percent_of)
+        if self.totals and disclosure.too_sparse(out, present):
+            return disclosure.withheld_table(list(self.frame.columns))
         return out.astype({c: str for c in [*present, *pcts]})
 
     @property
     def file_name(self) -> str:
         return f"{_slug(self.page)}__{_slug(self.section)}.csv"
+
+
+def _withheld(published: pd.DataFrame) -> bool:
+    return len(published) == 1 and published.iloc[0, 0] == disclosure.TOO_SPARSE
 
 
 def _slug(text: str) -> str:
@@ -108,7 +114,8 @@ def outcome_breakdown(engine: Engine, period: PeriodInfo, partner_id: int | None
     base = int(data.loc[~not_applicable, "Enquiries"].sum())
     section = f"{data.columns[0]} {period.label}"
     published = View(OUTCOMES, section, data, ("Enquiries",), {"%": "Enquiries"}, {"%": base}).shown(True)
-    published.loc[not_applicable.to_numpy(), "%"] = ""
+    if not _withheld(published):
+        published.loc[not_applicable.to_numpy(), "%"] = ""
     shown = data.astype({"%": object})
     shown.loc[not_applicable.to_numpy(), "%"] = ""
     return View(OUTCOMES, section, shown, ("Enquiries",), published_frame=published)
@@ -285,6 +292,8 @@ def recording_completeness(engine: Engine, period: PeriodInfo) -> View:
     comp = bd.recording_completeness(engine, period.id)
     comp["Recorded %"] = [share(n - r - k, n) for n, r, k in zip(comp["Concerns"], comp["Refused"], comp["Not known"])]
     published = View(DEMOGRAPHICS, "", comp, ("Concerns", "Refused", "Not known")).shown(True)
+    if _withheld(published):
+        return View(DEMOGRAPHICS, f"Ethnicity recording {period.label}", comp, published_frame=published)
     recorded = []
     for n, r, k, pn, pr, pk in zip(comp["Concerns"], comp["Refused"], comp["Not known"], published["Concerns"],
                                    published["Refused"], published["Not known"]):

@@ -334,17 +334,19 @@ def _tables(m: Model, name: str, frame, period: str, fw) -> None:
             m.equal({**{i: 1.0 for i in cells}, m.var(("fig", None, period, measure, part)): -1.0})
 
 
-@pytest.fixture(params=[11, 29], ids=["demo", "second-seed"])
+@pytest.fixture(params=[11, 29, 2026], ids=["demo", "second-seed", "command-line-demo-300"])
 def published_board(request, databases, board, demo_db, config_copy, monkeypatch):
-    """The demo Board (and one built from a second seed), with the Board in publication mode."""
+    """The demo Board, one built from a second seed, and the command line's demo at 300 concerns a quarter (where a
+    reviewer found an audit count pinned by the [c] cells of a sparse table), with the Board in publication mode."""
     board_path, _ = config_copy
     board_path.write_text(board_path.read_text().replace("publication_mode = false", "publication_mode = true"))
     if request.param == 11:
         url = demo_db[0]
     else:
         url = databases.new()
-        build_demo(get_engine(url), board, DemoSpec(seed=request.param, quarters=8, concerns_per_quarter=250,
-                                                    today=TODAY))
+        quarters, per_quarter = (8, 250) if request.param == 29 else (12, 300)
+        build_demo(get_engine(url), board, DemoSpec(seed=request.param, quarters=quarters,
+                                                    concerns_per_quarter=per_quarter, today=TODAY))
     monkeypatch.setenv("ASSURANCE_DATABASE_URL", url)
     assert config.board().publication_mode
     return url

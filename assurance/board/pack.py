@@ -332,6 +332,7 @@ def _audit_themes(engine: Engine, label: str, publish: bool) -> pd.DataFrame:
     if table.empty:
         return pd.DataFrame(columns=["Theme", *grades])
     if publish:
-        return disclosure.publish_table(table, list(grades), add_totals=True)
+        published = disclosure.publish_table(table, list(grades), add_totals=True)
+        return disclosure.withheld_table(list(published.columns)) if disclosure.too_sparse(published, grades) else published
     table["Total"] = table[list(grades)].sum(axis=1)
     return table
