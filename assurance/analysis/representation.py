@@ -13,12 +13,12 @@ together); standardised ratio = observed / expected, with Byar's approximation t
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+
+from assurance.analysis import intervals
 
 from assurance.reference.population import ENGLAND_ADULT_AGE_MIX
 
-Z95 = 1.959964
 INTERVAL_METHOD = ("95% intervals: Wilson score interval for the group's share of the adults, divided by its share "
                    "of the population")
 ADJUSTED_METHOD = ("Indirect standardisation: expected adults from the group's residents in each age band and the "
@@ -26,19 +26,16 @@ ADJUSTED_METHOD = ("Indirect standardisation: expected adults from the group's r
                    "count")
 
 
-def _wilson(a: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval for a proportion a/n."""
-    p, z2 = a / n, z * z
-    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
-    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
+def _wilson(a: int, n: int) -> tuple[float, float]:
+    """Wilson score interval for a proportion a/n (as a proportion)."""
+    ci = intervals.wilson(a, n)
+    return ci.lower / 100, ci.upper / 100
 
 
-def _byar(observed: int, z: float = Z95) -> tuple[float, float]:
-    """Byar's approximation to the exact Poisson 95% limits for an observed count."""
-    lower = 0.0 if observed == 0 else observed * (1 - 1 / (9 * observed) - z / (3 * math.sqrt(observed))) ** 3
-    o1 = observed + 1
-    return lower, o1 * (1 - 1 / (9 * o1) + z / (3 * math.sqrt(o1))) ** 3
+def _byar(observed: int) -> tuple[float, float]:
+    """The 95% limits for an observed count: Byar's method (exact Poisson below 10, as Fingertips does)."""
+    ci = intervals.byar(observed)
+    return ci.lower, ci.upper
 
 
 @dataclass(frozen=True)
