@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assurance.analysis import intervals
-
 from assurance.reference.population import ENGLAND_ADULT_AGE_MIX
 
 INTERVAL_METHOD = ("95% intervals: Wilson score interval for the group's share of the adults, divided by its share "
