@@ -135,7 +135,10 @@ def cmd_report(args) -> int:
         if not args.quiet:
             print(f"[{fraction:4.0%}] {message}", flush=True)
 
-    pack = build_pack(database_engine(), args.period, today, publish=True, progress=progress)
+    from assurance.disclosure import publish_for
+
+    publish = publish_for(acting_user(args), config.board().publication_mode, "pack")  # a pack always is
+    pack = build_pack(database_engine(), args.period, today, publish=publish, progress=progress)
     content = render(pack, fmt, progress)
     try:
         with open(out, "wb") as f:

@@ -4,9 +4,11 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from assurance import config
 from assurance.board.issued import IssuedPackError, issue_pack, issued_pack_file, issued_packs
 from assurance.board.pack import build_pack
 from assurance.board.render import render
+from assurance.disclosure import publish_for
 
 f = ui.page("Board pack", "The quarterly pack for the Board meeting: worked out from the figures, with charts, exceptions, "
             "challenges, actions and the quality of the returns.")
@@ -19,7 +21,8 @@ st.caption("The pack leaves the product, so it is always in publication mode: co
            "counts are rounded to the nearest 5 and percentages of fewer than 10 cases are withheld. The pack says so.")
 if st.button(f"Build the {f.period.label} pack", type="primary", key="pack-build"):
     bar = st.progress(0.0, text="Starting")
-    pack = build_pack(ui.engine(), f.period.label, date.today(), publish=True,
+    publish = publish_for(ui.current_user(), config.board().publication_mode, "pack")  # a pack always is
+    pack = build_pack(ui.engine(), f.period.label, date.today(), publish=publish,
                       progress=lambda x, msg: bar.progress(min(x, 1.0), text=msg))
     fmt = FORMATS[choice]
     st.session_state["pack"] = (f.period.label, fmt, render(pack, fmt, lambda x, msg: bar.progress(min(x, 1.0), text=msg)))

@@ -15,7 +15,6 @@ import streamlit as st
 from assurance import config
 from assurance.access import audit as _audit
 from assurance.access.accounts import UserInfo
-from assurance.access.roles import must_suppress as _must_suppress
 from assurance.access.roles import partner_bound
 from assurance.db.engine import get_engine, schema_ready
 from assurance.directory import PartnerInfo, PeriodInfo, list_partners, list_periods, periods_with_data
@@ -226,11 +225,6 @@ def current_user_name() -> str:
     return user.actor if user else "anonymous"
 
 
-def must_suppress() -> bool:
-    """Whether figures shown to the signed-in user must be suppressed (roles outside the QA subgroup)."""
-    return _must_suppress(auth.current_user())
-
-
 def allowed(permission: str, partner_id: int | None = None) -> bool:
     """Server-side check before an action: may the signed-in user do `permission` (for that partner)?"""
     return auth.allowed(permission, partner_id)
@@ -245,9 +239,10 @@ def audit(action: str, target: str | None = None, details=None) -> None:
 
 
 def publication_mode() -> bool:
-    """Whether figures on screen go through small-number suppression: the Board's setting, and always for roles
-    outside the QA subgroup."""
-    return config.board().publication_mode or must_suppress()
+    """Whether figures on screen go through small-number suppression (the one policy: disclosure.publish_for)."""
+    from assurance.disclosure import publish_for
+
+    return publish_for(auth.current_user(), config.board().publication_mode, "screen")
 
 
 @st.cache_data(ttl=120, max_entries=64, show_spinner=False)
