@@ -116,8 +116,9 @@ def outcome_breakdown(engine: Engine, period: PeriodInfo, partner_id: int | None
     published = View(OUTCOMES, section, data, ("Enquiries",), {"%": "Enquiries"}, {"%": base}).shown(True)
     if not _withheld(published):
         published.loc[not_applicable.to_numpy(), "%"] = ""
-    shown = data.astype({"%": object})
-    shown.loc[not_applicable.to_numpy(), "%"] = ""
+    from assurance.numbers import fmt
+
+    shown = data.assign(**{"%": ["" if na else fmt(v) for v, na in zip(data["%"], not_applicable)]})
     return View(OUTCOMES, section, shown, ("Enquiries",), published_frame=published)
 
 

@@ -6,9 +6,8 @@ from assurance import views
 from assurance.analysis import breakdowns as bd
 from assurance.board.challenges import Evidence
 from assurance.charts import spc_chart, stacked_grades
-from assurance.disclosure import figure_point, figure_text, figure_value
+from assurance.disclosure import figure_text, figure_value
 from assurance.measures.variation import measure_spc
-from assurance.numbers import fmt
 from ui.challenge import raise_challenge_form
 
 f = ui.page("Audits", "Multi-agency case audits: grades overall and by domain, by theme and agency, the trend, "

@@ -3,11 +3,10 @@ import streamlit as st
 
 import ui
 from assurance import config, views
-from assurance.analysis import breakdowns as bd
 from assurance.charts import bar_chart, spc_chart
-from assurance.disclosure import figure_text, figure_value, publish_count
+from assurance.disclosure import figure_text, figure_value
 from assurance.measures import conventions
-from assurance.numbers import fmt, share
+from assurance.numbers import fmt
 from assurance.measures.variation import measure_spc
 from assurance.reference import england
 

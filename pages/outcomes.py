@@ -5,7 +5,7 @@ import ui
 from assurance import views
 from assurance.analysis import breakdowns as bd
 from assurance.charts import bar_chart, spc_chart
-from assurance.disclosure import SMALL_DENOMINATOR, figure_point, figure_text, figure_value
+from assurance.disclosure import SMALL_DENOMINATOR, figure_text, figure_value
 from assurance.numbers import fmt
 from assurance.measures.variation import measure_spc
 

@@ -8,7 +8,7 @@ from assurance.board.commentary import (CommentaryError, add_commentary, comment
 from assurance.analysis.recalculations import RecalculationError, add_recalculation
 from assurance.analysis.spc import label_svg
 from assurance.charts import spc_chart
-from assurance.disclosure import figure_point, figure_text, figure_value
+from assurance.disclosure import figure_text, figure_value
 from assurance.board.challenges import Evidence
 from assurance.measures.compute import applies, scorecard, scorecard_frame
 from assurance.measures.conventions import figure_notes

@@ -37,8 +37,20 @@ def _byar(observed: int) -> tuple[float, float]:
     return ci.lower, ci.upper
 
 
+class _Finding:
+    """Over-, under-represented or in line, from a ratio's 95% interval."""
+
+    ratio: float | None
+    lower: float | None
+    upper: float | None
+
+    @property
+    def finding(self) -> str:
+        return _finding(self.ratio, self.lower, self.upper)
+
+
 @dataclass(frozen=True)
-class Representation:
+class Representation(_Finding):
     group: str
     count: int
     share: float  # percent of adults in safeguarding with the group recorded
@@ -47,10 +59,6 @@ class Representation:
     ratio: float | None
     lower: float | None
     upper: float | None
-
-    @property
-    def finding(self) -> str:
-        return _finding(self.ratio, self.lower, self.upper)
 
 
 def _finding(ratio: float | None, lower: float | None, upper: float | None) -> str:
@@ -159,17 +167,13 @@ ADULT_BAND = {"18-64": "18-64", "65-74": "65-74", "75-84": "75-84", "85-94": "85
 
 
 @dataclass(frozen=True)
-class AgeAdjusted:
+class AgeAdjusted(_Finding):
     group: str
     observed: int
     expected: float
     ratio: float | None
     lower: float | None
     upper: float | None
-
-    @property
-    def finding(self) -> str:
-        return _finding(self.ratio, self.lower, self.upper)
 
 
 def age_adjusted(observed: dict[str, dict[str, int]], population: dict[str, dict[str, int]]) -> list[AgeAdjusted]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import os
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
