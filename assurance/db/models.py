@@ -429,6 +429,30 @@ class User(Base):
     created_by: Mapped[str] = mapped_column(String(120))
 
 
+class WebSession(Base):
+    """A browser sign-in. The browser holds a signed HttpOnly cookie naming it; sign-out or idle time ends it."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the token in the cookie
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    username: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    address: Mapped[str] = mapped_column(String(64))
+
+
+class FigureBuild(Base):
+    """The fingerprint of the definitions quarterly_figures was built from, per source table."""
+
+    __tablename__ = "figure_builds"
+
+    source: Mapped[str] = mapped_column(String(60), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    built_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class AuditEvent(Base):
     """The audit trail: append-only (database triggers reject UPDATE, DELETE and REPLACE), each event chained
     to the one before by chain_hash (see assurance.access.audit)."""
