@@ -174,6 +174,16 @@ def cmd_target(args) -> int:
     return 0
 
 
+def cmd_refresh_figures(args) -> int:
+    from assurance.measures.figures import rebuild_all
+
+    check(args, "manage_partners")
+    for r in rebuild_all(database_engine()):
+        print(f"{r.source}: rebuilt for {r.quarters} quarters ({r.figures:,} figures; definitions "
+              f"{'changed since the last build' if r.changed else 'unchanged'})")
+    return 0
+
+
 # --- wiring -----------------------------------------------------------------------------------
 
 def cmd_tables(args) -> int:
@@ -281,6 +291,8 @@ COMMANDS: list[tuple[str, str, Callable[[argparse.ArgumentParser], None], Callab
      _setup_tables, cmd_tables),
     ("target", "change a measure's target (and amber tolerance) from a quarter; earlier quarters keep theirs",
      _setup_target, cmd_target),
+    ("refresh-figures", "rebuild the stored quarter figures from today's measure definitions (done by itself when "
+     "a definition changes)", _no_options, cmd_refresh_figures),
     ("report", "write the quarterly board pack (PDF, PowerPoint or Excel tables)", _setup_report, cmd_report),
     ("load", "validate and load a return (or a folder of returns): exit 0 loaded, 1 rejected, 2 usage error",
      returns_cli.setup_load, returns_cli.cmd_load),

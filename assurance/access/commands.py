@@ -17,7 +17,7 @@ from assurance.cli_support import CommandError, acting_user, check, database_eng
 
 # Commands that change something or take figures out of the product: each run goes into the audit trail.
 AUDITED_COMMANDS = {"demo", "init-db", "create-admin", "users", "load", "report", "measures", "submissions",
-                    "target", "population", "tables"}
+                    "target", "population", "tables", "refresh-figures"}
 
 
 def _read_password(args, required: bool) -> str | None:

@@ -9,8 +9,8 @@ from sqlalchemy import Engine, func, select
 
 from assurance.config import BoardConfig
 from assurance.db.engine import bulk_insert, session_scope, upgrade
-from assurance.db.models import CalendarDay, Concern, Partner, QuarterlyFigure, ReportingPeriod
-from assurance.measures.figures import refresh_figures, stored_definitions
+from assurance.db.models import CalendarDay, Partner, ReportingPeriod
+from assurance.measures.figures import ensure_current
 from assurance.reference.calendar import calendar_rows
 from assurance.periods import Period, period_range
 
@@ -69,9 +69,5 @@ def init_database(engine: Engine, board: BoardConfig, today: date | None = None,
     with session_scope(engine) as s:
         added, updated = sync_partners(s, board)
         periods_added = ensure_periods(s, first, last, board.return_due_days)
-    with engine.begin() as conn:
-        has_facts = conn.scalar(select(func.count()).select_from(select(Concern.id).limit(1).subquery()))
-        stored = set(conn.scalars(select(QuarterlyFigure.definition).distinct()))
-        if has_facts and not stored_definitions("concerns") <= stored:
-            refresh_figures(conn)  # a database from before the figures (or a newer definition of them) were kept
+    ensure_current(engine)  # stored figures built from older definitions (or before they were kept) are rebuilt
     return InitResult(added, updated, periods_added, first.label, last.label)

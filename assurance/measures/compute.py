@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from assurance import config, numbers
 from assurance.directory import PartnerInfo, list_partners, list_periods
 from assurance.measures.definitions import CONVENTION_VARIANTS, DEFINITIONS
-from assurance.measures.figures import all_quarter_figures
+from assurance.measures.figures import all_quarter_figures, ensure_current
 from assurance.measures.framework import Framework, MeasureDef, framework
 from assurance.measures.rag import rag
 from assurance.periods import Period
@@ -148,6 +148,7 @@ def compute_figures(engine: Engine, partner_code: str | None = None, fw: Framewo
         partner = partners.get(partner_code)
         if partner is None:
             raise config.ConfigError(f"There is no partner with code {partner_code!r}.")
+    ensure_current(engine)  # a definition added or changed since the stored figures were built: built now
     with engine.connect() as conn:
         quarter = all_quarter_figures(conn, partner.id if partner else None)
     label_of = {p.id: p.label for p in periods}

@@ -171,11 +171,12 @@ def test_a_database_from_before_the_new_definition_gets_its_figures_on_start(wee
     from sqlalchemy import delete, func
 
     from assurance.db.bootstrap import init_database
-    from assurance.db.models import QuarterlyFigure
+    from assurance.db.models import FigureBuild, QuarterlyFigure
 
     qf = QuarterlyFigure.__table__
-    with weekend.begin() as conn:
+    with weekend.begin() as conn:  # as built before the definition was written: no figures, another fingerprint
         conn.execute(delete(qf).where(qf.c.definition == "decision_timeliness_next_working_day"))
+        conn.execute(FigureBuild.__table__.update().values(fingerprint="0" * 64))
     init_database(weekend, board, today=date(2026, 11, 23))
     with weekend.connect() as conn:
         kept = conn.scalar(select(func.sum(qf.c.numerator)).where(qf.c.definition == "decision_timeliness_next_working_day"))

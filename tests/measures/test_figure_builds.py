@@ -1,0 +1,158 @@
+"""Stored quarter figures follow the definitions: a new or changed definition is built for every quarter of a
+database that already holds returns, at first use, on start-up, after a load and by `refresh-figures`.
+
+Every expected figure is counted here with plain SQL over the accepted returns, not through the definitions.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import and_, func, select, text
+
+from assurance.cli import main
+from assurance.db.models import FigureBuild, QuarterlyFigure
+from assurance.measures import definitions
+from assurance.measures.compute import compute_figures
+from assurance.measures.definitions import ONE, Definition, flag
+
+qf = QuarterlyFigure.__table__
+concern = definitions.c
+
+NEW_MEASURE = """
+[[measure]]
+id = "police_referrals"
+name = "Concerns raised by the police"
+strand = "data"
+numerator = "Concerns received whose referral source is the police"
+denominator = "Concerns received"
+polarity = "information"
+unit = "%"
+applies_to = "activity"
+basis = "quarter"
+"""
+
+
+def by_quarter(engine, numerator_sql: str) -> dict[str, tuple[int, int]]:
+    """Per quarter label: (rows meeting `numerator_sql`, all rows) of accepted concerns, counted directly."""
+    sql = text(
+        f"SELECT p.label, SUM(CASE WHEN {numerator_sql} THEN 1 ELSE 0 END), COUNT(*) FROM concerns c "
+        "JOIN submissions s ON s.id = c.submission_id AND s.status = 'accepted' "
+        "JOIN periods p ON p.id = c.period_id GROUP BY p.label"
+    )
+    with engine.connect() as conn:
+        return {label: (int(n), int(d)) for label, n, d in conn.execute(sql)}
+
+
+@pytest.fixture
+def police_referrals(monkeypatch):
+    """The new measure's SQL definition, registered as a developer would add it to definitions.py."""
+    monkeypatch.setitem(definitions.DEFINITIONS, "police_referrals",
+                        Definition("concerns", flag(concern.c.referral_source == "Police"), ONE))
+
+
+@pytest.fixture
+def with_new_entry(config_copy):
+    _, framework_file = config_copy
+    framework_file.write_text(framework_file.read_text() + NEW_MEASURE)
+    return framework_file
+
+
+def test_a_new_measure_needs_only_its_definition_and_framework_entry(demo_copy_url, police_referrals, with_new_entry):
+    from assurance.db.engine import get_engine
+
+    engine = get_engine(demo_copy_url)
+    expected = by_quarter(engine, "c.referral_source = 'Police'")
+    assert len(expected) == 12 and all(n > 0 for n, _ in expected.values())
+    fs = compute_figures(engine)
+    for label, (n, d) in expected.items():
+        f = fs.get("police_referrals", label)
+        assert (f.numerator, f.denominator) == (n, d), label
+        assert f.value == pytest.approx(100 * n / d)
+    la = compute_figures(engine, "LA")
+    assert all(la.get("police_referrals", label).numerator == n for label, (n, _) in expected.items())
+
+
+def test_a_changed_definition_is_rebuilt_at_first_use(demo_copy_url, monkeypatch):
+    from assurance.db.engine import get_engine
+
+    engine = get_engine(demo_copy_url)
+    monkeypatch.setitem(definitions.DEFINITIONS, "conversion",
+                        Definition("concerns", flag(concern.c.outcome == "Section 42 enquiry"), ONE))
+    expected = by_quarter(engine, "c.outcome = 'Section 42 enquiry'")
+    fs = compute_figures(engine)
+    assert {label: (fs.get("conversion", label).numerator, fs.get("conversion", label).denominator)
+            for label in expected} == expected
+
+
+def test_unchanged_definitions_are_not_rebuilt(demo_copy_url):
+    from assurance.db.engine import get_engine
+
+    engine = get_engine(demo_copy_url)
+    compute_figures(engine)
+    with engine.connect() as conn:
+        before = dict(conn.execute(select(FigureBuild.source, FigureBuild.built_at)).all())
+        ids = conn.scalar(select(func.max(qf.c.id)))
+    assert set(before) == {"concerns", "enquiries"}
+    compute_figures(engine)
+    with engine.connect() as conn:
+        assert dict(conn.execute(select(FigureBuild.source, FigureBuild.built_at)).all()) == before
+        assert conn.scalar(select(func.max(qf.c.id))) == ids  # no row written again
+
+
+def test_start_up_rebuilds_a_changed_definition(demo_copy_url, monkeypatch, board):
+    from assurance.db.bootstrap import init_database
+    from assurance.db.engine import get_engine
+
+    engine = get_engine(demo_copy_url)
+    monkeypatch.setitem(definitions.DEFINITIONS, "msp_asked", Definition(
+        "enquiries", flag(and_(definitions.S42, definitions.e.c.msp_asked == "No")), flag(definitions.S42)))
+    init_database(engine, board, today=date(2026, 11, 23))
+    with engine.connect() as conn:
+        stored = conn.scalar(select(func.sum(qf.c.numerator)).where(qf.c.definition == "msp_asked"))
+        counted = conn.scalar(text(
+            "SELECT COUNT(*) FROM enquiries e JOIN submissions s ON s.id = e.submission_id AND s.status = 'accepted' "
+            "WHERE e.enquiry_type = 'Section 42' AND e.msp_asked = 'No'"))
+    assert stored == counted > 0
+
+
+def test_a_load_after_a_change_rebuilds_every_quarter(demo_copy_url, police_referrals):
+    from assurance.db.engine import get_engine
+    from assurance.measures.figures import refresh_after_load
+
+    engine = get_engine(demo_copy_url)
+    expected = by_quarter(engine, "c.referral_source = 'Police'")
+    with engine.begin() as conn:
+        last = conn.scalar(text("SELECT MAX(id) FROM periods"))
+        refresh_after_load(conn, last)  # a load of the latest quarter
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT p.label, SUM(q.numerator) FROM quarterly_figures q JOIN periods p ON p.id = q.period_id "
+            "WHERE q.definition = 'police_referrals' GROUP BY p.label")).all()
+    assert dict(rows) == {label: n for label, (n, _) in expected.items()}
+
+
+def test_refresh_figures_command(demo_copy_url, police_referrals, capsys):
+    from assurance.db.engine import get_engine
+
+    engine = get_engine(demo_copy_url)
+    assert main(["refresh-figures"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("concerns: rebuilt for 12 quarters (") and "definitions changed since the last build)" in out
+    assert "enquiries: rebuilt for 12 quarters (" in out and out.count("definitions unchanged") == 1
+    with engine.connect() as conn:
+        n = conn.scalar(select(func.sum(qf.c.numerator)).where(qf.c.definition == "police_referrals"))
+        event = conn.execute(text("SELECT action, target FROM audit_events ORDER BY id DESC LIMIT 1")).one()
+    assert n == sum(n for n, _ in by_quarter(engine, "c.referral_source = 'Police'").values())
+    assert tuple(event) == ("cli command", "refresh-figures")
+    assert main(["refresh-figures"]) == 0
+    assert capsys.readouterr().out.count("definitions unchanged)") == 2
+
+
+def test_refresh_figures_needs_an_administrator(demo_copy_url, capsys):
+    from tests.pages.helpers import user_for_role
+
+    user_for_role("analyst")
+    assert main(["--as", "analyst.police", "refresh-figures"]) == 1
+    assert "Refused" in capsys.readouterr().err
