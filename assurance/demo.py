@@ -22,6 +22,7 @@ from sqlalchemy import Column, Engine, MetaData, String, Table, func, inspect, s
 from assurance.config import BoardConfig, ConfigError
 from assurance.db.bootstrap import init_database
 from assurance.db.engine import bulk_insert, reset_sequences, session_scope
+from assurance.measures.definitions import assurance_codes
 from assurance.measures.figures import refresh_figures
 from assurance.db.models import (
     AssuranceMeasure,
@@ -40,7 +41,6 @@ from assurance.reference.codelists import codelist, ethnicity_broad_map
 from assurance.reference.population import population_by_ethnicity
 
 DEMO_USER = "demo analyst (synthetic)"
-PARTNER_MEASURES = ("staff_trained", "mca_training", "supervision", "concerns_raised", "dols_applications")
 
 # Calibration targets (domain brief, national figures); tests check the generator hits them.
 TARGETS = {
@@ -105,6 +105,12 @@ STAFF = {  # typical workforce sizes by partner type
     "Housing": 260, "Care provider": 2100, "Voluntary": 140,
 }
 DOLS_TYPES = {"Local authority", "Acute trust", "Mental health trust", "Community health", "Care provider"}
+# The assurance return's measures come from their definitions (definitions.assurance_codes); these only make the
+# synthetic figures look like real ones. A new measure gets a rate near 92% or a count, with nothing added here.
+DENOMINATOR_SHARE = {"supervision": 0.35}  # of the staff who need training
+STEADY = {"mca_training"}  # not part of the ambulance trust's drift
+COUNT_SCALE = {"dols_applications": (90, 2)}  # (staff per item, at least); default (60, 3)
+COLLECTED_BY = {"dols_applications": DOLS_TYPES}  # partner types that return the measure; default every type
 
 
 @dataclass(frozen=True)
@@ -497,40 +503,39 @@ def _generate_activity(engine, rng, spec, board, la, period_rows, periods, submi
 
 def _generate_assurance(engine, rng, partners, period_rows, periods, submissions) -> int:
     rows = []
+    measures = assurance_codes()
     drift_partner = "AMB"
     for code, partner in sorted(partners.items()):
         if "assurance" not in partner.returns.split(","):
             continue
         staff = STAFF.get(partner.type, 500)
-        base = {m: float(np.clip(rng.normal(0.92, 0.025), 0.85, 0.98)) for m in ("staff_trained", "mca_training", "supervision")}
+        base = {m: float(np.clip(rng.normal(0.92, 0.025), 0.85, 0.98)) for m, rate in measures.items() if rate}
         for i, period in enumerate(periods):
             key = (partner.id, period_rows[period.label].id, "assurance")
             if key not in submissions:
                 continue
             denominator = int(staff * rng.normal(1.0, 0.02))
             since_drift = i - (len(periods) - 5)
-            for measure in PARTNER_MEASURES:
+            for measure in measures:
                 commentary = None
+                if partner.type not in COLLECTED_BY.get(measure, {partner.type}):
+                    continue
                 if measure in base:
                     rate = base[measure] + rng.normal(0, 0.012)
-                    if code == drift_partner and since_drift >= 0 and measure != "mca_training":
+                    if code == drift_partner and since_drift >= 0 and measure not in STEADY:
                         rate -= 0.035 * (since_drift + 1)
                         if since_drift >= 1:
                             commentary = (
                                 "Compliance has fallen while staff were redeployed to meet winter demand; "
                                 "a recovery plan with weekly e-learning sessions is in place."
                             )
-                    den = denominator if measure != "supervision" else int(denominator * 0.35)
+                    den = int(denominator * DENOMINATOR_SHARE[measure]) if measure in DENOMINATOR_SHARE else denominator
                     num = int(round(min(rate, 1.0) * den))
                     rows.append((submissions[key][0], partner.id, key[1], measure, num, den, commentary))
-                elif measure == "concerns_raised":
-                    num = int(rng.poisson(max(staff / 60, 3)))
-                    rows.append((submissions[key][0], partner.id, key[1], measure, num, None, None))
-                elif measure == "dols_applications" and partner.type in DOLS_TYPES:
-                    num = int(rng.poisson(max(staff / 90, 2)))
-                    rows.append((submissions[key][0], partner.id, key[1], measure, num, None, None))
                 else:
-                    continue
+                    per, least = COUNT_SCALE.get(measure, (60, 3))
+                    num = int(rng.poisson(max(staff / per, least)))
+                    rows.append((submissions[key][0], partner.id, key[1], measure, num, None, None))
                 submissions[key][1] += 1
     cols = ["submission_id", "partner_id", "period_id", "measure_code", "numerator", "denominator", "commentary"]
     with engine.begin() as conn:

@@ -174,39 +174,32 @@ def percent_of(column: str) -> str:
     return APPLIES_WHEN[column][2] if column in APPLIES_WHEN else "concluded Section 42 enquiries"
 
 
+# percentage column -> (the measure's definition, its numerator column, its denominator column) in outcomes_by_group
+OUTCOME_SHARES = {
+    "Asked %": ("msp_asked", "Asked", "Asked of"),
+    "Achieved %": ("msp_achieved", "Achieved", "Expressed"),
+    "Risk reduced or removed %": ("risk_reduced_removed", "Reduced or removed", "Risk identified"),
+    "Felt safer %": ("felt_safer", "Felt safer", "Answered"),
+}
+
+
 def outcomes_by_group(engine: Engine, column: str, period_ids, partner_id: int | None = None) -> pd.DataFrame:
-    """MSP and risk outcomes by age band, gender or ethnicity, with numerators and denominators."""
+    """MSP and risk outcomes by age band, gender or ethnicity: each measure's numerator and denominator, summed by
+    group straight from its definition (assurance.measures.definitions), so a group's figures add up to the Board's."""
+    from assurance.measures.definitions import DEFINITIONS
+
     joined, concern = _s42_people()
     group = func.coalesce(concern.c[column], "Not recorded")
-    identified = e.c.risk_assessment_outcome.like("Risk identified%")
-    expressed = e.c.msp_asked == "Yes they were asked and outcomes were expressed"
-    one = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
-    stmt = (
-        select(
-            group, func.count(),
-            one(e.c.msp_asked.like("Yes%")),
-            one(and_(expressed, e.c.msp_achieved.in_(("Fully achieved", "Partially achieved")))),
-            one(and_(expressed, e.c.msp_achieved.in_(("Fully achieved", "Partially achieved", "Not achieved")))),
-            one(and_(identified, e.c.risk_outcome.in_(("Risk reduced", "Risk removed")))),
-            one(and_(identified, e.c.risk_outcome.is_not(None))),
-            one(e.c.felt_safer == "Yes"), one(e.c.felt_safer.in_(("Yes", "No"))),
-        )
-        .select_from(joined).where(S42, e.c.period_id.in_(_ids(period_ids))).group_by(group)
-    )
+    sums, cols = [], [DEMOGRAPHICS[column], "Enquiries"]
+    for definition, numerator, denominator in OUTCOME_SHARES.values():
+        d = DEFINITIONS[definition]
+        sums += [func.coalesce(func.sum(d.numerator), 0), func.coalesce(func.sum(d.denominator), 0)]
+        cols += [numerator, denominator]
+    stmt = (select(group, func.count(), *sums).select_from(joined)
+            .where(S42, e.c.period_id.in_(_ids(period_ids))).group_by(group))
     if partner_id is not None:
         stmt = stmt.where(e.c.partner_id == partner_id)
-    cols = [DEMOGRAPHICS[column], "Enquiries", "Asked", "Achieved", "Expressed", "Reduced or removed", "Risk identified",
-            "Felt safer", "Answered"]
     return _frame(engine, stmt, cols)
-
-
-# percentage column -> (numerator, denominator) of outcomes_by_group
-OUTCOME_SHARES = {
-    "Asked %": ("Asked", "Enquiries"),
-    "Achieved %": ("Achieved", "Expressed"),
-    "Risk reduced or removed %": ("Reduced or removed", "Risk identified"),
-    "Felt safer %": ("Felt safer", "Answered"),
-}
 
 
 def outcome_shares(by_group: pd.DataFrame, publish: bool) -> pd.DataFrame:
@@ -219,7 +212,7 @@ def outcome_shares(by_group: pd.DataFrame, publish: bool) -> pd.DataFrame:
         return publish_percent(n, d) if publish else share(n, d)
 
     out = by_group.iloc[:, :2].copy()
-    for column, (num, den) in OUTCOME_SHARES.items():
+    for column, (_, num, den) in OUTCOME_SHARES.items():
         out[column] = [pct(n, d) for n, d in zip(by_group[num], by_group[den])]
     return out
 
@@ -283,14 +276,3 @@ def findings_summary(findings: pd.DataFrame) -> pd.DataFrame:
            .groupby(["Theme", "Agency"], dropna=False)
            .agg(Audits=("Audit", "size"), **{"With an action": ("action", "sum")}).reset_index())
     return out.sort_values(["Theme", "Agency"]).reset_index(drop=True)
-
-
-def risk_trend(engine: Engine, dimension: str, period_ids, partner_id: int | None = None) -> pd.DataFrame:
-    """Concluded S42 enquiries by category and period (for trend charts)."""
-    stmt = (select(per.c.label, r.c.category, func.count(func.distinct(r.c.enquiry_id)))
-            .select_from(r.join(e, e.c.id == r.c.enquiry_id).join(sub, _accepted(e)).join(per, per.c.id == e.c.period_id))
-            .where(S42, r.c.dimension == dimension, e.c.period_id.in_(_ids(period_ids)))
-            .group_by(per.c.label, r.c.category))
-    if partner_id is not None:
-        stmt = stmt.where(e.c.partner_id == partner_id)
-    return _frame(engine, stmt, ["Period", "Category", "Enquiries"])

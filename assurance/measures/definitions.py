@@ -61,6 +61,8 @@ class Definition:
     # 1 on a row that reports the measure. A partner's quarter with no such row has not collected it: its figure is
     # null ([x]), never 0, and the Board's total sums only the partners who report it.
     reported: ColumnElement | None = None
+    measure_code: str | None = None  # a figure a partner returns on the assurance return, under this code
+
 
 
 def flag(condition) -> ColumnElement:
@@ -93,8 +95,14 @@ def assurance_figure(code: str, count: bool = False, people: bool = True) -> Def
         "assurance",
         case((a.c.measure_code == code, a.c.numerator), else_=0),
         None if count else case((a.c.measure_code == code, a.c.denominator), else_=0),
-        reported=flag(a.c.measure_code == code), people=people,
+        reported=flag(a.c.measure_code == code), people=people, measure_code=code,
     )
+
+
+def assurance_codes() -> dict[str, bool]:
+    """The measure codes partners return on the assurance return, in definition order: code -> a rate (True) or a
+    count (False)."""
+    return {d.measure_code: d.denominator is not None for d in DEFINITIONS.values() if d.measure_code}
 
 
 def decided_within(days: int, from_next_working_day: bool) -> ColumnElement:

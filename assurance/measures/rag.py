@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-RAG_NAMES = {"green": "Green: on target", "amber": "Amber: within tolerance", "red": "Red: off target"}
-
-
 def rag(value: float | None, polarity: str, target: float | None, tolerance: float = 0.0) -> str | None:
     """green at or beyond target, amber within tolerance of it, red beyond; None when not rated."""
     if value is None or target is None or polarity == "information":

@@ -35,7 +35,8 @@ def test_enquiry_breakdowns_count_s42_only(q3):
                                                               "Not applicable: no risk identified": 1}  # E3
     eq = bd.outcomes_by_group(engine, "gender", pid).set_index("Gender")
     # every S42 enquiry in the dataset is for concern C1 (a woman aged 65-74)
-    assert eq.loc["Female"].tolist() == [4, 3, 1, 2, 2, 3, 1, 2]
+    # enquiries; asked of 4; achieved 1 of 2 expressed; risk reduced or removed 2 of 3; felt safer 1 of 2 answering
+    assert eq.loc["Female"].tolist() == [4, 3, 4, 1, 2, 2, 3, 1, 2]
 
 
 def test_audits(q3):
@@ -52,7 +53,8 @@ def test_audits(q3):
 def test_outcome_shares_give_each_groups_percentages_and_withhold_small_ones():
     import pandas as pd
 
-    by_group = pd.DataFrame({"Gender": ["Female", "Male"], "Enquiries": [40, 8], "Asked": [30, 6], "Achieved": [18, 2],
+    by_group = pd.DataFrame({"Gender": ["Female", "Male"], "Enquiries": [40, 8], "Asked": [30, 6], "Asked of": [40, 8],
+                             "Achieved": [18, 2],
                              "Expressed": [24, 3], "Reduced or removed": [20, 1], "Risk identified": [25, 2],
                              "Felt safer": [9, 0], "Answered": [12, 0]})
     shown = bd.outcome_shares(by_group, publish=False)
@@ -64,3 +66,13 @@ def test_outcome_shares_give_each_groups_percentages_and_withhold_small_ones():
     # from the rounded counts: 30/40; 20/25 (18 of 24); 20/25; 9 of 12 leaves 3 who did not: withheld
     assert published.iloc[0, 2:].tolist() == [75.0, 80.0, 80.0, "[c]"]
     assert published.iloc[1, 2:].tolist() == ["[c]", "[c]", "[c]", "[x]"]  # under 10 cases; none
+
+
+def test_outcomes_by_group_follow_the_measure_definitions(q3, monkeypatch):
+    from assurance.measures import definitions as d
+
+    engine, pid, _ = q3
+    monkeypatch.setitem(d.DEFINITIONS, "felt_safer", d.Definition(
+        "enquiries", d.flag(d.e.c.felt_safer == "No"), d.flag(d.e.c.felt_safer.in_(("Yes", "No", "Not asked")))))
+    eq = bd.outcomes_by_group(engine, "gender", pid).set_index("Gender")
+    assert eq.loc["Female", ["Felt safer", "Answered"]].tolist() == [1, 3]  # E2 said No; E1, E2 and E3 were asked

@@ -156,3 +156,51 @@ def test_refresh_figures_needs_an_administrator(demo_copy_url, capsys):
     user_for_role("analyst")
     assert main(["--as", "analyst.police", "refresh-figures"]) == 1
     assert "Refused" in capsys.readouterr().err
+
+
+ASSURANCE_MEASURE = """
+[[measure]]
+id = "domestic_abuse_training"
+name = "Staff trained in domestic abuse awareness"
+strand = "quality"
+numerator = "Staff with current domestic abuse awareness training"
+denominator = "Staff who need it"
+polarity = "higher"
+target = 80.0
+tolerance = 5.0
+unit = "%"
+applies_to = "assurance"
+basis = "quarter"
+"""
+
+
+def test_a_new_assurance_measure_reaches_the_return_the_demo_and_the_figures(databases, board, config_copy, monkeypatch):
+    from assurance.db.engine import get_engine
+    from assurance.demo import DemoSpec, build_demo
+    from assurance.returns.specs import get_spec
+    from tests.conftest import TODAY
+
+    _, framework_file = config_copy
+    framework_file.write_text(framework_file.read_text() + ASSURANCE_MEASURE)
+    monkeypatch.setitem(definitions.DEFINITIONS, "domestic_abuse_training",
+                        definitions.assurance_figure("domestic_abuse_training", people=False))
+
+    spec = get_spec("assurance")
+    assert spec.measure("domestic_abuse_training").label == "Staff trained in domestic abuse awareness"
+    assert spec.codelist("measure_code").match("Staff trained in domestic abuse awareness") == "domestic_abuse_training"
+
+    engine = get_engine(databases.new())
+    build_demo(engine, board, DemoSpec(seed=5, quarters=4, concerns_per_quarter=40, today=TODAY))
+    with engine.connect() as conn:
+        counted = {label: (n, d, rows) for label, n, d, rows in conn.execute(text(
+            "SELECT p.label, SUM(a.numerator), SUM(a.denominator), COUNT(*) FROM assurance_measures a "
+            "JOIN submissions s ON s.id = a.submission_id AND s.status = 'accepted' "
+            "JOIN periods p ON p.id = a.period_id WHERE a.measure_code = 'domestic_abuse_training' GROUP BY p.label"))}
+        returns = dict(conn.execute(text(
+            "SELECT p.label, COUNT(*) FROM submissions s JOIN periods p ON p.id = s.period_id "
+            "WHERE s.return_type = 'assurance' AND s.status = 'accepted' GROUP BY p.label")).all())
+    assert {label: rows for label, (_, _, rows) in counted.items()} == returns and len(returns) == 4  # every return
+    fs = compute_figures(engine)
+    for label, (n, d, _) in counted.items():
+        f = fs.get("domestic_abuse_training", label)
+        assert (f.numerator, f.denominator) == (n, d) and f.rag is not None
