@@ -2,11 +2,14 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from ui.tiles import headline_tiles
 from assurance import config, views
 from assurance.charts import bar_chart, spc_chart
-from assurance.disclosure import figure_text, figure_value
+from assurance.disclosure import figure_value
 from assurance.measures import conventions
 from assurance.numbers import fmt
+from assurance.measures.compute import headlines
+from assurance.measures.framework import column_name, concerns_page_measures
 from assurance.measures.variation import measure_spc
 from assurance.reference import england
 
@@ -18,36 +21,29 @@ if f.period is None:
 publish = ui.publication_mode()
 fs = ui.figures(f.partner.code if f.partner else None)
 engine, pid, partner_id = ui.engine(), f.period.id, (f.partner.id if f.partner else None)
-if fs.get("concerns", f.period.label) is None or not fs.get("concerns", f.period.label).has_data:
+measures = concerns_page_measures(fs.framework)
+tiles = headlines(fs, measures, f.period.label, publish)
+if not any(fs.get(m.id, f.period.label).has_data for m in measures if fs.get(m.id, f.period.label) is not None):
     ui.no_data(ui.no_activity_return(f, "Concerns and enquiries"))
     st.stop()
 
-cols = st.columns(5)
-for col, mid in zip(cols, ("concerns", "concern_rate", "conversion", "decision_timeliness", "repeat_concerns")):
-    fig_ = fs.get(mid, f.period.label)
-    col.metric(fs.framework.get(mid).name, figure_text(fig_, publish),
-               help=f"{fs.framework.get(mid).numerator}" + (f" ÷ {fs.framework.get(mid).denominator}" if fs.framework.get(mid).denominator else ""))
-rate_ci = conventions.rate_interval_note(fs.get("concern_rate", f.period.label), publish, method=False)
-st.caption(f"{conventions.CONVERSION_NOTE} England is about 30%, and local practice ranges from about 10% to over 60%. "
-           f"{conventions.RATE_NOTE}" + (f" Concerns per 100,000 adults: {rate_ci}." if rate_ci else ""))
-for note in (conventions.window_note(fs.get(mid, f.period.label)) for mid in ("concerns", "concern_rate", "conversion")):
-    if note:
-        st.caption(note)
-if "repeat_concerns" in fs.framework.ids and (repeat := conventions.figure_notes(
-        fs, "repeat_concerns", f.period.label, publish, config.board().weekend_receipt)):
-    st.caption(" ".join(repeat))
+headline_tiles(tiles)
+notes = [n for m in measures for n in conventions.figure_notes(fs, m.id, f.period.label, publish,
+                                                               config.board().weekend_receipt)]
+st.caption(" ".join(dict.fromkeys(notes)) + (f" {conventions.RATE_NOTE}" if any(m.unit == "per 100,000" for m in measures) else ""))
 
-st.subheader("Concerns by quarter")
-upto = fs.periods[: fs.periods.index(f.period.label) + 1]
-trend = pd.DataFrame([{"Period": p, "Concerns": fs.get("concerns", p).numerator,
-                       "Per 100,000 adults": figure_value(fs.get("concern_rate", p), True),
-                       "Conversion %": figure_value(fs.get("conversion", p), True)}
-                      for p in upto if fs.get("concerns", p) is not None and fs.get("concerns", p).has_data])
-quarters = fs.quarter_series("concerns", f.period.label)
-spc = measure_spc(quarters, fs.framework.get("concerns"), fs.recalculations.get("concerns", []), publish)
-ui.chart(spc_chart(spc.periods, spc.values, "Concerns received", "count", spc.result, None, spc.breaks), trend,
-         "concerns by quarter", spc.describe(), key="c-trend",
-         count_columns=["Concerns"], totals=False)
+volume = next((m for m in measures if m.unit == "count"), None)
+if volume is not None:
+    st.subheader(f"{volume.name} by quarter")
+    upto = fs.periods[: fs.periods.index(f.period.label) + 1]
+    trend = pd.DataFrame([{"Period": p, **{column_name(m): x.numerator if m.unit == "count" else figure_value(x, True)
+                                           for m in measures if (x := fs.get(m.id, p)) is not None}}
+                          for p in upto if (x := fs.get(volume.id, p)) is not None and x.has_data])
+    quarters = fs.quarter_series(volume.id, f.period.label)
+    spc = measure_spc(quarters, volume, fs.recalculations.get(volume.id, []), publish)
+    ui.chart(spc_chart(spc.periods, spc.values, volume.name, "count", spc.result, None, spc.breaks), trend,
+             f"{volume.id} by quarter", spc.describe(), key="c-trend",
+             count_columns=[column_name(m) for m in measures if m.unit == "count"], totals=False)
 
 left, right = st.columns(2)
 with left:
@@ -83,11 +79,4 @@ for dim, key in views.RISK_DIMENSIONS:
     ui.view_chart(bar_chart(drawn[label].tolist(), drawn["% of enquiries"].tolist(), label, "% of enquiries",
                             {k: val for k, val in eng.items() if k in set(drawn[label])}), v, summary, key=f"c-{dim}")
 
-st.subheader("Timeliness")
-t1, t2 = st.columns(2)
-for col, mid in ((t1, "decision_timeliness"), (t2, "enquiry_timeliness")):
-    x = fs.get(mid, f.period.label)
-    col.metric(fs.framework.get(mid).name, figure_text(x, publish))
-    col.caption(f"RAG: {x.rag.capitalize()}" if x.rag else ("small number" if x.small else "not rated"))
-st.caption(conventions.decision_note(config.board().weekend_receipt))
 ui.disclosure_key()

@@ -2,11 +2,14 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from ui.tiles import headline_tiles
 from assurance import views
 from assurance.analysis import breakdowns as bd
 from assurance.charts import bar_chart, spc_chart
-from assurance.disclosure import SMALL_DENOMINATOR, figure_text, figure_value
+from assurance.disclosure import SMALL_DENOMINATOR, figure_value
 from assurance.numbers import fmt
+from assurance.measures.compute import headlines
+from assurance.measures.framework import column_name, outcomes_page_measures
 from assurance.measures.variation import measure_spc
 
 f = ui.page("MSP and risk outcomes", "Making Safeguarding Personal, risk outcomes, mental capacity and whether adults "
@@ -17,27 +20,21 @@ if f.period is None:
 publish = ui.publication_mode()
 fs = ui.figures(f.partner.code if f.partner else None)
 engine, pid, partner_id = ui.engine(), f.period.id, (f.partner.id if f.partner else None)
-MEASURES = ("msp_asked", "msp_achieved", "risk_reduced_removed", "capacity_supported", "felt_safer")
-if not any((x := fs.get(m, f.period.label)) is not None and x.has_data for m in MEASURES):
+measures = outcomes_page_measures(fs.framework)
+if not any((x := fs.get(m.id, f.period.label)) is not None and x.has_data for m in measures):
     ui.no_data(ui.no_activity_return(f, "Making Safeguarding Personal and risk outcomes"))
     st.stop()
 
-cols = st.columns(len(MEASURES))
-for col, mid in zip(cols, MEASURES):
-    x = fs.get(mid, f.period.label)
-    m = fs.framework.get(mid)
-    col.metric(m.name, figure_text(x, publish), help=f"{m.numerator} ÷ {m.denominator}. Target {m.target:g}%."
-               + (f" England {m.comparator:g}%." if m.comparator else ""))
-    col.caption(("RAG: " + x.rag.capitalize()) if x.rag else ("small number" if x.small else ""))
+headline_tiles(headlines(fs, measures, f.period.label, publish))
 
 st.subheader("Trends")
-pick = st.selectbox("Measure", MEASURES, format_func=lambda i: fs.framework.get(i).name, key="oc-trend")
+pick = st.selectbox("Measure", [m.id for m in measures], format_func=lambda i: fs.framework.get(i).name, key="oc-trend")
 series = [x for x in fs.quarter_series(pick, f.period.label) if x.has_data]
 m = fs.framework.get(pick)
 spc = measure_spc(series, m, fs.recalculations.get(pick, []), publish)
 if spc.values:
-    ui.chart(spc_chart(spc.periods, spc.values, m.name, "%", spc.result, m.target, spc.breaks),
-             pd.DataFrame({"Period": [x.period for x in series], "Value %": [figure_value(x, True) for x in series]}),
+    ui.chart(spc_chart(spc.periods, spc.values, m.name, m.unit, spc.result, m.target, spc.breaks),
+             pd.DataFrame({"Period": [x.period for x in series], column_name(m): [figure_value(x, True) for x in series]}),
              f"{pick} trend", spc.describe(), key="oc-spc")
 
 left, right = st.columns(2)

@@ -305,6 +305,48 @@ def scorecard_frame(rows: list[ScorecardRow], publish: bool, commentary: dict[st
     return pd.DataFrame(out)
 
 
+@dataclass(frozen=True)
+class Headline:
+    """One measure's figure for a period as a page's headline shows it: every word already written."""
+
+    measure: str
+    name: str
+    value: str
+    change: str  # on the previous quarter ('' when there is none to compare)
+    change_colour: str  # how a rise reads: "normal" (good), "inverse" (bad) or "off" (neither), as st.metric takes it
+    status: str  # 'Red', 'Amber', 'Green', 'Not rated', 'Small number' or 'Not collected'
+    rag: str | None
+    target: str  # 'Target 80%', or '' for a measure without one
+    about: str  # numerator, denominator, and the England comparator when there is one
+
+
+def headlines(fs: FigureSet, measures: list[MeasureDef], period: str, publish: bool) -> list[Headline]:
+    """The headline of each measure that has a figure for `period`, in framework order."""
+    from assurance import disclosure
+
+    label = Period.parse(period).label
+    previous = Period.parse(period).previous().label
+    out = []
+    for m in measures:
+        f = fs.get(m.id, label)
+        if f is None:
+            continue
+        target = "" if f.target is None else f"Target {f.target:g}{'%' if m.unit == '%' else ''}"
+        status = ("Not collected" if f.not_collected else "Small number" if f.small
+                  else RAG_LABELS[f.rag] if f.rag else "Not rated")
+        before = fs.get(m.id, previous)
+        about = f"{m.numerator}" + (f" ÷ {m.denominator}" if m.denominator else "") + "."
+        if m.comparator_note:
+            about += f" {m.comparator_note}."
+        out.append(Headline(
+            measure=m.id, name=m.name, value=disclosure.figure_text(f, publish),
+            change=change_text(f, before, ScorecardRow.change(f, before), publish) if f.has_data else "",
+            change_colour={"higher": "normal", "lower": "inverse"}.get(m.polarity, "off"),
+            status=status, rag=None if f.small else f.rag, target=target, about=about,
+        ))
+    return out
+
+
 def rank(figure: Figure, peers: list[Figure], publish: bool = False) -> tuple[int, int] | None:
     """(position, out of) among the other partners' rated figures, 1 = best by the measure's polarity; published,
     by the figures as shown (exact values would order figures that are shown the same)."""

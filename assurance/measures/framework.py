@@ -77,6 +77,24 @@ class Framework:
         return [m.id for m in self.measures]
 
 
+# The review pages' headline measures, chosen by what a measure is (the return it is counted from and its strand),
+# never by its id: a measure added to the framework shows on its page with nothing else to change.
+
+def concerns_page_measures(fw: Framework) -> list[MeasureDef]:
+    """Concerns and enquiries: the activity return's Data-strand measures (volumes, rates, timeliness, recording)."""
+    return [m for m in fw.measures if m.applies_to == "activity" and m.strand == "data"]
+
+
+def outcomes_page_measures(fw: Framework) -> list[MeasureDef]:
+    """MSP and risk outcomes: the activity return's Quality and Lived experience measures (what changed for the adult)."""
+    return [m for m in fw.measures if m.applies_to == "activity" and m.strand != "data"]
+
+
+def column_name(m: MeasureDef) -> str:
+    """A measure's name as a table's column: its unit said, unless it is a count."""
+    return m.name if m.unit == "count" else f"{m.name} ({m.unit})"
+
+
 def framework_path() -> Path:
     """ASSURANCE_FRAMEWORK, or the installation's data/framework.toml."""
     env = os.environ.get("ASSURANCE_FRAMEWORK")
