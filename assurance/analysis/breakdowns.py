@@ -12,10 +12,11 @@ import pandas as pd
 from sqlalchemy import Engine, and_, case, func, or_, select
 
 from assurance.db.models import AuditResult, Concern, Enquiry, EnquiryRisk, Partner, ReportingPeriod, Submission
+from assurance.reference import codelists as cl
 
 c, e, r, au = Concern.__table__, Enquiry.__table__, EnquiryRisk.__table__, AuditResult.__table__
 sub, per, partners = Submission.__table__, ReportingPeriod.__table__, Partner.__table__
-S42 = e.c.enquiry_type == "Section 42"
+S42 = e.c.enquiry_type == cl.SECTION_42  # national labels come from assurance.reference.codelists
 DEMOGRAPHICS = {"age_band": "Age band", "gender": "Gender", "ethnicity_broad": "Ethnicity (broad)",
                 "ethnicity_detailed": "Ethnicity (detailed)", "primary_support_reason": "Primary support reason"}
 CONCERN_COLUMNS = {**DEMOGRAPHICS, "referral_source": "Referral source", "outcome": "Concern outcome"}
@@ -29,7 +30,7 @@ AUDIT_DOMAINS = {
     "grade_partnership": "Partnership working", "grade_recording": "Recording", "grade_outcome": "Outcome for the adult",
     "overall_grade": "Overall",
 }
-GRADES = ("Outstanding", "Good", "Requires improvement", "Inadequate", "Not applicable")
+GRADES = cl.AUDIT_GRADES
 
 
 def _accepted(table):
@@ -65,7 +66,7 @@ def _s42_people():
     return joined, concern
 
 
-NOT_RECORDED = ("Not known", "Not Known", "Undeclared / Not Known", "Undeclared / Not known", "Refused")
+NOT_RECORDED = cl.NOT_RECORDED
 ONCE_RULE = ("Each adult is counted once: in the group recorded on their latest concern in the period, a recorded "
              "group winning over Not known, Refused or blank.")
 
@@ -127,11 +128,11 @@ def s42_concluded(engine: Engine, period_ids, partner_id: int | None = None) -> 
 # its percentages are of). Blank where it does not apply is by design ("not applicable"); blank where it does apply is
 # a gap in recording ("not recorded").
 APPLIES_WHEN = {
-    "risk_outcome": (e.c.risk_assessment_outcome.like("Risk identified%"), "Not applicable: no risk identified",
+    "risk_outcome": (e.c.risk_assessment_outcome.in_(cl.RISK_IDENTIFIED), "Not applicable: no risk identified",
                      "concluded Section 42 enquiries where a risk was identified"),
-    "msp_achieved": (e.c.msp_asked == "Yes they were asked and outcomes were expressed",
+    "msp_achieved": (e.c.msp_asked == cl.ASKED_EXPRESSED,
                      "Not applicable: no outcomes expressed", "concluded Section 42 enquiries where outcomes were expressed"),
-    "capacity_support": (e.c.lacked_capacity == "Yes, they lacked capacity",
+    "capacity_support": (e.c.lacked_capacity == cl.LACKED_CAPACITY,
                          "Not applicable: not recorded as lacking capacity",
                          "concluded Section 42 enquiries where the adult lacked capacity"),
 }
@@ -221,7 +222,7 @@ def recording_completeness(engine: Engine, period_id: int) -> pd.DataFrame:
     """By partner: concerns received, and how many have ethnicity Refused or Not known."""
     one = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
     stmt = (select(partners.c.code, partners.c.name, func.count(),
-                   one(c.c.ethnicity_broad == "Refused"), one(c.c.ethnicity_broad == "Undeclared / Not Known"))
+                   one(c.c.ethnicity_broad == cl.ETHNICITY_REFUSED), one(c.c.ethnicity_broad == cl.ETHNICITY_NOT_KNOWN))
             .select_from(c.join(sub, _accepted(c)).join(partners, partners.c.id == c.c.partner_id))
             .where(c.c.period_id == period_id).group_by(partners.c.code, partners.c.name))
     return _frame(engine, stmt, ["Partner", "Partner name", "Concerns", "Refused", "Not known"])
@@ -247,9 +248,9 @@ def audit_grades(engine: Engine, period_ids, by: str = "domain", agency_id: int 
     label = "Theme" if by == "theme" else "Agency"
     frame = pd.DataFrame(data, columns=[label, "Grade", "n"])
     if frame.empty:
-        return pd.DataFrame(columns=[label, *GRADES[:4]])
+        return pd.DataFrame(columns=[label, *cl.GRADED])
     table = frame.pivot_table(index=label, columns="Grade", values="n", aggfunc="sum", fill_value=0)
-    return table.reindex(columns=list(GRADES[:4]), fill_value=0).reset_index()
+    return table.reindex(columns=list(cl.GRADED), fill_value=0).reset_index()
 
 
 def audit_findings(engine: Engine, period_ids, search: str = "", agency_id: int | None = None,

@@ -16,7 +16,7 @@ from assurance.measures.figures import all_quarter_figures, ensure_current
 from assurance.measures.framework import Framework, MeasureDef, framework
 from assurance.measures.rag import rag
 from assurance.periods import Period
-from assurance.reference import population
+from assurance.reference import codelists, population
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def applies(m: MeasureDef, partner: PartnerInfo | None) -> bool:
     if partner is None:
         return True
     if m.applies_to in ("audit", "sar"):
-        return partner.type != "Board"
+        return partner.type != codelists.BOARD
     return m.applies_to in partner.returns
 
 

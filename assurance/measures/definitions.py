@@ -13,6 +13,7 @@ from sqlalchemy.sql import FromClause
 
 from assurance.db.models import AssuranceMeasure, AuditResult, BoardAction, CalendarDay, Concern, Enquiry, ReportingPeriod, Submission
 from assurance.measures.sql import days_before, days_between
+from assurance.reference import codelists as cl
 
 c, e, a, au, b = (t.__table__ for t in (Concern, Enquiry, AssuranceMeasure, AuditResult, BoardAction))
 sub, cal, per = Submission.__table__, CalendarDay.__table__, ReportingPeriod.__table__
@@ -70,13 +71,11 @@ def flag(condition) -> ColumnElement:
 
 
 ONE = literal(1)
-S42 = e.c.enquiry_type == "Section 42"
-GOOD = ("Good", "Outstanding")
-GRADED = ("Outstanding", "Good", "Requires improvement", "Inadequate")
-RISK_IDENTIFIED = e.c.risk_assessment_outcome.like("Risk identified%")
-RISK_OUTCOMES = ("Risk removed", "Risk reduced", "Risk remained")
-LACKED = e.c.lacked_capacity == "Yes, they lacked capacity"
-EXPRESSED = e.c.msp_asked == "Yes they were asked and outcomes were expressed"
+# The national labels come from assurance.reference.codelists, checked there against codelists.toml.
+S42 = e.c.enquiry_type == cl.SECTION_42
+RISK_IDENTIFIED = e.c.risk_assessment_outcome.in_(cl.RISK_IDENTIFIED)
+LACKED = e.c.lacked_capacity == cl.LACKED_CAPACITY
+EXPRESSED = e.c.msp_asked == cl.ASKED_EXPRESSED
 
 repeat = exists().where(
     prior.c.partner_id == c.c.partner_id,
@@ -123,40 +122,42 @@ CONVENTION_VARIANTS = {("decision_timeliness", "next working day"): "decision_ti
 
 
 def audit_domain(column) -> Definition:
-    return Definition("audits", flag(column.in_(GOOD)), flag(column.in_(GRADED)))
+    return Definition("audits", flag(column.in_(cl.GOOD_OR_BETTER)), flag(column.in_(cl.GRADED)))
 
 
 DEFINITIONS: dict[str, Definition] = {
     "concerns": Definition("concerns", ONE),
     "concern_rate": Definition("concerns", ONE),
-    "conversion": Definition("concerns", flag(c.c.outcome.in_(("Section 42 enquiry", "Other enquiry"))), ONE),
+    "conversion": Definition("concerns", flag(c.c.outcome.in_(cl.LED_TO_ENQUIRY)), ONE),
     "decision_timeliness": Definition("concerns", decided_within(2, from_next_working_day=False), ONE),
     # The same, a concern received at a weekend or on a bank holiday counted from the next working day (the Board
     # chooses in board.toml [figures] weekend_receipt; both are kept so a change needs no rebuild).
     "decision_timeliness_next_working_day": Definition("concerns", decided_within(2, from_next_working_day=True), ONE),
     "repeat_concerns": Definition("concerns", flag(repeat), ONE),
     "ethnicity_recorded": Definition(
-        "concerns", flag(c.c.ethnicity_broad.not_in(("Refused", "Undeclared / Not Known"))), ONE
+        "concerns", flag(c.c.ethnicity_broad.not_in((cl.ETHNICITY_REFUSED, cl.ETHNICITY_NOT_KNOWN))), ONE
     ),
     "enquiry_timeliness": Definition(
         "enquiries", flag(and_(S42, days_between(e.c.date_concluded, e.c.date_started) <= 60)), flag(S42)
     ),
-    "msp_asked": Definition("enquiries", flag(and_(S42, e.c.msp_asked.like("Yes%"))), flag(S42)),
+    "msp_asked": Definition(
+        "enquiries", flag(and_(S42, e.c.msp_asked.in_((cl.ASKED_EXPRESSED, cl.ASKED_NOT_EXPRESSED)))), flag(S42)
+    ),
     "msp_achieved": Definition(
         "enquiries",
-        flag(and_(S42, EXPRESSED, e.c.msp_achieved.in_(("Fully achieved", "Partially achieved")))),
-        flag(and_(S42, EXPRESSED, e.c.msp_achieved.in_(("Fully achieved", "Partially achieved", "Not achieved")))),
+        flag(and_(S42, EXPRESSED, e.c.msp_achieved.in_(cl.ACHIEVED))),
+        flag(and_(S42, EXPRESSED, e.c.msp_achieved.in_(cl.ACHIEVED_OR_NOT))),
     ),
     "risk_reduced_removed": Definition(
         "enquiries",
-        flag(and_(S42, RISK_IDENTIFIED, e.c.risk_outcome.in_(("Risk reduced", "Risk removed")))),
-        flag(and_(S42, RISK_IDENTIFIED, e.c.risk_outcome.in_(RISK_OUTCOMES))),
+        flag(and_(S42, RISK_IDENTIFIED, e.c.risk_outcome.in_(cl.RISK_REDUCED_OR_REMOVED))),
+        flag(and_(S42, RISK_IDENTIFIED, e.c.risk_outcome.in_(cl.RISK_OUTCOMES))),
     ),
     "capacity_supported": Definition(
-        "enquiries", flag(and_(S42, LACKED, e.c.capacity_support == "Yes")), flag(and_(S42, LACKED))
+        "enquiries", flag(and_(S42, LACKED, e.c.capacity_support == cl.YES)), flag(and_(S42, LACKED))
     ),
     "felt_safer": Definition(
-        "enquiries", flag(and_(S42, e.c.felt_safer == "Yes")), flag(and_(S42, e.c.felt_safer.in_(("Yes", "No"))))
+        "enquiries", flag(and_(S42, e.c.felt_safer == cl.FELT_SAFER)), flag(and_(S42, e.c.felt_safer.in_(cl.FELT_SAFER_ANSWERED)))
     ),
     "staff_trained": assurance_figure("staff_trained", people=False),
     "mca_training": assurance_figure("mca_training", people=False),

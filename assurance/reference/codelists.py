@@ -134,3 +134,42 @@ def age_band_for(age: int) -> str | None:
     if age <= 94:
         return "85-94"
     return "95+"
+
+
+# --- The national labels the measures and breakdowns test for ---------------------------------------------------
+# Written once, here, and each checked against codelists.toml when this module is read: a label renamed there stops
+# the product at once, instead of a measure silently counting nothing.
+
+def label(key: str, value: str) -> str:
+    """`value`, which must be one of codelist `key`'s national labels."""
+    if value not in codelist(key).values:
+        raise ValueError(f"codelists.toml [{key}] has no label {value!r}.")
+    return value
+
+
+def labels(key: str, *values: str) -> tuple[str, ...]:
+    return tuple(label(key, v) for v in values)
+
+
+BOARD = label("partner_type", "Board")  # the Board itself, as a partner: it owns no figures of its own
+SECTION_42 = label("enquiry_type", "Section 42")
+LED_TO_ENQUIRY = labels("concern_outcome", "Section 42 enquiry", "Other enquiry")
+ETHNICITY_REFUSED, ETHNICITY_NOT_KNOWN = labels("ethnicity_broad", "Refused", "Undeclared / Not Known")
+# A demographic with one of these is not recorded (each adult is counted once, a recorded group winning over these).
+NOT_RECORDED = tuple(dict.fromkeys(
+    labels("age_band", "Not known") + labels("gender", "Not Known") + (ETHNICITY_REFUSED, ETHNICITY_NOT_KNOWN)
+    + labels("ethnicity_detailed", "Refused", "Undeclared / Not known") + labels("primary_support_reason", "Not Known")))
+RISK_IDENTIFIED = tuple(v for v in codelist("risk_assessment_outcome").values if v.startswith("Risk identified"))
+RISK_OUTCOMES = codelist("risk_outcome").values
+RISK_REDUCED_OR_REMOVED = labels("risk_outcome", "Risk reduced", "Risk removed")
+LACKED_CAPACITY = label("mental_capacity", "Yes, they lacked capacity")
+ASKED_EXPRESSED, ASKED_NOT_EXPRESSED = labels(
+    "msp_asked", "Yes they were asked and outcomes were expressed", "Yes they were asked but no outcomes were expressed")
+ACHIEVED = labels("msp_achieved", "Fully achieved", "Partially achieved")
+ACHIEVED_OR_NOT = codelist("msp_achieved").values
+YES = label("yes_no", "Yes")
+FELT_SAFER, FELT_SAFER_ANSWERED = label("felt_safer", "Yes"), labels("felt_safer", "Yes", "No")
+AUDIT_GRADES = codelist("audit_grade").values
+GOOD_OR_BETTER = labels("audit_grade", "Outstanding", "Good")
+NOT_APPLICABLE = label("audit_grade", "Not applicable")
+GRADED = tuple(g for g in AUDIT_GRADES if g != NOT_APPLICABLE)
