@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import CompileError
 
 from assurance.db.engine import bulk_insert, load_turn
 from assurance.db.models import FigureBuild, QuarterlyFigure, ReportingPeriod
@@ -48,7 +49,13 @@ def fingerprint(source: str, dialect) -> str:
     """sha256 of everything a stored source's figures depend on: its tables and joins, and each definition's name
     and SQL (numerator, denominator, what counts as reported), as the database's dialect writes it."""
     def sql(expr) -> str:
-        return "" if expr is None else str(expr.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+        if expr is None:
+            return ""
+        try:
+            return str(expr.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+        except CompileError:  # a value the dialect cannot write inline (a date, say): the SQL and its values
+            compiled = expr.compile(dialect=dialect)
+            return f"{compiled} {sorted((k, repr(v)) for k, v in compiled.params.items())}"
 
     src = SOURCES[source]
     parts = [sql(src.from_), sql(src.period), sql(src.partner), sql(src.where)]
