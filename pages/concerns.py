@@ -29,8 +29,10 @@ if not any(fs.get(m.id, f.period.label).has_data for m in measures if fs.get(m.i
 
 headline_tiles(tiles)
 notes = [n for m in measures for n in conventions.figure_notes(fs, m.id, f.period.label, publish,
-                                                               config.board().weekend_receipt)]
-st.caption(" ".join(dict.fromkeys(notes)) + (f" {conventions.RATE_NOTE}" if any(m.unit == "per 100,000" for m in measures) else ""))
+                                                               config.board().weekend_receipt, method=False)]
+if any(m.unit == "per 100,000" for m in measures):
+    notes.append(conventions.RATE_NOTE)
+st.caption(" ".join(dict.fromkeys(notes)))
 
 volume = next((m for m in measures if m.unit == "count"), None)
 if volume is not None:

@@ -53,8 +53,9 @@ def rate_interval_note(figure, publish: bool, method: bool = True) -> str:
     return describe(rate(count, figure.denominator), method=method)
 
 
-def figure_notes(fs, measure_id: str, period: str, publish: bool, weekend_receipt: str) -> list[str]:
-    """Everything a reader needs to know about how one figure was made: window, conventions, interval."""
+def figure_notes(fs, measure_id: str, period: str, publish: bool, weekend_receipt: str, method: bool = True) -> list[str]:
+    """Everything a reader needs to know about how one figure was made: window, conventions, interval (without the
+    interval's method when RATE_NOTE is said nearby)."""
     m = fs.framework.get(measure_id)
     f = fs.get(measure_id, period)
     notes = []
@@ -68,7 +69,7 @@ def figure_notes(fs, measure_id: str, period: str, publish: bool, weekend_receip
         first = next((p for p in fs.periods if (x := fs.get(measure_id, p)) is not None and x.has_data), None)
         if first is not None and (r := repeat_note(period, first)):
             notes.append(r)
-    if ci := rate_interval_note(f, publish):
+    if ci := rate_interval_note(f, publish, method):
         notes.append(f"{m.name}: {ci}.")
     return notes
 
