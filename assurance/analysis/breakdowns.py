@@ -19,11 +19,15 @@ sub, per, partners = Submission.__table__, ReportingPeriod.__table__, Partner.__
 S42 = e.c.enquiry_type == cl.SECTION_42  # national labels come from assurance.reference.codelists
 DEMOGRAPHICS = {"age_band": "Age band", "gender": "Gender", "ethnicity_broad": "Ethnicity (broad)",
                 "ethnicity_detailed": "Ethnicity (detailed)", "primary_support_reason": "Primary support reason"}
-CONCERN_COLUMNS = {**DEMOGRAPHICS, "referral_source": "Referral source", "outcome": "Concern outcome"}
+# Columns answered from a national codelist are headed by the codelist's own name (assurance.reference).
+CONCERN_COLUMNS = {**DEMOGRAPHICS, "referral_source": cl.codelist("referral_source").name,
+                   "outcome": cl.codelist("concern_outcome").name}
 ENQUIRY_COLUMNS = {
-    "risk_assessment_outcome": "Risk assessment outcome", "risk_outcome": "Risk outcome",
-    "msp_asked": "Asked about desired outcomes", "msp_achieved": "Outcomes achieved",
-    "lacked_capacity": "Lacked capacity", "capacity_support": "Capacity support", "felt_safer": "Felt safer",
+    **{column: cl.codelist(key).name for column, key in (
+        ("risk_assessment_outcome", "risk_assessment_outcome"), ("risk_outcome", "risk_outcome"),
+        ("msp_asked", "msp_asked"), ("msp_achieved", "msp_achieved"), ("lacked_capacity", "mental_capacity"),
+        ("felt_safer", "felt_safer"))},
+    "capacity_support": "Capacity support",  # a yes or no answer: the list's name says nothing
 }
 AUDIT_DOMAINS = {
     "grade_msp": "Making Safeguarding Personal", "grade_risk": "Risk assessment", "grade_capacity": "Mental capacity",
