@@ -204,3 +204,34 @@ def test_a_new_assurance_measure_reaches_the_return_the_demo_and_the_figures(dat
     for label, (n, d, _) in counted.items():
         f = fs.get("domestic_abuse_training", label)
         assert (f.numerator, f.denominator) == (n, d) and f.rag is not None
+
+
+def test_two_first_uses_at_once_rebuild_once(demo_copy_url, police_referrals):
+    """Two processes' first pages after a change: one rebuilds, the other waits and finds it done."""
+    import threading
+
+    from assurance.db.engine import get_engine
+    from assurance.measures.figures import ensure_current
+
+    engine = get_engine(demo_copy_url)
+    start, results, errors = threading.Barrier(2), [], []
+
+    def first_use():
+        start.wait()
+        try:
+            results.append(ensure_current(engine))
+        except Exception as exc:  # noqa: BLE001 - the test reports it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=first_use) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert errors == []
+    assert sorted(results) == [[], ["concerns"]]
+    with engine.connect() as conn:
+        stored = dict(conn.execute(text(
+            "SELECT p.label, SUM(q.numerator) FROM quarterly_figures q JOIN periods p ON p.id = q.period_id "
+            "WHERE q.definition = 'police_referrals' GROUP BY p.label")).all())
+    assert stored == {label: n for label, (n, _) in by_quarter(engine, "c.referral_source = 'Police'").items()}
