@@ -73,3 +73,19 @@ def test_a_new_measure_shows_on_its_page_from_its_definition_and_framework_entry
     metric = next(m for m in at.metric if m.label == "Concerns raised by the police")
     assert metric.value == f"{100 * police / all_:.1f}%"
     assert "Concerns raised by the police" in shown_names(at)
+
+
+def test_an_analysts_headlines_are_published_figures(demo_url, demo_engine, fresh_caches):
+    from tests.pages.helpers import user_for_role
+
+    at = open_page("pages/concerns.py", period="2026-27 Q1", user=user_for_role("analyst", "LA"))
+    with demo_engine.connect() as c:
+        n = c.execute(text(
+            "SELECT COUNT(*) FROM concerns c JOIN submissions s ON s.id = c.submission_id AND s.status = 'accepted' "
+            "JOIN periods p ON p.id = c.period_id JOIN partners pa ON pa.id = c.partner_id "
+            "WHERE p.label = '2026-27 Q1' AND pa.code = 'LA'")).scalar()
+    rounded = 5 * ((n + 2) // 5)  # to the nearest 5, halves up
+    metric = next(m for m in at.metric if m.label == "Safeguarding concerns received")
+    assert metric.value == f"{rounded:,}"
+    outcomes = open_page("pages/outcomes.py", period="2026-27 Q1", user=user_for_role("analyst", "LA"))
+    assert sorted(m.label for m in outcomes.metric) == sorted(OUTCOMES)
