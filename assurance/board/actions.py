@@ -18,6 +18,7 @@ from sqlalchemy import Engine, select
 
 from assurance.db.engine import session_scope
 from assurance.db.models import AuditResult, BoardAction, Partner, SarReview, Submission
+from assurance.errors import AssuranceError
 
 STATUSES = ("Not started", "In progress", "Completed")
 SOURCES = ("SAR", "Audit")
@@ -32,7 +33,7 @@ TRACKER_COLUMNS = [
 ]
 
 
-class TrackerError(ValueError):
+class TrackerError(AssuranceError, ValueError):
     """The tracker cannot make this change; the message says why."""
 
 

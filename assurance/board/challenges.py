@@ -14,13 +14,14 @@ from sqlalchemy import Engine, select
 
 from assurance.db.engine import session_scope
 from assurance.db.models import Challenge, ChallengeEvent, Partner
+from assurance.errors import AssuranceError
 
 STATUSES = ("open", "responded", "closed")
 OUTCOMES = ("assured", "escalated")
 SOURCES = ("measure", "partner view", "audit finding")
 
 
-class ChallengeError(ValueError):
+class ChallengeError(AssuranceError, ValueError):
     """A change the challenge log cannot make; the message says why."""
 
 

@@ -15,9 +15,10 @@ from sqlalchemy import Engine, select
 
 from assurance.db.engine import session_scope
 from assurance.db.models import AssuranceMeasure, Commentary, Partner, Submission
+from assurance.errors import AssuranceError
 
 
-class CommentaryError(ValueError):
+class CommentaryError(AssuranceError, ValueError):
     pass
 
 
