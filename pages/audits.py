@@ -92,5 +92,5 @@ if f.partner is not None and not findings.empty and ui.allowed("raise_challenges
         row = findings.loc[pick]
         raise_challenge_form(engine, f.partner.code, f.partner.name,
                              Evidence(measure="audit_good", period=row["Period"], note=f"{row['Audit']}: {row['Findings']}"),
-                             "audit finding", ui.current_user_name(), key="audit")
+                             "audit finding", ui.current_user(), key="audit")
 ui.disclosure_key()
