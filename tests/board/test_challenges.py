@@ -260,3 +260,18 @@ def test_the_screen_log_puts_status_first_and_late_and_waiting_first(engine):
     assert list(table["No."]) == [late, answered, later, done]
     assert list(table["Status"]) == ["Overdue: awaiting response", "Awaiting the Board's decision",
                                      "Awaiting response", "Closed (escalated)"]
+
+
+def test_partner_view_opens_on_the_partner_with_the_most_red_measures(demo_engine):
+    from assurance.board.partner import opening_partner, rag_cell_style
+    from assurance.directory import list_partners
+    from assurance.measures.compute import compute_figures
+
+    label = "2026-27 Q2"
+    partners = list_partners(demo_engine)
+    reds = {p.code: sum(1 for m in compute_figures(demo_engine, p.code).framework.measures
+                        if (x := compute_figures(demo_engine, p.code).get(m.id, label)) is not None
+                        and x.rag == "red" and not x.small) for p in partners if p.type != "Board"}
+    chosen = opening_partner(partners, lambda code: compute_figures(demo_engine, code), label)
+    assert reds[chosen.code] == max(reds.values()) and max(reds.values()) > 0
+    assert rag_cell_style("Red") == "background-color: #F4B6B6" and rag_cell_style("no return") == ""
