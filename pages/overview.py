@@ -4,12 +4,12 @@ import streamlit as st
 import ui
 from assurance import config
 from assurance.board.commentary import (CommentaryError, add_commentary, commentary_text, confirm_commentary,
-                                         figure_changed, qa_commentary)
+                                         figure_changed, may_write, qa_commentary)
 from assurance.analysis.recalculations import RecalculationError, add_recalculation
 from assurance.analysis.spc import label_svg
 from assurance.charts import spc_chart
 from assurance.disclosure import figure_text, figure_value
-from assurance.board.challenges import Evidence
+from assurance.board.challenges import Evidence, may_raise
 from assurance.measures.compute import applies, scorecard, scorecard_frame
 from assurance.measures.conventions import figure_notes
 from ui.challenge import raise_challenge_form
@@ -121,7 +121,7 @@ if spc.values:
              + f" Latest: {figure_text(series[-1], publish)} in {series[-1].period}"
              + ("" if m.basis == "quarter" else f" ({BASIS_NAMES[m.basis]})") + ".", key="ov-spc")
 
-if ui.allowed("raise_challenges"):
+if may_raise(ui.current_user()):
     # The partner answerable for the figure: the one chosen in the sidebar, else one the measure applies to.
     answerable = [f.partner] if f.partner else [q for q in f.partners if applies(m, q) and q.type != "Board"]
     if answerable:
@@ -137,7 +137,7 @@ if ui.allowed("raise_challenges"):
             raise_challenge_form(ui.engine(), target.code, target.name, evidence, "measure", ui.current_user(),
                                  key="ov")
 
-if not ui.allowed("write_commentary"):
+if not may_write(ui.current_user()):
     st.stop()
 notes = qa_commentary(ui.engine(), f.period.label, f.partner.id if f.partner else None).get(pick, [])
 if notes and figure_changed(notes[0], fs.get(pick, f.period.label)):

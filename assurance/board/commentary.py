@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from assurance.access import audit
-from assurance.access.roles import require
+from assurance.access.roles import can_use, require
 from assurance.db.engine import session_scope, short_write
 from assurance.db.models import AssuranceMeasure, Commentary, Partner, Submission
 from assurance.errors import AssuranceError
@@ -48,6 +48,11 @@ def _current_figure(engine: Engine, measure: str, period_label: str, partner_id:
         with session_scope(engine) as s:
             code = s.get(Partner, partner_id).code
     return compute_figures(engine, code).get(measure, period_label)
+
+
+def may_write(user) -> bool:
+    """Whether to offer QA commentary (add_commentary and confirm_commentary check again)."""
+    return can_use(user, "write_commentary")
 
 
 def add_commentary(engine: Engine, measure: str, period_label: str, text: str, by,

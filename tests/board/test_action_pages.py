@@ -7,7 +7,6 @@ from datetime import date
 from assurance.access import audit
 from assurance.board import actions as act
 from assurance.db.engine import get_engine
-from tests.pages.conftest import fresh_caches  # noqa: F401 - the fixture
 from tests.pages.helpers import open_page
 
 

@@ -10,7 +10,6 @@ from openpyxl import load_workbook
 
 from assurance.board import challenges as ch
 from assurance.db.engine import get_engine
-from tests.pages.conftest import fresh_caches  # noqa: F401 - the fixture
 from tests.pages.helpers import open_page, texts
 
 RESPONSE = "Training is back in every crew's rota from January; we expect 90% by the end of Q4."  # the demo's
