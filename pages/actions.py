@@ -16,12 +16,18 @@ rag = c2.selectbox("RAG", ["All", *act.RAG_LABELS.values()], key="act-rag")
 rag_key = next((k for k, v in act.RAG_LABELS.items() if v == rag), None)
 frame = act.tracker_frame(engine, today, None if source == "All" else source, f.partner.id if f.partner else None, rag_key)
 counts = frame["RAG"].value_counts()
-st.markdown(" · ".join(f"**{counts.get(label, 0)}** {label.lower()}" for label in act.RAG_LABELS.values()))
+st.markdown(" · ".join(f"**{counts.get(label, 0)}** {label.lower()}" for label in act.RAG_ORDER))
 st.caption("RAG is worked out from today's date: an action past its due date and not completed turns red by itself.")
 if frame.empty:
     ui.no_data("No actions match these filters.")
 else:
-    st.dataframe(ui.blank_empty(frame), hide_index=True, width="stretch", column_config={"Action ID": st.column_config.NumberColumn(format="%d")})
+    table = act.action_table(frame)
+    st.dataframe(ui.blank_empty(table).style.map(act.rag_cell_style, subset=["RAG"]), hide_index=True, width="stretch",
+                 column_config={"Action ID": st.column_config.NumberColumn("No.", format="%d", width=48),
+                                "RAG": st.column_config.TextColumn(width=140),
+                                "Due date": st.column_config.DateColumn(format="DD/MM/YYYY", width=95),
+                                "Completed date": st.column_config.DateColumn(format="DD/MM/YYYY"),
+                                "Action": st.column_config.TextColumn(width="large")})
 d1, d2 = st.columns(2)
 with d1:
     ui.download_csv(frame, "actions")
@@ -39,7 +45,7 @@ if not frame.empty:
     st.markdown("#### Update an action")
     if flash := st.session_state.pop("act-flash", None):
         st.success(flash, icon=":material/check_circle:")
-    number = st.selectbox("Action", frame["Action ID"].tolist(), key="act-pick",
+    number = st.selectbox("Action", table["Action ID"].tolist(), key="act-pick",
                           format_func=lambda n: f"{n}: {frame.loc[frame['Action ID'] == n, 'Action'].iloc[0][:80]}")
     row = frame.loc[frame["Action ID"] == number].iloc[0]
     with st.form(f"update-action-{number}"):  # one form per action: its fields start from what is stored

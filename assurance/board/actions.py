@@ -203,6 +203,29 @@ def tracker_frame(
     return frame
 
 
+TABLE_COLUMNS = ["Action ID", "RAG", "Due date", "Status", "Owner agency", "Action", "Source", "Reference",
+                 "Completed date", "Progress notes", "Recommendation", "Evidence"]
+RAG_ORDER = ("Overdue", "Due within 30 days", "On track", "Completed")  # what the Board must see first, first
+_RAG_ORDER = {label: k for k, label in enumerate(RAG_ORDER)}
+
+
+def action_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The tracker as the page shows it: RAG, due date, status and owner beside the number, so they stay in view
+    on a laptop; overdue first, then due soon, on track, completed; soonest due first within each."""
+    out = frame.copy()
+    out["Reference"] = [s if isinstance(s, str) and s else a for s, a in zip(frame["SAR reference"], frame["Audit reference"])]
+    out["_rag"] = out["RAG"].map(_RAG_ORDER)
+    out["_due"] = pd.to_datetime(out["Due date"])
+    out = out.sort_values(["_rag", "_due", "Action ID"], na_position="last", kind="stable")
+    return out[TABLE_COLUMNS].reset_index(drop=True)
+
+
+def rag_cell_style(label) -> str:
+    """The CSS for a RAG cell, in the tracker workbook's colours ('' for anything else)."""
+    key = next((k for k, v in RAG_LABELS.items() if v == label), None)
+    return f"background-color: #{RAG_FILLS[key]}" if key else ""
+
+
 def export_tracker(frame: pd.DataFrame) -> bytes:
     """The tracker as an Excel workbook with the same columns the import reads, RAG coloured."""
     widths = [9, 8, 14, 28, 10, 40, 18, 48, 30, 12, 13, 14, 40, 30, 18]

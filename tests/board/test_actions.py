@@ -247,3 +247,18 @@ def test_updates_and_imports_write_their_audit_record_as_the_user(engine):
 def test_a_refused_import_writes_no_audit_record(engine):
     assert act.import_tracker(engine, b"not a workbook", QA).problems
     assert _count(engine, AuditEvent) == 0
+
+
+def test_the_screen_table_puts_rag_due_and_status_first_and_overdue_first(engine):
+    act.add_review(engine, "SAR-X", "Adult X")
+    later = act.add_action(engine, review_reference="SAR-X", action="Later", owner="LA", due_date=date(2027, 6, 1), actor="qa")
+    late = act.add_action(engine, review_reference="SAR-X", action="Late", owner="LA", due_date=date(2026, 10, 1), actor="qa")
+    soon = act.add_action(engine, review_reference="SAR-X", action="Soon", owner="LA", due_date=date(2026, 12, 1), actor="qa")
+    done = act.add_action(engine, review_reference="SAR-X", action="Done", owner="LA", due_date=date(2026, 9, 1), actor="qa",
+                          status="Completed", completed_date=date(2026, 8, 30))
+    table = act.action_table(act.tracker_frame(engine, TODAY))
+    assert list(table.columns[:6]) == ["Action ID", "RAG", "Due date", "Status", "Owner agency", "Action"]
+    assert list(table["Action ID"]) == [late, soon, later, done]
+    assert list(table["RAG"]) == ["Overdue", "Due within 30 days", "On track", "Completed"]
+    assert list(table["Reference"]) == ["SAR-X"] * 4
+    assert act.rag_cell_style("Overdue") == "background-color: #F4B6B6" and act.rag_cell_style("") == ""
