@@ -160,11 +160,8 @@ def cmd_target(args) -> int:
     from assurance.measures.framework import framework
 
     user = check(args, "manage_targets")
-    try:
-        changed = adm.set_target(database_engine(), user or cli_operator(), args.measure, args.value, args.tolerance,
-                                 args.from_period, source="cli", address="cli")
-    except adm.AdminError as exc:
-        raise CommandError(str(exc)) from None
+    changed = adm.set_target(database_engine(), user or cli_operator(), args.measure, args.value, args.tolerance,
+                             args.from_period, source="cli", address="cli")
     m = framework().get(args.measure)
     for spell in m.spells:
         print(f"{'from the start' if spell.from_period is None else 'from ' + spell.from_period:<20}"
@@ -255,10 +252,7 @@ def cmd_population(args) -> int:
         content = path.read_bytes()
     except OSError as exc:
         raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
-    try:
-        baseline = adm.load_ethnicity_by_age(database_engine(), user, content, args.area, path.name, source="cli")
-    except adm.AdminError as exc:
-        raise CommandError(str(exc)) from None
+    baseline = adm.load_ethnicity_by_age(database_engine(), user, content, args.area, path.name, source="cli")
     adults = sum(n for (_, band), n in baseline.residents.items() if band != "0-17")
     print(f"Ethnic group by age baseline for {baseline.area} loaded from {path.name}: "
           f"{len({g for g, _ in baseline.residents})} ethnic groups, {adults:,} adults, "
