@@ -24,6 +24,7 @@ from assurance.access.roles import require
 from assurance.config import RETURN_TYPES, ConfigError, load_board_config
 from assurance.db.bootstrap import sync_partners
 from assurance.db.engine import session_scope
+from assurance.errors import AssuranceError
 from assurance.measures.framework import framework_path, load_framework
 from assurance.reference import population
 
@@ -31,7 +32,7 @@ PARTNER_CODE = re.compile(r"^[A-Z][A-Z0-9_-]{0,19}$")
 ADMIN_CHANGE = "admin change"
 
 
-class AdminError(ValueError):
+class AdminError(AssuranceError, ValueError):
     """A change an administrator asked for cannot be made; the message says why. Nothing was changed."""
 
 

@@ -16,8 +16,7 @@ from assurance import config
 from assurance.access import commands as _access
 from assurance.access.roles import AccessDenied
 from assurance.cli_support import CommandError, acting_user, check, database_engine, partner_for, print_table
-from assurance.config import ConfigError
-from assurance.periods import PeriodError
+from assurance.errors import AssuranceError
 from assurance.returns import commands as returns_cli
 
 
@@ -161,11 +160,8 @@ def cmd_target(args) -> int:
     from assurance.measures.framework import framework
 
     user = check(args, "manage_targets")
-    try:
-        changed = adm.set_target(database_engine(), user or cli_operator(), args.measure, args.value, args.tolerance,
-                                 args.from_period, source="cli", address="cli")
-    except adm.AdminError as exc:
-        raise CommandError(str(exc)) from None
+    changed = adm.set_target(database_engine(), user or cli_operator(), args.measure, args.value, args.tolerance,
+                             args.from_period, source="cli", address="cli")
     m = framework().get(args.measure)
     for spell in m.spells:
         print(f"{'from the start' if spell.from_period is None else 'from ' + spell.from_period:<20}"
@@ -266,10 +262,7 @@ def cmd_population(args) -> int:
         content = path.read_bytes()
     except OSError as exc:
         raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
-    try:
-        baseline = adm.load_ethnicity_by_age(database_engine(), user, content, args.area, path.name, source="cli")
-    except adm.AdminError as exc:
-        raise CommandError(str(exc)) from None
+    baseline = adm.load_ethnicity_by_age(database_engine(), user, content, args.area, path.name, source="cli")
     adults = sum(n for (_, band), n in baseline.residents.items() if band != "0-17")
     print(f"Ethnic group by age baseline for {baseline.area} loaded from {path.name}: "
           f"{len({g for g, _ in baseline.residents})} ethnic groups, {adults:,} adults, "
@@ -314,8 +307,15 @@ COMMANDS += [
 ]
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error on one plain line (exit 2) instead of the usage block."""
+
+    def error(self, message: str):
+        self.exit(2, f"Error: {message} (see `{self.prog} --help`).\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m assurance",
         description="Safeguarding Adults Board performance and assurance: load returns, compute the framework, build the demo.",
         epilog="The database is chosen by ASSURANCE_DATABASE_URL (default: SQLite file data/assurance.db).",
@@ -323,7 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--as", dest="as_user", metavar="USERNAME",
                         help="act as this product user: their role limits what the command may do and see (without "
                              "it, the command runs with the operator's full rights)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
     for name, help_text, setup, handler in COMMANDS:
         p = sub.add_parser(name, help=help_text, description=help_text)
         setup(p)
@@ -331,23 +331,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Every failure the user can cause ends here as one plain line on stderr: exit 1, or 2 for
+    a usage error; never a traceback."""
     parser = build_parser()
     args = parser.parse_args(argv)
     code = 1
     try:
         code = args.handler(args)
         return code
-    except (CommandError, ConfigError, PeriodError) as exc:
-        print(f"Error: {exc}", file=sys.stderr)
-        return 1
     except AccessDenied as exc:
-        print(f"Refused: {exc}", file=sys.stderr)
-        _access.record_refusal(database_engine(), args, str(exc))
+        print(f"Refused: {_one_line(exc)}", file=sys.stderr)
+        try:
+            _access.record_refusal(database_engine(), args, str(exc))
+        except (AssuranceError, SQLAlchemyError):
+            pass
         return 1
+    except AssuranceError as exc:
+        code = exc.exit_code
+        print(f"Error: {_one_line(exc)}", file=sys.stderr)
+        return code
     except SQLAlchemyError as exc:
-        print(f"Error: the database could not be used ({type(exc).__name__}: {str(exc).splitlines()[0]}).", file=sys.stderr)
-        print("Check ASSURANCE_DATABASE_URL and run `python -m assurance init-db`.", file=sys.stderr)
+        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else ""
+        print(f"Error: the database could not be used ({type(exc).__name__}: {_one_line(first)}); check "
+              "ASSURANCE_DATABASE_URL and run `python -m assurance init-db`.", file=sys.stderr)
         return 1
     except BrokenPipeError:  # output piped to a command that stopped reading (e.g. head)
         sys.stderr.close()
@@ -356,4 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Stopped.", file=sys.stderr)
         return 1
     finally:
-        _access.record_command(database_engine(), args, code)
+        try:
+            _access.record_command(database_engine(), args, code)
+        except (AssuranceError, SQLAlchemyError):  # no usable database: the message above already says so
+            pass

@@ -10,9 +10,10 @@ from assurance.access.accounts import find_user
 from assurance.access.roles import AccessDenied, partner_scope, require
 from assurance.db.engine import get_engine
 from assurance.directory import list_partners
+from assurance.errors import AssuranceError
 
 
-class CommandError(Exception):
+class CommandError(AssuranceError):
     """A failure to report to the user in plain words (exit 1)."""
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from assurance.errors import AssuranceError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_DB_PATH = DATA_DIR / "assurance.db"
@@ -26,7 +28,7 @@ RETURN_TYPES = {
 }
 
 
-class ConfigError(Exception):
+class ConfigError(AssuranceError):
     """The Board configuration cannot be used; the message says what to fix."""
 
 

@@ -691,30 +691,40 @@ def _generate_challenges(engine, periods, spec) -> None:
     def at(d):
         return datetime.combine(d, time(10, 0))
 
+    from assurance.access.accounts import UserInfo
+
+    def demo(name: str, role: str, code: str | None = None) -> UserInfo:  # who the records name (not accounts)
+        with session_scope(engine) as s:
+            pid = s.scalar(select(Partner.id).where(Partner.code == code)) if code else None
+        return UserInfo(None, name, name, role, partner_id=pid, partner_code=code)
+
+    chair, qa = demo("Board chair (demo)", "chair"), demo("QA subgroup (demo)", "qa")
+    where = {"via": "cli", "address": "cli"}  # the audit trail: built by the demo command
+
     meeting = today - timedelta(days=12)
     n = raise_challenge(engine, partner_code="AMB", question="Staff training has fallen below 90% for several quarters: "
-                        "what is the recovery plan and when will compliance be back on target?", raised_by="Board chair (demo)",
+                        "what is the recovery plan and when will compliance be back on target?", by=chair,
                         evidence=evidence("AMB", "staff_trained", last), meeting_date=meeting,
-                        due_date=meeting + timedelta(days=28), now=at(meeting))
+                        due_date=meeting + timedelta(days=28), now=at(meeting), **where)
     respond(engine, n, "Training is back in every crew's rota from January; we expect 90% by the end of Q4.",
-            "Ambulance safeguarding lead (demo)", now=at(meeting + timedelta(days=9)))
+            demo("Ambulance safeguarding lead (demo)", "partner_lead", "AMB"), now=at(meeting + timedelta(days=9)), **where)
     raise_challenge(engine, partner_code="LA", question="Fewer concerns are decided within 2 working days each quarter: "
-                    "what is causing the delay and how is risk managed while adults wait?", raised_by="QA subgroup (demo)",
+                    "what is causing the delay and how is risk managed while adults wait?", by=qa,
                     evidence=evidence("LA", "decision_timeliness", last), meeting_date=meeting,
-                    due_date=meeting + timedelta(days=28), now=at(meeting))
+                    due_date=meeting + timedelta(days=28), now=at(meeting), **where)
     old_meeting = periods[-2].start + timedelta(days=40)
     m = raise_challenge(engine, partner_code="FIRE", question="Two quarterly assurance returns are missing: "
-                        "when will the service send them?", raised_by="Board chair (demo)", source="partner view",
+                        "when will the service send them?", by=chair, source="partner view",
                         evidence=Evidence(period=earlier, note="Assurance returns missing for two quarters"),
-                        meeting_date=old_meeting, due_date=old_meeting + timedelta(days=21), now=at(old_meeting))
-    respond(engine, m, "Returns were delayed by a change of lead; both are now submitted.", "Fire safeguarding lead (demo)",
-            now=at(old_meeting + timedelta(days=15)))
-    close(engine, m, "assured", "Board chair (demo)", "Both returns received.", now=at(old_meeting + timedelta(days=30)))
+                        meeting_date=old_meeting, due_date=old_meeting + timedelta(days=21), now=at(old_meeting), **where)
+    respond(engine, m, "Returns were delayed by a change of lead; both are now submitted.",
+            demo("Fire safeguarding lead (demo)", "partner_lead", "FIRE"), now=at(old_meeting + timedelta(days=15)), **where)
+    close(engine, m, "assured", chair, "Both returns received.", now=at(old_meeting + timedelta(days=30)), **where)
     add_commentary(engine, "decision_timeliness", last, "Decisions have slowed as the front door team carried two "
-                   "vacancies; agency staff started in September. Expect recovery from Q3.", "QA subgroup (demo)", now=at(meeting))
+                   "vacancies; agency staff started in September. Expect recovery from Q3.", qa, now=at(meeting), **where)
     add_commentary(engine, "ethnicity_recorded", periods[-5].label if len(periods) >= 5 else last,
                    "A new case system went live this quarter and ethnicity was not carried over for a third of records.",
-                   "QA subgroup (demo)", now=at(meeting))
+                   qa, now=at(meeting), **where)
 
 
 # --- synthetic ethnic group by age baseline -------------------------------------------------------------------

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from assurance.errors import AssuranceError
+
 _QUARTER_START_MONTH = {1: 4, 2: 7, 3: 10, 4: 1}
 
 # A quarter: "Q1", "Q 1", "Q.1", "Qtr 1", "Qtr. 1", "Quarter 1".
@@ -18,7 +20,7 @@ _YEAR_FIRST = re.compile(rf"^{_YEAR}\s*[-_,:]?\s*{_QUARTER}$")
 _QUARTER_FIRST = re.compile(rf"^{_QUARTER}\s*[-_,:]?\s*{_YEAR}$")
 
 
-class PeriodError(ValueError):
+class PeriodError(AssuranceError, ValueError):
     """Text that is not a reporting period."""
 
 

@@ -4,7 +4,7 @@ import streamlit as st
 import ui
 from assurance import views
 from assurance.analysis import breakdowns as bd
-from assurance.board.challenges import Evidence
+from assurance.board.challenges import Evidence, may_raise
 from assurance.charts import spc_chart, stacked_grades
 from assurance.disclosure import figure_text, figure_value
 from assurance.measures.variation import measure_spc
@@ -83,7 +83,7 @@ else:
     ui.download_csv(findings.drop(columns=case_grades), "audit findings", key="au-findings")
     st.markdown(f"**Actions required: {len(actions)}** (tracked on the SAR and audit actions page).")
 
-if f.partner is not None and not findings.empty and ui.allowed("raise_challenges", f.partner.id):
+if f.partner is not None and not findings.empty and may_raise(ui.current_user()):
     with st.expander(f"Challenge {ui.plain(f.partner.name)} on an audit finding"):
         pick = st.selectbox("Finding", findings.index.tolist(), key="au-pick",
                             format_func=lambda i: " · ".join([str(findings.at[i, "Audit"])]
@@ -92,5 +92,5 @@ if f.partner is not None and not findings.empty and ui.allowed("raise_challenges
         row = findings.loc[pick]
         raise_challenge_form(engine, f.partner.code, f.partner.name,
                              Evidence(measure="audit_good", period=row["Period"], note=f"{row['Audit']}: {row['Findings']}"),
-                             "audit finding", ui.current_user_name(), key="audit")
+                             "audit finding", ui.current_user(), key="audit")
 ui.disclosure_key()

@@ -4,18 +4,21 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from assurance.access import audit
+from assurance.access.roles import AccessDenied
 from assurance.board import challenges as ch
 from assurance.measures.framework import framework
 from ui.challenge import raise_challenge_form
 
 f = ui.page("Challenge log", "The Board's questions to partners, their responses and the outcome, with every change kept.")
 engine = ui.engine()
-actor = ui.current_user_name()
+user = ui.current_user()
+address = ui.auth.client_address()
 today = date.today()
 
 c1, c2, c3 = st.columns([1, 1, 1])
-status = c1.selectbox("Status", ["All", *ch.STATUSES], key="ch-status")
+status = c1.selectbox("Status", ["All", *ch.STATUSES], key="ch-status",
+                      format_func=lambda s: {"open": "Awaiting response", "responded": "Awaiting the Board's decision",
+                                             "closed": "Closed"}.get(s, s))
 fw = framework()
 measure = c2.selectbox("Measure", ["", *fw.ids], key="ch-measure",
                        format_func=lambda i: fw.get(i).name if i else "All measures")
@@ -24,14 +27,20 @@ filters = dict(partner_id=f.partner.id if f.partner else None, status=None if st
                measure=measure or None, overdue_only=overdue)
 publish = ui.publication_mode()
 log = ch.challenge_log(engine, today, publish=publish, **filters)
-exported = log if publish else ch.challenge_log(engine, today, publish=True, **filters)  # exports: publication mode
+exported = ch.log_export(log if publish else ch.challenge_log(engine, today, publish=True, **filters))  # published
 who = ui.plain(f.partner.name) if f.partner else "all partners"
-open_n, overdue_n = int((log["Status"] == "open").sum()), int((log["Overdue"] == "Yes").sum())
-st.markdown(f"**{len(log)}** challenge{'' if len(log) == 1 else 's'} for {who} · **{open_n}** open · **{overdue_n}** overdue")
+st.markdown(ch.counts_line(ch.log_counts(log), who))
 if log.empty:
     ui.no_data("No challenges match these filters.")
 else:
-    st.dataframe(ui.blank_empty(log), hide_index=True, width="stretch", column_config={"No.": st.column_config.NumberColumn(format="%d")})
+    table = ch.log_table(log)
+    st.dataframe(ui.blank_empty(table), hide_index=True, width="stretch", height=min(38 + 35 * len(table), 300),
+                 column_config={"No.": st.column_config.NumberColumn(format="%d", width=48),
+                                "Partner": st.column_config.TextColumn(width=70),
+                                "Status": st.column_config.TextColumn(width=210),
+                                "Due": st.column_config.DateColumn(format="DD/MM/YYYY", width=95),
+                                "Raised": st.column_config.DateColumn(format="DD/MM/YYYY"),
+                                "Question": st.column_config.TextColumn(width="large")})
     d1, d2 = st.columns(2)
     with d1:
         ui.download_csv(exported, "challenge log")
@@ -43,58 +52,58 @@ else:
     st.markdown("#### Work on a challenge")
     if flash := st.session_state.pop("ch-flash", None):
         st.success(flash, icon=":material/check_circle:")
-    number = st.selectbox("Challenge", log["No."].tolist(), key="ch-pick",
+    number = st.selectbox("Challenge", table["No."].tolist(), key="ch-pick",
                           format_func=lambda n: f"{n}: {log.loc[log['No.'] == n, 'Question'].iloc[0][:80]}")
     row = log.loc[log["No."] == number].iloc[0]
-    st.markdown(f"**{ui.plain(row['Partner'])}** · status **{ui.plain(row['Status'])}**"
-                + (f" ({ui.plain(row['Outcome'])})" if pd.notna(row["Outcome"]) else ""))
+    st.markdown(f"**{ui.plain(row['Partner name'])}** · "
+                f"**{ch.status_text(row['Status'], row['Outcome'], row['Overdue'] == 'Yes')}**"
+                + (f" · due {row['Due']:%d/%m/%Y}" if pd.notna(row["Due"]) and row["Due"] else ""))
+    st.markdown("**Question**")
     st.text(row["Question"])
     if pd.notna(row["Evidence"]) and row["Evidence"]:
         st.caption(f"Evidence when raised: {ui.plain(row['Evidence'])}")
-    partner_id = {p.code: p.id for p in f.partners}.get(row["Partner"])
-    may_respond, may_close = ui.allowed("respond_challenges", partner_id), ui.allowed("close_challenges", partner_id)
+    if isinstance(row["Response"], str) and row["Response"].strip():
+        st.markdown(f"**Partner's response** ({ui.plain(row['Responded by'] or '')}"
+                    + (f", {row['Responded']:%d/%m/%Y}" if pd.notna(row["Responded"]) and row["Responded"] else "") + ")")
+        st.text(row["Response"])  # whole: the chair decides on it here
+    partner_id = {p.code: p.id for p in ui.all_partners()}.get(row["Partner"])
+    steps = ch.next_steps(user, row["Status"], partner_id)
     try:
-        if row["Status"] != "closed" and may_respond:
+        if "respond" in steps:
             with st.form("respond", clear_on_submit=True):
-                response = st.text_area("Partner's response")
+                label = "Partner's response" if row["Status"] == "open" else "A further response (replaces the one above)"
+                response = st.text_area(label)
                 if st.form_submit_button("Record response"):
-                    if not ui.allowed("respond_challenges", partner_id):  # checked again on the server
-                        raise ch.ChallengeError("Your role does not allow you to respond to this challenge.")
-                    ch.respond(engine, int(number), response, actor)
-                    ui.audit(audit.CHALLENGE_RESPONDED, f"challenge {number}", {"partner": row["Partner"]})
+                    ch.respond(engine, int(number), response, user, address=address)
                     st.session_state["ch-flash"] = f"Response recorded on challenge {number}; it now awaits the Board."
                     st.rerun()
-        if row["Status"] != "closed" and may_close:
+        if "close" in steps:
             with st.form("close"):
                 outcome = st.radio("Close as", ch.OUTCOMES, horizontal=True)
                 note = st.text_input("Note for the record")
                 if st.form_submit_button("Close challenge"):
-                    if not ui.allowed("close_challenges", partner_id):
-                        raise ch.ChallengeError("Only the chair can close a challenge.")
-                    ch.close(engine, int(number), outcome, actor, note or None)
-                    ui.audit(audit.CHALLENGE_CLOSED, f"challenge {number}", {"outcome": outcome, "note": note or None})
+                    ch.close(engine, int(number), outcome, user, note or None, address=address)
                     st.session_state["ch-flash"] = f"Challenge {number} closed ({outcome})."
                     st.rerun()
-        elif row["Status"] == "closed" and may_close:
+        if "reopen" in steps:
             with st.form("reopen"):
                 note = st.text_input("Why reopen it?")
                 if st.form_submit_button("Reopen challenge"):
-                    if not ui.allowed("close_challenges", partner_id):
-                        raise ch.ChallengeError("Only the chair can reopen a challenge.")
-                    ch.reopen(engine, int(number), actor, note)
-                    ui.audit(audit.CHALLENGE_REOPENED, f"challenge {number}", {"note": note})
+                    ch.reopen(engine, int(number), user, note, address=address)
                     st.session_state["ch-flash"] = f"Challenge {number} reopened."
                     st.rerun()
-        if not (may_respond or may_close):
+        if not steps:
             st.caption("Your role lets you read this challenge but not change it.")
-    except ch.ChallengeError as exc:
+        if row["Status"] == "closed" and isinstance(row["Closing note"], str) and row["Closing note"]:
+            st.caption(f"Closing note: {ui.plain(row['Closing note'])}")
+    except (ch.ChallengeError, AccessDenied) as exc:
         st.error(ui.message(exc))
     st.markdown("##### History")
     st.dataframe(ch.history(engine, int(number)), hide_index=True, width="stretch")
 
-if f.partner is not None and ui.allowed("raise_challenges", f.partner.id):
+if f.partner is not None and ch.may_raise(user):
     with st.expander(f"Raise a new challenge to {ui.plain(f.partner.name)}"):
         raise_challenge_form(engine, f.partner.code, f.partner.name, ch.Evidence(period=f.period.label if f.period else None),
-                             "partner view", actor, key="log")
-elif ui.allowed("raise_challenges"):
+                             "partner view", user, key="log")
+elif ch.may_raise(user):
     st.caption("Choose a partner in the sidebar to raise a new challenge to them.")

@@ -4,12 +4,12 @@ import streamlit as st
 import ui
 from assurance import config
 from assurance.board.commentary import (CommentaryError, add_commentary, commentary_text, confirm_commentary,
-                                         figure_changed, qa_commentary)
+                                         figure_changed, may_write, qa_commentary)
 from assurance.analysis.recalculations import RecalculationError, add_recalculation
 from assurance.analysis.spc import label_svg
 from assurance.charts import spc_chart
 from assurance.disclosure import figure_text, figure_value
-from assurance.board.challenges import Evidence
+from assurance.board.challenges import Evidence, may_raise
 from assurance.measures.compute import applies, scorecard, scorecard_frame
 from assurance.measures.conventions import figure_notes
 from ui.challenge import raise_challenge_form
@@ -121,7 +121,7 @@ if spc.values:
              + f" Latest: {figure_text(series[-1], publish)} in {series[-1].period}"
              + ("" if m.basis == "quarter" else f" ({BASIS_NAMES[m.basis]})") + ".", key="ov-spc")
 
-if ui.allowed("raise_challenges"):
+if may_raise(ui.current_user()):
     # The partner answerable for the figure: the one chosen in the sidebar, else one the measure applies to.
     answerable = [f.partner] if f.partner else [q for q in f.partners if applies(m, q) and q.type != "Board"]
     if answerable:
@@ -134,10 +134,10 @@ if ui.allowed("raise_challenges"):
             x = ui.figures(target.code).get(pick, f.period.label) if f.partner is None else fs.get(pick, f.period.label)
             evidence = Evidence(pick, f.period.label, *(
                 (x.value, x.numerator, x.denominator, x.unit, x.rag) if x is not None else (None,) * 5))
-            raise_challenge_form(ui.engine(), target.code, target.name, evidence, "measure", ui.current_user_name(),
+            raise_challenge_form(ui.engine(), target.code, target.name, evidence, "measure", ui.current_user(),
                                  key="ov")
 
-if not ui.allowed("write_commentary"):
+if not may_write(ui.current_user()):
     st.stop()
 notes = qa_commentary(ui.engine(), f.period.label, f.partner.id if f.partner else None).get(pick, [])
 if notes and figure_changed(notes[0], fs.get(pick, f.period.label)):
@@ -145,11 +145,9 @@ if notes and figure_changed(notes[0], fs.get(pick, f.period.label)):
                f"{ui.plain(commentary_text(notes[0], fs.get(pick, f.period.label), publish))} "
                "Confirm it still holds, or write new commentary below.")
     if st.button("Confirm the commentary against today's figure", key="ov-confirm"):
-        if ui.allowed("write_commentary"):  # checked again on the server
-            confirm_commentary(ui.engine(), notes[0].id, ui.current_user_name())
-            ui.audit("commentary confirmed", f"{pick} {f.period.label}", {"partner": f.partner.code if f.partner else None})
-            st.cache_data.clear()
-            st.rerun()
+        confirm_commentary(ui.engine(), notes[0].id, ui.current_user(), address=ui.auth.client_address())
+        st.cache_data.clear()
+        st.rerun()
 with st.expander(f"Record a change in process for {m.name} (the SPC limits are worked out afresh from it)"):
     with st.form("ov-recalc", clear_on_submit=True):
         later = [p for p in spc.periods[1:]] or [f.period.label]
@@ -170,12 +168,9 @@ with st.form("qa-commentary", clear_on_submit=True):
     note = st.text_area("Why did this change? (shown on the scorecard and in the board pack)", key="ov-note")
     if st.form_submit_button("Save commentary"):
         try:
-            if not ui.allowed("write_commentary"):  # checked again on the server
-                raise CommentaryError("Your role does not allow you to add QA commentary.")
-            add_commentary(ui.engine(), pick, f.period.label, note, ui.current_user_name(),
-                           f.partner.id if f.partner else None)
-            ui.audit("commentary added", f"{pick} {f.period.label}", {"partner": f.partner.code if f.partner else None})
+            add_commentary(ui.engine(), pick, f.period.label, note, ui.current_user(),
+                           f.partner.id if f.partner else None, address=ui.auth.client_address())
             st.success("Commentary saved.")
             st.cache_data.clear()
-        except CommentaryError as exc:
+        except (CommentaryError, PermissionError) as exc:
             st.error(ui.message(exc))

@@ -4,8 +4,10 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from assurance.board import challenges as ch
 from assurance.board.challenges import Evidence, challenge_log
 from assurance.board.commentary import partner_commentary
+from assurance.board.partner import opening_partner, rag_cell_style
 from assurance.charts import bar_chart
 from assurance.config import RETURN_TYPES
 from assurance.disclosure import figure_counts, figure_text, figure_value
@@ -15,11 +17,15 @@ from ui.challenge import raise_challenge_form
 
 f = ui.page("Partner view", "One partner's whole picture: their figures against target and against the other partners, "
             "their returns, their commentary and the Board's challenges to them.")
-if f.partner is None:
+p = f.partner
+if p is None and f.period is not None:  # open on the partner the Board most needs to see
+    p = opening_partner(f.partners, ui.figures, f.period.label)
+if p is None:
     ui.no_data("Choose a partner in the sidebar to see their whole picture.")
     st.stop()
-p = f.partner
 st.subheader(ui.plain(p.name))
+if f.partner is None:
+    st.caption(f"Showing the partner with the most red measures in {f.period.label}; choose another in the sidebar.")
 st.markdown(f"**Type:** {ui.plain(p.type)} · **Code:** {ui.plain(p.code)} · **Returns made:** {', '.join(RETURN_TYPES[r] for r in p.returns) or 'none'}")
 if f.period is None:
     ui.no_data("No returns have been loaded yet.")
@@ -53,7 +59,7 @@ mine = pd.DataFrame(rows)
 if mine.empty:
     ui.no_data("No framework measures apply to this partner.")
 else:
-    st.dataframe(mine.drop(columns=["id"]), hide_index=True, width="stretch")
+    st.dataframe(mine.drop(columns=["id"]).style.map(rag_cell_style, subset=["RAG"]), hide_index=True, width="stretch")
     ui.download_csv(pd.DataFrame(exported).drop(columns=["id"]), f"{p.code} figures {f.period.label}")
 
     compare = [r for r in rows if r["RAG"] not in ("no return", "not collected") and fs.framework.get(r["id"]).applies_to in ("assurance", "audit")]
@@ -92,17 +98,17 @@ for _, n in notes.iterrows():
 
 st.markdown("#### Challenges")
 log = challenge_log(engine, date.today(), partner_id=p.id, publish=publish)
-open_log = log[log["Status"] != "closed"]
-st.markdown(f"**{len(open_log)}** open or awaiting a decision · **{len(log) - len(open_log)}** closed")
+st.markdown(ch.counts_line(ch.log_counts(log), ui.plain(p.name)))
 if not log.empty:
-    shown_log = log[["No.", "Question", "Evidence", "Raised", "Due", "Status", "Outcome", "Overdue", "Response"]]
-    st.dataframe(ui.blank_empty(shown_log), hide_index=True, width="stretch")
-    exported = challenge_log(engine, date.today(), partner_id=p.id, publish=True)[shown_log.columns]
+    st.dataframe(ui.blank_empty(ch.log_table(log).drop(columns=["Partner"])), hide_index=True, width="stretch",
+                 column_config={"No.": st.column_config.NumberColumn(format="%d", width=48),
+                                "Status": st.column_config.TextColumn(width=210)})
+    exported = ch.log_export(challenge_log(engine, date.today(), partner_id=p.id, publish=True))
     ui.download_csv(exported, f"{p.code} challenges", key="dl-pv-challenges")
-if not mine.empty and ui.allowed("raise_challenges", p.id):
+if not mine.empty and ch.may_raise(ui.current_user()):
     with st.expander(f"Raise a challenge to {ui.plain(p.name)}"):
         pick = st.selectbox("About", mine["id"].tolist(), key="pv-measure", format_func=lambda i: fs.framework.get(i).name)
         x = fs.get(pick, f.period.label)
         evidence = Evidence(pick, f.period.label, x.value, x.numerator, x.denominator, x.unit, x.rag)
-        raise_challenge_form(engine, p.code, p.name, evidence, "partner view", ui.current_user_name(), key="pv")
+        raise_challenge_form(engine, p.code, p.name, evidence, "partner view", ui.current_user(), key="pv")
 ui.disclosure_key()

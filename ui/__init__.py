@@ -17,6 +17,7 @@ from assurance.access import audit as _audit
 from assurance.access.accounts import UserInfo
 from assurance.access.roles import partner_bound
 from assurance.db.engine import get_engine, schema_ready
+from assurance.errors import DatabaseUnreachable
 from assurance.directory import PartnerInfo, PeriodInfo, list_partners, list_periods, periods_with_data
 from assurance.exports import safe_csv
 from ui import auth
@@ -146,7 +147,12 @@ def demo_banner() -> None:
 
 
 def database_ready() -> bool:
-    return schema_ready(engine())
+    """Whether the schema is in place; a database that cannot be reached is said so and the run stops."""
+    try:
+        return schema_ready(engine())
+    except DatabaseUnreachable as exc:
+        st.error(message(exc))
+        st.stop()
 
 
 def download_csv(df: pd.DataFrame, file_stem: str, label: str = "Download data (CSV)", key: str | None = None) -> None:

@@ -6,14 +6,16 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from assurance.board.challenges import ChallengeError, Evidence, raise_challenge
+from assurance.access.roles import AccessDenied
+from assurance.board.challenges import ChallengeError, Evidence, may_raise, raise_challenge
 
 
-def raise_challenge_form(engine, partner_code: str, partner_name: str, evidence: Evidence, source: str, actor: str, key: str) -> int | None:
-    """Draw the form (only for roles that may raise challenges); returns the new challenge number once raised."""
+def raise_challenge_form(engine, partner_code: str, partner_name: str, evidence: Evidence, source: str, by, key: str) -> int | None:
+    """Draw the form for a user who may raise challenges (`by`, the signed-in user); returns the new challenge's
+    number once raised. raise_challenge checks the permission and writes the audit record."""
     import ui
 
-    if not ui.allowed("raise_challenges"):
+    if not may_raise(by):
         return None
     with st.form(key=f"challenge-{key}", clear_on_submit=True):
         st.markdown(f"**Challenge {ui.plain(partner_name)}**")
@@ -25,20 +27,14 @@ def raise_challenge_form(engine, partner_code: str, partner_name: str, evidence:
         meeting = c1.date_input("Meeting date", value=date.today(), key=f"m-{key}", format="DD/MM/YYYY")
         due = c2.date_input("Response due", value=date.today() + timedelta(days=28), key=f"d-{key}", format="DD/MM/YYYY")
         if st.form_submit_button("Raise challenge", type="primary"):
-            from assurance.access import audit
-
-            if not ui.allowed("raise_challenges"):  # server-side check, whatever the page drew
-                st.error("Your role does not allow you to raise challenges.")
-                return None
             try:
                 number = raise_challenge(
-                    engine, partner_code=partner_code, question=question, raised_by=actor, evidence=evidence,
-                    source=source, meeting_date=meeting, due_date=due,
+                    engine, partner_code=partner_code, question=question, by=by, evidence=evidence,
+                    source=source, meeting_date=meeting, due_date=due, address=ui.auth.client_address(),
                 )
-            except ChallengeError as exc:
+            except (ChallengeError, AccessDenied) as exc:
                 st.error(ui.message(exc))
                 return None
-            ui.audit(audit.CHALLENGE_RAISED, f"challenge {number}", {"partner": partner_code, "source": source})
             st.success(f"Challenge {number} raised with {ui.plain(partner_name)}. It is in the challenge log.")
             return number
     return None

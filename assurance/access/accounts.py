@@ -19,6 +19,7 @@ from assurance.access.roles import ROLES, require, role, role_label
 from assurance.access.settings import AuthSettings, auth_settings
 from assurance.db.engine import session_scope, short_write
 from assurance.db.models import Partner, User
+from assurance.errors import AssuranceError
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256  # NCSC: allow long passwords; the cap only keeps hashing cheap
@@ -30,7 +31,7 @@ _hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile
 _DUMMY_HASH = _hasher.hash("not a real password: keeps unknown usernames as slow as known ones")
 
 
-class AccountError(ValueError):
+class AccountError(AssuranceError, ValueError):
     """A user could not be created or changed; the message says why."""
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assurance.errors import AssuranceError
 
-class AccessDenied(PermissionError):
+
+class AccessDenied(AssuranceError, PermissionError):
     """The signed-in user may not do this; the message says so in plain words."""
 
 

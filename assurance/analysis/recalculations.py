@@ -15,12 +15,13 @@ from assurance.config import ConfigError
 from assurance.access.roles import require
 from assurance.db.engine import session_scope, short_write
 from assurance.db.models import SpcRecalculation
+from assurance.errors import AssuranceError
 from assurance.periods import Period
 
 RECALCULATION_RECORDED = "spc recalculation recorded"
 
 
-class RecalculationError(ValueError):
+class RecalculationError(AssuranceError, ValueError):
     """A recalculation point could not be recorded; the message says why."""
 
 

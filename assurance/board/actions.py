@@ -16,8 +16,11 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import Engine, select
 
-from assurance.db.engine import session_scope
+from assurance.access import audit
+from assurance.access.roles import can_use, require
+from assurance.db.engine import session_scope, short_write
 from assurance.db.models import AuditResult, BoardAction, Partner, SarReview, Submission
+from assurance.errors import AssuranceError
 
 STATUSES = ("Not started", "In progress", "Completed")
 SOURCES = ("SAR", "Audit")
@@ -25,6 +28,8 @@ DUE_SOON_DAYS = 30
 AUDIT_ACTION_DAYS = 90
 RAG_LABELS = {"blue": "Completed", "red": "Overdue", "amber": "Due within 30 days", "green": "On track"}
 RAG_FILLS = {"blue": "9CC3E6", "red": "F4B6B6", "amber": "FFE08A", "green": "B7E1B0"}
+ACTION_UPDATED = "action updated"
+ACTIONS_IMPORTED = "actions imported"
 
 TRACKER_COLUMNS = [
     "Action ID", "Source", "SAR reference", "SAR title", "Recommendation no.", "Recommendation", "Audit reference",
@@ -32,8 +37,13 @@ TRACKER_COLUMNS = [
 ]
 
 
-class TrackerError(ValueError):
+class TrackerError(AssuranceError, ValueError):
     """The tracker cannot make this change; the message says why."""
+
+
+def may_edit(user) -> bool:
+    """Whether to offer the update form and the import (update_action and import_tracker check again)."""
+    return can_use(user, "edit_actions")
 
 
 def action_rag(status: str, due: date | None, today: date) -> str:
@@ -113,24 +123,33 @@ def _check(action: str | None, owner: str | None, status: str, completed_date: d
 
 
 def update_action(
-    engine: Engine, action_id: int, actor: str, *, status: str | None = None, progress: str | None = None,
+    engine: Engine, action_id: int, by, *, status: str | None = None, progress: str | None = None,
     evidence: str | None = None, due_date: date | None = None, completed_date: date | None = None,
-) -> None:
-    with session_scope(engine) as s:
+    via: str = "app", address: str | None = None,
+) -> list[str]:
+    """Change an action as `by` (edit_actions), with its audit record in the same transaction. Returns what
+    changed, field by field (empty: nothing did)."""
+    require(by, "edit_actions")
+    with short_write(engine), session_scope(engine) as s:
         row = s.get(BoardAction, action_id)
         if row is None:
             raise TrackerError(f"There is no action number {action_id}.")
         new_status = status or row.status
         new_completed = completed_date if completed_date is not None else (row.completed_date if new_status == "Completed" else None)
         _check(row.action, row.owner, new_status, new_completed)
-        row.status, row.completed_date = new_status, new_completed
-        if progress is not None:
-            row.progress = _text(progress)
-        if evidence is not None:
-            row.evidence = _text(evidence)
-        if due_date is not None:
-            row.due_date = due_date
-        row.updated_by, row.updated_at = actor, _now()
+        wanted = (("Status", "status", new_status), ("Completed date", "completed_date", new_completed),
+                  ("Progress notes", "progress", _text(progress) if progress is not None else row.progress),
+                  ("Evidence", "evidence", _text(evidence) if evidence is not None else row.evidence),
+                  ("Due date", "due_date", due_date if due_date is not None else row.due_date))
+        changed = []
+        for column, attr, new in wanted:
+            if getattr(row, attr) != new:
+                changed.append(f"{column} changed from {_shown(getattr(row, attr))} to {_shown(new)}")
+                setattr(row, attr, new)
+        row.updated_by, row.updated_at = by.actor, _now()
+        audit.record(None, by.actor, ACTION_UPDATED, f"action {action_id}", {"status": new_status, "changes": changed},
+                     via, address, conn=s.connection())
+        return changed
 
 
 def sync_audit_actions(engine: Engine, actor: str = "audit return") -> int:
@@ -182,6 +201,29 @@ def tracker_frame(
     frame = pd.DataFrame(rows, columns=TRACKER_COLUMNS, dtype=object)
     frame["Action ID"] = frame["Action ID"].astype("int64")
     return frame
+
+
+TABLE_COLUMNS = ["Action ID", "RAG", "Due date", "Status", "Owner agency", "Action", "Source", "Reference",
+                 "Completed date", "Progress notes", "Recommendation", "Evidence"]
+RAG_ORDER = ("Overdue", "Due within 30 days", "On track", "Completed")  # what the Board must see first, first
+_RAG_ORDER = {label: k for k, label in enumerate(RAG_ORDER)}
+
+
+def action_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The tracker as the page shows it: RAG, due date, status and owner beside the number, so they stay in view
+    on a laptop; overdue first, then due soon, on track, completed; soonest due first within each."""
+    out = frame.copy()
+    out["Reference"] = [s if isinstance(s, str) and s else a for s, a in zip(frame["SAR reference"], frame["Audit reference"])]
+    out["_rag"] = out["RAG"].map(_RAG_ORDER)
+    out["_due"] = pd.to_datetime(out["Due date"])
+    out = out.sort_values(["_rag", "_due", "Action ID"], na_position="last", kind="stable")
+    return out[TABLE_COLUMNS].reset_index(drop=True)
+
+
+def rag_cell_style(label) -> str:
+    """The CSS for a RAG cell, in the tracker workbook's colours ('' for anything else)."""
+    key = next((k for k, v in RAG_LABELS.items() if v == label), None)
+    return f"background-color: #{RAG_FILLS[key]}" if key else ""
 
 
 def export_tracker(frame: pd.DataFrame) -> bytes:
@@ -272,8 +314,12 @@ def _text(v) -> str | None:
     return None if not s or s.lower() in ("nan", "<na>") else s
 
 
-def import_tracker(engine: Engine, content: bytes, actor: str, file_name: str = "tracker.xlsx") -> ImportResult:
-    """Create or update actions from a tracker workbook, all or nothing. Rows with an Action ID update that action."""
+def import_tracker(engine: Engine, content: bytes, by, file_name: str = "tracker.xlsx", via: str = "app",
+                   address: str | None = None) -> ImportResult:
+    """Create or update actions from a tracker workbook as `by` (edit_actions), all or nothing. Rows with an
+    Action ID update that action. An import that changes anything is recorded in the audit trail with it."""
+    require(by, "edit_actions")
+    actor = by.actor
     result = ImportResult()
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -294,7 +340,7 @@ def import_tracker(engine: Engine, content: bytes, actor: str, file_name: str = 
     idx = {c: header.index(c) for c in TRACKER_COLUMNS if c in header}
     titles: dict[int, tuple[str, str]] = {}  # review id -> (title asked for, where), so two rows cannot disagree
     try:
-        with session_scope(engine) as s:
+        with short_write(engine), session_scope(engine) as s:
             for n, raw in enumerate(rows[1:], start=2):
                 if raw is None or all(v in (None, "") for v in raw):
                     continue
@@ -339,6 +385,10 @@ def import_tracker(engine: Engine, content: bytes, actor: str, file_name: str = 
                     result.problems.append(f"{where}: {exc}")
             if result.problems:
                 raise TrackerError("rollback")
+            if result.created or result.updated:
+                audit.record(None, actor, ACTIONS_IMPORTED, file_name, {"new": result.created, "updated": result.updated,
+                                                                        "changes": result.changes},
+                             via, address, conn=s.connection())
     except TrackerError:
         result.created = result.updated = result.unchanged = 0
         result.changes = []

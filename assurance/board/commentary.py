@@ -13,12 +13,19 @@ from typing import NamedTuple
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from assurance.db.engine import session_scope
+from assurance.access import audit
+from assurance.access.roles import can_use, require
+from assurance.db.engine import session_scope, short_write
 from assurance.db.models import AssuranceMeasure, Commentary, Partner, Submission
+from assurance.errors import AssuranceError
 
 
-class CommentaryError(ValueError):
-    pass
+COMMENTARY_ADDED = "commentary added"
+COMMENTARY_CONFIRMED = "commentary confirmed"
+
+
+class CommentaryError(AssuranceError, ValueError):
+    """Commentary that cannot be saved; the message says why."""
 
 
 class Note(NamedTuple):
@@ -43,32 +50,49 @@ def _current_figure(engine: Engine, measure: str, period_label: str, partner_id:
     return compute_figures(engine, code).get(measure, period_label)
 
 
-def add_commentary(engine: Engine, measure: str, period_label: str, text: str, author: str,
-                   partner_id: int | None = None, now: datetime | None = None) -> int:
-    """Record QA commentary with the figure it is written about (value, numerator and denominator as they are now)."""
-    text = (text or "").strip()
-    if not text:
-        raise CommentaryError("Write the commentary before saving it.")
-    figure = _current_figure(engine, measure, period_label, partner_id)
-    with session_scope(engine) as s:
-        row = Commentary(measure=measure, period_label=period_label, partner_id=partner_id, text=text, author=author,
-                         written_at=(now or datetime.now()).replace(microsecond=0),
-                         figure_value=None if figure is None else figure.value,
-                         figure_numerator=None if figure is None else figure.numerator,
-                         figure_denominator=None if figure is None else figure.denominator)
-        s.add(row)
-        s.flush()
-        return row.id
+def may_write(user) -> bool:
+    """Whether to offer QA commentary (add_commentary and confirm_commentary check again)."""
+    return can_use(user, "write_commentary")
 
 
-def confirm_commentary(engine: Engine, commentary_id: int, author: str, now: datetime | None = None) -> int:
+def add_commentary(engine: Engine, measure: str, period_label: str, text: str, by,
+                   partner_id: int | None = None, now: datetime | None = None, via: str = "app",
+                   address: str | None = None) -> int:
+    """Record QA commentary as `by` (write_commentary), with the figure it is written about (value, numerator and
+    denominator as they are now), and its audit record in the same transaction."""
+    return _write(engine, measure, period_label, text, by, partner_id, now, via, address, COMMENTARY_ADDED)
+
+
+def confirm_commentary(engine: Engine, commentary_id: int, by, now: datetime | None = None, via: str = "app",
+                       address: str | None = None) -> int:
     """QA confirms that commentary still holds for the figure as it is now: the same text, recorded again."""
+    require(by, "write_commentary")
     with session_scope(engine) as s:
         old = s.get(Commentary, commentary_id)
         if old is None:
             raise CommentaryError("That commentary no longer exists.")
         measure, period_label, partner_id, text = old.measure, old.period_label, old.partner_id, old.text
-    return add_commentary(engine, measure, period_label, text, author, partner_id, now)
+    return _write(engine, measure, period_label, text, by, partner_id, now, via, address, COMMENTARY_CONFIRMED)
+
+
+def _write(engine, measure, period_label, text, by, partner_id, now, via, address, action) -> int:
+    require(by, "write_commentary")
+    text = (text or "").strip()
+    if not text:
+        raise CommentaryError("Write the commentary before saving it.")
+    figure = _current_figure(engine, measure, period_label, partner_id)
+    with short_write(engine), session_scope(engine) as s:
+        row = Commentary(measure=measure, period_label=period_label, partner_id=partner_id, text=text,
+                         author=by.actor, written_at=(now or datetime.now()).replace(microsecond=0),
+                         figure_value=None if figure is None else figure.value,
+                         figure_numerator=None if figure is None else figure.numerator,
+                         figure_denominator=None if figure is None else figure.denominator)
+        s.add(row)
+        s.flush()
+        code = s.get(Partner, partner_id).code if partner_id is not None else None
+        audit.record(None, by.actor, action, f"{measure} {period_label}", {"partner": code}, via, address,
+                     conn=s.connection())
+        return row.id
 
 
 def qa_commentary(engine: Engine, period_label: str, partner_id: int | None = None) -> dict[str, list[Note]]:

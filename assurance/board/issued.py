@@ -17,6 +17,7 @@ from assurance.access.roles import require
 from assurance.board.pack import Pack
 from assurance.db.engine import short_write
 from assurance.db.models import IssuedPack
+from assurance.errors import AssuranceError
 
 ISSUED = "board pack issued"
 MEDIA_TYPES = {
@@ -26,7 +27,7 @@ MEDIA_TYPES = {
 }
 
 
-class IssuedPackError(ValueError):
+class IssuedPackError(AssuranceError, ValueError):
     """An issued pack cannot be given back as issued; the message says why."""
 
 

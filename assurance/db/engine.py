@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assurance import config
+from assurance.errors import DatabaseUnreachable
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -152,13 +153,18 @@ def head_revision(engine: Engine) -> str | None:
 
 
 def schema_ready(engine: Engine) -> bool:
-    """True when the database exists and its schema is at the latest migration."""
+    """True when the database's schema is at the latest migration; False when it has no schema yet (or an older
+    one). A database that cannot be reached at all raises DatabaseUnreachable: that is not "no schema yet"."""
     try:
-        if not inspect(engine).has_table("partners"):
-            return False
-        return current_revision(engine) == head_revision(engine)
-    except Exception:  # unreachable server, unreadable file
-        return False
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("partners"):
+                return False
+    except DBAPIError as exc:
+        where = engine.url.render_as_string(hide_password=True)
+        reason = " ".join(str(exc.orig).split()) if exc.orig is not None else type(exc).__name__
+        raise DatabaseUnreachable(f"The database at {where} cannot be reached ({reason[:200]}). Check "
+                                  "ASSURANCE_DATABASE_URL and that the database server is running.") from None
+    return current_revision(engine) == head_revision(engine)
 
 
 def _sqlite_value(v):

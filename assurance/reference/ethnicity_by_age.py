@@ -18,6 +18,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from assurance.errors import AssuranceError
 from assurance.reference import population
 from assurance.reference.codelists import ethnicity_broad_map
 
@@ -41,7 +42,7 @@ LAYOUTS = ("the ONS download of RM032 (columns such as 'Ethnic group (20 categor
            "'Observation') or this product's own layout (columns ethnic_group_census2021, age_band, residents)")
 
 
-class BaselineFileError(ValueError):
+class BaselineFileError(AssuranceError, ValueError):
     """The file cannot be used as an ethnic group by age baseline; the message says where and how to fix it."""
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from assurance.access import audit
 from assurance.access.roles import require
 from assurance.db.engine import bulk_insert, load_turn
+from assurance.errors import AssuranceError
 from assurance.measures.figures import refresh_after_load
 from assurance.db.models import Enquiry, EnquiryRisk, Partner, StoredFile, Submission, ValidationIssue
 from assurance.returns.clean import CleanSheet
@@ -31,7 +32,7 @@ EXTRA = {"concerns": ("ethnicity_detailed", "ethnicity_broad"), "audit_results":
 SKIP = {"ethnicity", "risk_type", "risk_location", "risk_source"}  # stored through their twins / enquiry_risks
 
 
-class LoadFailed(Exception):
+class LoadFailed(AssuranceError):
     """The database could not take the load (full disk, lost connection); nothing was changed."""
 
 

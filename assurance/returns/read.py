@@ -17,6 +17,8 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from assurance.errors import AssuranceError
+
 MAX_FILE_BYTES = int(float(os.environ.get("ASSURANCE_MAX_UPLOAD_MB", "50")) * 1024 * 1024)
 MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024  # all parts together; a 300,000-row return is about half of this
 MAX_COMPRESSION_RATIO = 200
@@ -60,7 +62,7 @@ class Limits:
         return cls(MAX_FILE_BYTES, MAX_UNCOMPRESSED_BYTES, MAX_COMPRESSION_RATIO, MAX_ZIP_MEMBERS, MAX_CELLS)
 
 
-class ReadError(Exception):
+class ReadError(AssuranceError):
     """The file cannot be read as a return; the message says why and what to do."""
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from assurance.config import RETURN_TYPES
 from assurance.directory import PartnerInfo, list_partners, list_periods
+from assurance.errors import AssuranceError
 from assurance.periods import Period, PeriodError, find_period
 from assurance.reference.codelists import normalise
 from assurance.returns.clean import CleanSheet, clean_workbook, header_key, match_sheets
@@ -31,8 +32,10 @@ from assurance.returns.specs import ReturnSpec, all_specs, get_spec, version_tup
 Progress = Callable[[float, str], None]
 
 
-class UsageError(ValueError):
+class UsageError(AssuranceError, ValueError):
     """A partner code, period or return type given by the user that does not exist (CLI exit 2)."""
+
+    exit_code = 2
 
 
 @dataclass

@@ -13,7 +13,7 @@ from assurance.board import challenges as ch
 from assurance.db.engine import get_engine
 from assurance.db.models import Challenge
 from streamlit.testing.v1 import AppTest
-from tests.pages.helpers import APP, open_page, sign_in
+from tests.pages.helpers import APP, open_page, sign_in, user_for_role
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = ("=HYPERLINK(\"http://evil.invalid\",\"Open\") <img src=x onerror=alert(1)> **bold** "
@@ -107,7 +107,7 @@ def test_hostile_file_partner_commentary_and_challenge_are_shown_as_text(engine)
     sheets["Measures"][1][3] = HOSTILE_NOTE
     data = xlsx(sheets)
     assert load_bytes(data, HOSTILE_FILE, engine, "tester").loaded
-    ch.raise_challenge(engine, partner_code="POL", question=HOSTILE_NOTE, raised_by="chair",
+    ch.raise_challenge(engine, partner_code="POL", question=HOSTILE_NOTE, by=user_for_role("chair"),
                        evidence=ch.Evidence(period="2025-26 Q2"), source="partner view")
 
     at = open_page("pages/upload.py", role="chair")

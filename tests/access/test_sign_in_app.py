@@ -147,7 +147,7 @@ def test_csv_exports_are_formula_safe_and_audited(engine, monkeypatch):
     monkeypatch.setattr(ui, "safe_csv", spy)  # what ui.download_csv hands to the browser
 
     ch.raise_challenge(engine, partner_code="POL", question="=HYPERLINK(\"http://x.invalid\",\"open\")",
-                       raised_by="qa", evidence=ch.Evidence(), source="partner view")
+                       by=user_for_role("qa"), evidence=ch.Evidence(), source="partner view")
     at = open_page("pages/challenges.py", role="qa")
     csv = next(b for b in at.download_button if b.label == "Download data (CSV)")
     frame = pd.read_csv(io.BytesIO(served["csv"]), encoding="utf-8-sig")

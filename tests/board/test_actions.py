@@ -5,10 +5,14 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from assurance.access import audit
+from assurance.access.accounts import UserInfo
+from assurance.access.roles import AccessDenied
 from assurance.board import actions as act
-from assurance.db.models import BoardAction
+from assurance.db.models import AuditEvent, BoardAction
 
 TODAY = date(2026, 11, 23)
+QA = UserInfo(None, "qa", "QA member", "qa")
 
 
 @pytest.mark.parametrize(
@@ -34,7 +38,7 @@ def test_overdue_turns_red_by_itself(engine):
     assert rag(date(2026, 10, 1)) == "On track"
     assert rag(date(2026, 11, 15)) == "Due within 30 days"
     assert rag(date(2026, 12, 2)) == "Overdue"
-    act.update_action(engine, n, "qa", status="Completed", completed_date=date(2026, 12, 5))
+    act.update_action(engine, n, QA, status="Completed", completed_date=date(2026, 12, 5))
     assert rag(date(2026, 12, 6)) == "Completed"
     row = act.tracker_frame(engine, TODAY).iloc[0]
     assert row["Owner agency"] == "Demo Borough Council (Adult Social Care)"  # matched by partner code
@@ -59,7 +63,7 @@ def test_round_trip(engine):
                    action="Offer carers' assessments", owner="Some charity", due_date=date(2027, 1, 31), actor="qa")
     first = act.tracker_frame(engine, TODAY)
     content = act.export_tracker(first)
-    result = act.import_tracker(engine, content, "qa")
+    result = act.import_tracker(engine, content, QA)
     assert (result.created, result.updated, result.unchanged, result.problems) == (0, 0, 2, [])
     assert act.tracker_frame(engine, TODAY).equals(first)  # what goes out comes back the same
     ws = load_workbook(io.BytesIO(content)).active
@@ -73,7 +77,7 @@ def test_round_trip(engine):
     ws.append([None, "SAR", "SAR-Z", "Adult Z", "1", "New rec", None, "New action", "ICB", date(2027, 3, 31), "Not started"])
     buf = io.BytesIO()
     wb.save(buf)
-    result = act.import_tracker(engine, buf.getvalue(), "qa")
+    result = act.import_tracker(engine, buf.getvalue(), QA)
     assert (result.created, result.updated, result.unchanged, result.problems) == (1, 1, 1, [])
     frame = act.tracker_frame(engine, TODAY).set_index("Action")
     assert frame.loc["Offer carers' assessments", "Status"] == "Completed"
@@ -89,13 +93,13 @@ def test_bad_import_changes_nothing(engine):
     ws.append([None, "SAR", "SAR-X", "Adult X", "2", "R", None, "B", "LA", "31/13/2027", "Done"])
     buf = io.BytesIO()
     wb.save(buf)
-    result = act.import_tracker(engine, buf.getvalue(), "qa")
+    result = act.import_tracker(engine, buf.getvalue(), QA)
     assert result.created == result.updated == 0
     assert any("row 3" in p and "status 'Done'" in p for p in result.problems)
     with engine.connect() as c:
         assert c.scalar(select(func.count()).select_from(BoardAction)) == 1
         assert c.scalar(select(BoardAction.progress)) is None
-    assert act.import_tracker(engine, b"not a workbook", "qa").problems[0].endswith("(.xlsx).")
+    assert act.import_tracker(engine, b"not a workbook", QA).problems[0].endswith("(.xlsx).")
 
 
 def test_audit_actions_and_sar_measure(demo_engine):
@@ -127,10 +131,10 @@ def test_empty_text_is_none_never_nan(engine):
         assert row[column] is None, (column, row[column])  # pandas 3 would give NaN, shown and saved as 'nan'
     assert str(act.tracker_frame(engine, TODAY)["Action ID"].dtype) == "int64"
     # what a page's form sends back when it showed a gap: never stored as the word 'nan'
-    act.update_action(engine, n, "qa", status="In progress", progress="nan", evidence=float("nan"))
+    act.update_action(engine, n, QA, status="In progress", progress="nan", evidence=float("nan"))
     with engine.connect() as c:
         assert c.execute(select(BoardAction.progress, BoardAction.evidence)).one() == (None, None)
-    act.update_action(engine, n, "qa", progress="  Briefings booked  ", evidence="")
+    act.update_action(engine, n, QA, progress="  Briefings booked  ", evidence="")
     row = act.tracker_frame(engine, TODAY).set_index("Action ID").loc[n]
     assert (row["Progress notes"], row["Evidence"]) == ("Briefings booked", None)
 
@@ -152,7 +156,7 @@ def test_import_applies_edits_to_existing_rows(engine):
         ws["D2"], ws["E2"], ws["F2"] = "Adult X (2026)", "1a", "Use the escalation protocol"
         ws["H2"], ws["I2"], ws["J2"] = "Relaunch the escalation protocol", "ICB", date(2027, 3, 31)
 
-    result = act.import_tracker(engine, _edited(engine, edit), "qa.member")
+    result = act.import_tracker(engine, _edited(engine, edit), UserInfo(None, "qa.member", "QA", "qa"))
     assert (result.created, result.updated, result.unchanged, result.problems) == (0, 1, 0, [])
     row = act.tracker_frame(engine, TODAY).set_index("Action ID").loc[n]
     assert row["SAR title"] == "Adult X (2026)" and row["Recommendation no."] == "1a"
@@ -171,7 +175,7 @@ def test_import_applies_edits_to_existing_rows(engine):
     with engine.connect() as c:
         assert c.scalar(select(Partner.code).where(Partner.id == owner_id)) == "ICB"
     # the same file again changes nothing
-    again = act.import_tracker(engine, act.export_tracker(act.tracker_frame(engine, TODAY)), "qa")
+    again = act.import_tracker(engine, act.export_tracker(act.tracker_frame(engine, TODAY)), QA)
     assert (again.updated, again.unchanged, again.changes) == (0, 1, [])
 
 
@@ -186,7 +190,7 @@ def test_import_reports_edits_it_cannot_make(engine):
         ws["H2"] = "Changed too"
         ws["D3"] = "Another title"  # row 3 disagrees with row 2 about the review's title
 
-    result = act.import_tracker(engine, _edited(engine, edit), "qa")
+    result = act.import_tracker(engine, _edited(engine, edit), QA)
     assert (result.updated, result.unchanged, result.changes) == (0, 0, [])
     assert any("row 2" in p and "SAR reference" in p and "cannot be changed" in p for p in result.problems)
     with engine.connect() as c:
@@ -202,5 +206,59 @@ def test_import_refuses_a_new_owner_for_an_audit_action(demo_copy_url):
     wb.active["I2"] = "Somebody else"
     buf = io.BytesIO()
     wb.save(buf)
-    result = act.import_tracker(engine, buf.getvalue(), "qa")
+    result = act.import_tracker(engine, buf.getvalue(), QA)
     assert result.updated == 0 and any("comes from the audit return" in p for p in result.problems)
+
+
+def _count(engine, model) -> int:
+    with engine.connect() as c:
+        return c.scalar(select(func.count()).select_from(model))
+
+
+@pytest.mark.parametrize("role", ["analyst", "partner_lead"])
+def test_a_role_that_may_not_edit_actions_is_refused_and_nothing_changes(engine, role):
+    act.add_review(engine, "SAR-X", "Adult X")
+    n = act.add_action(engine, review_reference="SAR-X", action="A", owner="LA", due_date=date(2027, 1, 1), actor="qa")
+    reader = UserInfo(None, "reader", "Reader", role, partner_id=1)
+    workbook = act.export_tracker(act.tracker_frame(engine, TODAY))
+    before = (act.tracker_frame(engine, TODAY).to_dict("records"), _count(engine, AuditEvent))
+    with pytest.raises(AccessDenied):
+        act.update_action(engine, n, reader, status="In progress", progress="Started")
+    with pytest.raises(AccessDenied):
+        act.import_tracker(engine, workbook, reader)
+    assert (act.tracker_frame(engine, TODAY).to_dict("records"), _count(engine, AuditEvent)) == before
+
+
+def test_updates_and_imports_write_their_audit_record_as_the_user(engine):
+    act.add_review(engine, "SAR-X", "Adult X")
+    n = act.add_action(engine, review_reference="SAR-X", action="A", owner="LA", due_date=date(2027, 1, 1), actor="qa")
+    act.update_action(engine, n, QA, status="In progress", progress="Started", address="10.0.0.8")
+    frame = act.tracker_frame(engine, TODAY)
+    frame.loc[0, "Progress notes"] = "Half done"
+    result = act.import_tracker(engine, act.export_tracker(frame), QA, "tracker.xlsx")
+    assert result.updated == 1
+    events = audit.search(engine).iloc[::-1]
+    assert list(zip(events["Who"], events["Action"], events["Target"])) == [
+        ("qa", act.ACTION_UPDATED, f"action {n}"), ("qa", act.ACTIONS_IMPORTED, "tracker.xlsx")]
+    assert events.iloc[0]["From"] == "10.0.0.8"
+    assert "Half done" in events.iloc[1]["Details"]
+
+
+def test_a_refused_import_writes_no_audit_record(engine):
+    assert act.import_tracker(engine, b"not a workbook", QA).problems
+    assert _count(engine, AuditEvent) == 0
+
+
+def test_the_screen_table_puts_rag_due_and_status_first_and_overdue_first(engine):
+    act.add_review(engine, "SAR-X", "Adult X")
+    later = act.add_action(engine, review_reference="SAR-X", action="Later", owner="LA", due_date=date(2027, 6, 1), actor="qa")
+    late = act.add_action(engine, review_reference="SAR-X", action="Late", owner="LA", due_date=date(2026, 10, 1), actor="qa")
+    soon = act.add_action(engine, review_reference="SAR-X", action="Soon", owner="LA", due_date=date(2026, 12, 1), actor="qa")
+    done = act.add_action(engine, review_reference="SAR-X", action="Done", owner="LA", due_date=date(2026, 9, 1), actor="qa",
+                          status="Completed", completed_date=date(2026, 8, 30))
+    table = act.action_table(act.tracker_frame(engine, TODAY))
+    assert list(table.columns[:6]) == ["Action ID", "RAG", "Due date", "Status", "Owner agency", "Action"]
+    assert list(table["Action ID"]) == [late, soon, later, done]
+    assert list(table["RAG"]) == ["Overdue", "Due within 30 days", "On track", "Completed"]
+    assert list(table["Reference"]) == ["SAR-X"] * 4
+    assert act.rag_cell_style("Overdue") == "background-color: #F4B6B6" and act.rag_cell_style("") == ""

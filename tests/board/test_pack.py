@@ -9,6 +9,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
+from assurance.access.accounts import UserInfo
 from assurance.board import challenges as ch
 from assurance.board.pack import build_pack
 from assurance.board.render import ChartImages, render_pdf, render_pptx, render_xlsx
@@ -29,7 +30,7 @@ def built(databases, demo_db):
     databases.release(demo_db[0])
     engine = get_engine(databases.new(template=demo_db[0]))
     ch.raise_challenge(engine, partner_code="HSG", question="Why did so few adults feel safer after the enquiry?",
-                       raised_by="chair", evidence=SMALL_EVIDENCE, meeting_date=date(2026, 10, 1),
+                       by=UserInfo(None, "chair", "chair", "chair"), evidence=SMALL_EVIDENCE, meeting_date=date(2026, 10, 1),
                        due_date=date(2026, 11, 1), now=datetime(2026, 10, 1, 10))
     pack = build_pack(engine, PERIOD, TODAY)
     images = ChartImages(pack)

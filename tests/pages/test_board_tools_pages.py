@@ -19,7 +19,7 @@ def test_challenge_log_raise_respond_close(demo_copy_url):
     number = int(new["No."].iloc[0])
     assert f"Challenge {number} raised with Demo Integrated Care Board" in texts(at)
     at.run()
-    assert "**1** challenge for Demo Integrated Care Board · **1** open · **0** overdue" in texts(at)
+    assert "**1** challenge for Demo Integrated Care Board · **1** open (1 awaiting the partner's response) · **0** overdue" in texts(at)
     at.text_area[0].input("Recovery plan agreed.")
     next(b for b in at.button if b.label == "Record response").click()
     at.run()

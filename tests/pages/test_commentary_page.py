@@ -5,13 +5,13 @@ import pandas as pd
 from assurance.board.commentary import add_commentary, qa_commentary
 from assurance.db.engine import get_engine
 from assurance.returns.load import load_bytes
-from tests.pages.helpers import open_page, texts
+from tests.pages.helpers import open_page, texts, user_for_role
 from tests.returns.builders import Q2, activity_sheets, xlsx
 
 
 def test_qa_confirms_commentary_after_a_resubmission(demo_copy_url, fresh_caches):
     engine = get_engine(demo_copy_url)
-    add_commentary(engine, "concerns", Q2.label, "Referrals from the acute trust fell.", "qa")
+    add_commentary(engine, "concerns", Q2.label, "Referrals from the acute trust fell.", user_for_role("qa"))
     assert load_bytes(xlsx(activity_sheets(12)), "LA 2025-26 Q2 v2.xlsx", engine, "tester").loaded
     at = open_page("pages/overview.py", period=Q2.label, role="qa")
     at.selectbox(key="ov-measure").select("concerns").run()

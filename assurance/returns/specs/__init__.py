@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from assurance.config import RETURN_TYPES
+from assurance.errors import AssuranceError
 from assurance.reference.codelists import Codelist, codelist
 
 SPEC_DIR = Path(__file__).parent
@@ -25,7 +26,7 @@ TYPE_WORDS = {
 }
 
 
-class SpecError(ValueError):
+class SpecError(AssuranceError, ValueError):
     """A spec file is inconsistent; the message says which file and what to fix."""
 
 
