@@ -19,10 +19,17 @@ class Table:
 @dataclass
 class Chart:
     title: str
-    figure: object  # plotly Figure
+    drawing: object  # the chart's description (assurance.charts): matplotlib prints it, Plotly shows it on screen
     summary: str  # what the chart shows, in words
-    width: int = 760
+    width: int = 760  # in Plotly's pixels, 100 to the inch
     height: int = 370
+
+    @property
+    def figure(self):
+        """The chart as the screen draws it, at print size (a Plotly figure)."""
+        from assurance.charts import plotly_figure
+
+        return plotly_figure(self.drawing, print_size=True)
 
 
 @dataclass
@@ -73,7 +80,7 @@ def build_pack(engine: Engine, period: str, today, publish: bool = True, progres
     from assurance.board.actions import sync_audit_actions, tracker_frame
     from assurance.board.challenges import challenge_log
     from assurance.board.commentary import qa_commentary
-    from assurance.charts import describe_trend, trend_chart
+    from assurance.charts import Trend, describe_trend
     from assurance.directory import list_partners
     from assurance.measures.compute import RAG_LABELS, compute_figures, scorecard, scorecard_frame
     from assurance.periods import Period
@@ -199,9 +206,8 @@ def build_pack(engine: Engine, period: str, today, publish: bool = True, progres
                 blank.append(r.measure.name)
                 continue
             rated = r.measure.polarity != "information"
-            charts.append(Chart(r.measure.name, trend_chart(periods, values, r.measure.name, r.figure.unit,
-                                                            r.measure.target, [x.rag for x in series] if rated else None,
-                                                            print_size=True),
+            charts.append(Chart(r.measure.name, Trend(periods, values, r.measure.name, r.figure.unit, r.measure.target,
+                                                      [x.rag for x in series] if rated else None),
                                 describe_trend(periods, values, r.figure.unit, r.measure.target, r.measure.polarity)))
         name = STRAND_NAMES[strand].lower()
         text = [f"The last eight quarters of every {name} measure that is a percentage or a rate "

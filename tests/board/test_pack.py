@@ -140,7 +140,7 @@ def test_challenge_tables_are_in_plain_words(built):
 
 def test_pdf_tables_never_split_a_word_or_number(built):
     """Every word, number and date of every table appears whole in the PDF's text (it printed 'Targe' 't')."""
-    from assurance.board.render import _fmt
+    from assurance.board.render.layout import cell_text
 
     _, pack, _, pdf = built
     words = set(pdf_text(pdf).split())
@@ -148,7 +148,7 @@ def test_pdf_tables_never_split_a_word_or_number(built):
     for section in pack.sections:
         for t in section.tables:
             tokens = {w for c in t.frame.columns for w in str(c).split()}
-            tokens |= {w for col in t.frame.columns for v in t.frame[col] for w in _fmt(v).split()}
+            tokens |= {w for col in t.frame.columns for v in t.frame[col] for w in cell_text(v).split()}
             missing += [(t.title, w) for w in tokens if len(w) > 2 and w not in words]
     assert not missing, missing[:20]
 
@@ -156,18 +156,18 @@ def test_pdf_tables_never_split_a_word_or_number(built):
 def test_pdf_column_widths_fit_the_longest_token():
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from assurance.board.render import CELL_PADDING, _col_widths
+    from assurance.board.render.pdf import CELL_PADDING, column_widths
 
     header = ["No.", "Target", "Overdue", "England", "Due", "Measure", "QA commentary"]
     rows = [["2", "60.8%", "Overdue", "30.5%", "09/12/2026", "Concern decisions within 2 working days",
              "Decisions have slowed as the front door team carried two vacancies " * 3]] * 3
-    widths, size = _col_widths(header, rows, 500)
+    widths, size = column_widths(header, rows, 500)
     assert abs(sum(widths) - 500) < 0.01
     for j, name in enumerate(header):
         tokens = [(w, "Helvetica-Bold") for w in name.split()] + [(w, "Helvetica") for r in rows for w in r[j].split()]
         need = max(stringWidth(w, font, size) for w, font in tokens) + 2 * CELL_PADDING
         assert widths[j] >= need, (name, widths[j], need)
-    wide, smaller = _col_widths(header * 3, [r * 3 for r in rows], 700)  # a wide table is set smaller, not split
+    wide, smaller = column_widths(header * 3, [r * 3 for r in rows], 700)  # a wide table is set smaller, not split
     assert smaller < size and abs(sum(wide) - 700) < 0.01
 
 
@@ -311,22 +311,6 @@ def test_office_files_are_the_same_whenever_they_are_made(built, monkeypatch):
     time.sleep(1.1)  # and the real clock moves on too
     assert render_xlsx(pack) == xlsx
     assert render_pptx(pack, images) == pptx
-
-
-def test_without_a_browser_the_pack_still_goes_out(built, monkeypatch):
-    import kaleido
-
-    _, pack, _, _ = built
-
-    def no_browser(**_kw):
-        raise RuntimeError("no Chrome")
-
-    monkeypatch.setattr(kaleido, "start_sync_server", no_browser)
-    images = ChartImages(pack)
-    text = re.sub(r"\s+", " ", pdf_text(render_pdf(pack, images)))
-    assert "Charts were not drawn because Chromium is not installed" in text
-    chart = next(c for s in pack.sections for c in s.charts)
-    assert chart.summary[:40] in text
 
 
 def test_the_pack_says_how_the_figures_are_made(built):
