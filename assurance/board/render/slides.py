@@ -157,12 +157,22 @@ def render_pptx(pack: Pack, images: ChartImages | None = None, progress: Progres
             continue
         slide = new_slide(section.title)
         top = CONTENT_TOP_IN
-        text = "\n".join(section.paragraphs + [f"• {b}" for b in section.bullets])
-        if text:
+        lines = section.paragraphs + [f"• {b}" for b in section.bullets]
+        if lines:
             size = 12 if section.charts else TEXT_PT if section.tables else 15
-            h = text_height_in(text, width_in, size)
-            add_text(slide, text, Inches(left_in), Inches(top), Inches(width_in), Inches(h), size=size)
-            top += h + 0.1
+            if not (section.charts or section.tables):  # text alone: as large as fits, down to the tables' size
+                size = next((pt for pt in (15, 14, 13, 12) if text_height_in("\n".join(lines), width_in, pt)
+                             <= CONTENT_BOTTOM_IN - top), 12)
+            while lines:  # what does not fit carries on over a continuation slide
+                take = len(lines)
+                while take > 1 and text_height_in("\n".join(lines[:take]), width_in, size) > CONTENT_BOTTOM_IN - top:
+                    take -= 1
+                text, lines = "\n".join(lines[:take]), lines[take:]
+                h = text_height_in(text, width_in, size)
+                add_text(slide, text, Inches(left_in), Inches(top), Inches(width_in), Inches(h), size=size)
+                top += h + 0.1
+                if lines:
+                    slide, top = new_slide(f"{section.title} (continued)"), CONTENT_TOP_IN
         if section.charts:
             add_charts(slide, list(section.charts), top, section.title)
 
