@@ -95,7 +95,16 @@ def _legend(fig: Figure, ax, size_px: float, rows_below: float = 0.0) -> None:
     handles, labels = ax.get_legend_handles_labels()
     if len(handles) < 1:
         return
-    ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(0, -0.12 - rows_below), ncol=len(handles),
+    # as many entries to a row as fit the chart's width (Plotly wraps its legend the same way)
+    room = fig.get_figwidth() * 72 * (fig.subplotpars.right - fig.subplotpars.left)
+    size = size_px * PX
+    ncol, used = 0, 0.0
+    for label in labels:
+        need = (len(label) * 0.55 + 4.5) * size  # the text at an average character width, the mark and the gap
+        if ncol and used + need > room:
+            break
+        ncol, used = ncol + 1, used + need
+    ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(0, -0.12 - rows_below), ncol=ncol,
               frameon=False, fontsize=size_px * PX, handlelength=1.8, columnspacing=1.2, borderaxespad=0,
               prop={"family": font_family(), "size": size_px * PX})
 
