@@ -45,12 +45,15 @@ DASHES = {"solid": "-", "dash": "--", "dot": ":"}
 
 
 @lru_cache(maxsize=1)
-def font_family() -> list[str]:
-    """Arial as on the screen where installed, else a metric twin, else matplotlib's own font (no warnings)."""
+def font_family() -> str:
+    """Arial as on the screen where installed, else a metric twin, else matplotlib's own font (no warnings).
+
+    One family, not a list: matplotlib then looks up one font for each piece of text, not one for each name.
+    """
     from matplotlib import font_manager
 
     installed = {f.name for f in font_manager.fontManager.ttflist}
-    return [name for name in ("Arial", "Liberation Sans", "Arimo") if name in installed] + ["DejaVu Sans"]
+    return next((name for name in ("Arial", "Liberation Sans", "Arimo") if name in installed), "DejaVu Sans")
 
 
 def raster(chart, width: int, height: int, scale: float = 2) -> Image.Image:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
@@ -74,6 +74,7 @@ from assurance.measures.framework import STRAND_NAMES, STRANDS  # noqa: E402
 Progress = Callable[[float, str], None]
 SEVERAL = 3  # quarters running off target before a partner's figure is a signal for the summary
 PARTNER_SIGNALS = 4  # partner figures named in the summary; the rest are in Partner exceptions
+PARTNER_RETURNS = ("assurance", "audit")  # the measures each partner's own figures are worked out for
 
 
 @dataclass
@@ -111,9 +112,7 @@ class Inputs:
 
         out = []
         for p, pfs in self.partner_figures:
-            for m in self.figures.framework.measures:
-                if m.applies_to not in ("assurance", "audit"):
-                    continue
+            for m in pfs.framework.measures:
                 f = pfs.get(m.id, self.label)
                 if f is not None and f.rag in ("red", "amber"):
                     out.append({"Partner": p.name, "Measure": m.name, "Value": disclosure.figure_text(f, self.publish),
@@ -153,7 +152,8 @@ def gather(engine: Engine, period: str, today, publish: bool, report: Progress) 
     if label not in fs.periods:
         raise config.ConfigError(f"There is no reporting period {label} in the database.")
     report(0.10, "Working out each partner's figures")
-    partners = [(p, compute_figures(engine, p.code, fw=fs.framework)) for p in list_partners(engine) if p.type != "Board"]
+    returned = replace(fs.framework, measures=tuple(m for m in fs.framework.measures if m.applies_to in PARTNER_RETURNS))
+    partners = [(p, compute_figures(engine, p.code, fw=returned)) for p in list_partners(engine) if p.type != "Board"]
     sync_audit_actions(engine)
     return Inputs(engine, label, today, publish, config.board(), fs, scorecard(fs, label), partners,
                   tracker_frame(engine, today),
@@ -275,9 +275,7 @@ def partner_signals(d: Inputs) -> list[Signal]:
     """Partners whose figure has been off target (red or amber) for several quarters running, the longest red first."""
     found = []
     for p, pfs in d.partner_figures:
-        for m in d.figures.framework.measures:
-            if m.applies_to not in ("assurance", "audit"):
-                continue
+        for m in pfs.framework.measures:
             run = _run(pfs.series(m.id, d.label, 8), ("red", "amber"))
             if len(run) < SEVERAL or disclosure.figure_point(run[-1], d.publish) is None:
                 continue

@@ -8,7 +8,7 @@ from assurance.board.pack import Chart, Pack
 from assurance.board.render.layout import Progress
 from assurance.chart_images import png, raster
 
-SCALE = 1.5  # a 760-pixel chart is 1,140 pixels wide: over 200 dots an inch at half a landscape A4 page
+SCALE = 1.25  # a 760-pixel chart is 950 pixels wide: about 190 dots an inch at half a landscape A4 page
 
 
 class ChartImages:
