@@ -92,6 +92,7 @@ def _look(chart) -> dict:
         "axes.grid": True, "grid.color": GRID, "grid.linewidth": 1, "axes.axisbelow": True,
         "axes.spines.left": False, "axes.spines.right": False, "axes.spines.top": False, "axes.spines.bottom": False,
         "axes.titlecolor": TEXT, "legend.frameon": False,
+        "axes.titley": 1.0,  # a fixed place above the plot: matplotlib need not measure the axis to place it
     }
 
 
