@@ -8,6 +8,7 @@ pyplot), so drawing is safe in a server thread, and the PNG carries no timestamp
 from __future__ import annotations
 
 import io
+import threading
 from functools import lru_cache, singledispatch
 
 from matplotlib import rc_context
@@ -38,6 +39,7 @@ from assurance.charts import (
     wrap,
 )
 
+_DRAWING = threading.Lock()  # the look is set in matplotlib's global settings: one drawing at a time (pages run in threads)
 PX = 0.72  # points per Plotly pixel (100 to the inch), so sizes given in pixels match the screen's
 GRID = "#EBF0F8"  # plotly_white's grid lines
 TEXT = "#2A3F5F"  # plotly_white's text colour
@@ -59,8 +61,8 @@ def font_family() -> str:
 
 def raster(chart, width: int, height: int, scale: float = 2) -> Image.Image:
     """The chart as an RGB image of `width` x `height` Plotly pixels, drawn at `scale` times that resolution."""
-    with rc_context(_look(chart)):
-        fig = draw(chart, width, height, scale)
+    with _DRAWING, rc_context(_look(chart)):
+        fig = _figure(chart, width, height, scale)
         canvas = FigureCanvasAgg(fig)
         canvas.draw()
     return Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
@@ -75,9 +77,13 @@ def png(image: Image.Image) -> bytes:
 
 def draw(chart, width: int = 760, height: int = 370, scale: float = 1) -> Figure:
     """The matplotlib Figure for a chart description, sized in Plotly pixels (100 to the inch)."""
-    with rc_context(_look(chart)):
-        fig = Figure(figsize=(width / 100, height / 100), dpi=100 * scale, facecolor="white")
-        _draw(chart, fig, fig.add_subplot())
+    with _DRAWING, rc_context(_look(chart)):
+        return _figure(chart, width, height, scale)
+
+
+def _figure(chart, width: int, height: int, scale: float) -> Figure:
+    fig = Figure(figsize=(width / 100, height / 100), dpi=100 * scale, facecolor="white")
+    _draw(chart, fig, fig.add_subplot())
     return fig
 
 

@@ -76,3 +76,15 @@ def test_every_kind_of_chart_prints_without_a_browser_at_the_size_asked():
     rep = draw(charts[3]).axes[0]
     dots = [to_hex(line.get_color()) for line in rep.get_lines() if line.get_marker() == "o"]
     assert dots == ["#d55e00", "#0072b2"]  # over-represented orange, under-represented blue, as on screen
+
+
+def test_charts_drawn_at_once_in_several_threads_come_out_as_drawn_alone():
+    """Pages run in threads, and the printed look is set in matplotlib's global settings."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    bars = Bars(["A", "B", "C"], [10, 5, 3], "Bars", "%", {"A": 8})
+    alone = {id(c): png(raster(c, 760, 370, 1)) for c in (TREND, bars)}
+    work = [TREND, bars] * 6
+    with ThreadPoolExecutor(4) as pool:
+        drawn = list(pool.map(lambda c: png(raster(c, 760, 370, 1)), work))
+    assert all(d == alone[id(c)] for d, c in zip(drawn, work))
