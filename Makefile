@@ -33,11 +33,12 @@ init-db: $(VENV)/.installed
 	$(PY) -m assurance init-db
 
 # The benchmarks (figures in the README): loading a 100,000-concern return, the pages over a million concerns,
-# and users signing in and browsing while five large returns load.
+# users signing in and browsing while five large returns load, and the demo's board pack (PDF and PowerPoint).
 benchmark: $(VENV)/.dev-installed
 	$(PY) benchmarks/load_activity.py
 	$(PY) benchmarks/measures.py
 	$(PY) benchmarks/busy_service.py
+	$(PY) benchmarks/pack.py
 
 clean-db:
 	rm -f data/assurance.db data/assurance.db-wal data/assurance.db-shm data/assurance.db.*.lock

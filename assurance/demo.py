@@ -548,10 +548,57 @@ _FINDINGS = {
     "Requires improvement": "Risk was identified but the plan was not shared with all agencies; limited evidence of the adult's views.",
     "Inadequate": "No mental capacity assessment despite indicators; escalation was delayed and the adult was not involved.",
 }
-_ACTIONS = {
-    "Requires improvement": "Share safeguarding plans with every agency involved within 5 working days.",
-    "Inadequate": "Refresher training on the Mental Capacity Act and escalation; re-audit in two quarters.",
+_AUDIT_ACTIONS = {  # by theme: what an audit panel would ask of an agency whose work needs improving
+    "Self-neglect": (
+        "Record each refusal of support and the escalation step taken under the self-neglect protocol.",
+        "Team managers to review open self-neglect cases in supervision every month.",
+        "Refer repeat self-neglect cases to the multi-agency risk management meeting.",
+    ),
+    "Domestic abuse": (
+        "Complete a DASH risk assessment at first contact and share high-risk cases with MARAC.",
+        "Ask about domestic abuse routinely when an older adult has a carer.",
+        "Check the safeguarding plan is shared with the independent domestic violence adviser.",
+    ),
+    "Transitions to adult services": (
+        "Start transition planning at 16 and name a lead practitioner in the plan.",
+        "Invite adult services to the final children's review for every young person at risk.",
+        "Audit transition plans for a named adult safeguarding contact.",
+    ),
+    "Mental Capacity Act": (
+        "Record decision-specific capacity assessments before safeguarding decisions are made.",
+        "Show the adult's own words on what they want in every capacity assessment.",
+        "Offer an independent advocate where the adult has no one else to support them.",
+    ),
+    "Hospital discharge": (
+        "Hold a multi-agency discharge meeting before an adult with a safeguarding plan goes home.",
+        "Send the safeguarding plan to the community team on the day of discharge.",
+        "Check a carer's assessment has been offered before discharge.",
+    ),
+    "Financial abuse": (
+        "Check for lasting power of attorney and deputyship when financial abuse is raised.",
+        "Refer suspected financial abuse to the police economic crime unit within 2 working days.",
+        "Brief front-line staff on the signs of financial abuse by family members.",
+    ),
+    "Homelessness": (
+        "Make a duty to refer notification for every adult at risk of homelessness.",
+        "Agree a joint housing and care plan for rough sleepers with care and support needs.",
+        "Record the adult's address history and previous safeguarding contacts at assessment.",
+    ),
+    "Substance misuse": (
+        "Invite the drug and alcohol service to strategy meetings for adults who use substances.",
+        "Do not close a case because the adult is intoxicated: rearrange the visit and record why.",
+        "Use the alcohol change 'blue light' approach for dependent drinkers who decline help.",
+    ),
 }
+
+
+def _audit_action(theme: str, grade: str, case: int, agency: int) -> str | None:
+    """The action an audit asks of an agency: none for outstanding or good work; for inadequate work, a re-audit too."""
+    if grade not in ("Requires improvement", "Inadequate"):
+        return None
+    actions = _AUDIT_ACTIONS.get(theme, _AUDIT_ACTIONS["Self-neglect"])
+    action = actions[(case + agency) % len(actions)]
+    return action if grade == "Requires improvement" else action.removesuffix(".") + "; re-audit in two quarters."
 
 
 def _generate_audits(engine, rng, audit_group, partners, period_rows, periods, submissions) -> int:
@@ -578,7 +625,7 @@ def _generate_audits(engine, rng, audit_group, partners, period_rows, periods, s
                 rows.append((
                     submissions[key][0], audit_group.id, key[1], f"AUD-{period.label[:7]}-Q{period.quarter}-{case + 1:02d}",
                     f"CASE-{i + 1:02d}{case + 1:02d}", audit_day, theme, agency.name, agency.id, *grades, overall,
-                    _FINDINGS[overall], _ACTIONS.get(overall),
+                    _FINDINGS[overall], _audit_action(theme, overall, case, int(j)),
                 ))
                 submissions[key][1] += 1
     cols = [
@@ -599,31 +646,54 @@ def database_is_empty(engine: Engine) -> bool:
         return not conn.scalar(select(func.count()).select_from(Submission.__table__))
 
 
-_SARS = (
+_SARS = (  # recommendation, then each action: owner, action, evidence when done, a note if it runs late
     ("SAR-A", "Adult A: self-neglect and hoarding", [
         ("1", "Agencies use the self-neglect protocol and escalate when engagement fails.",
-         [("LA", "Relaunch the self-neglect protocol with briefings for all teams."),
-          ("HSG", "Add self-neglect prompts to tenancy visits and refer concerns.")]),
+         [("LA", "Relaunch the self-neglect protocol with briefings for all adult social care teams.",
+           "Protocol v3 published; 14 team briefings, 212 staff attended.",
+           "Two briefings moved after the protocol's legal review."),
+          ("HSG", "Add self-neglect prompts to tenancy visit checklists and refer concerns to adult social care.",
+           "Revised tenancy visit checklist; referral log for the quarter.",
+           "Checklist waiting for the new housing management system.")]),
         ("2", "Mental capacity assessments are specific to the decision and recorded.",
-         [("ACU", "Audit capacity assessments on discharge planning quarterly."),
-          ("CHS", "Deliver decision-specific capacity training to district nurses.")]),
+         [("ACU", "Audit capacity assessments in discharge planning every quarter and report to the safeguarding "
+                  "committee.", "Two quarterly audits (40 records each) and the committee minutes.",
+           "First audit done; the second was postponed by winter pressures."),
+          ("CHS", "Deliver decision-specific capacity training to all district nurses.",
+           "Training records: 168 of 180 district nurses trained.",
+           "Sessions rebooked after trainer sickness; 60% trained so far.")]),
         ("3", "Multi-agency risk meetings are convened for high-risk self-neglect.",
-         [("LA", "Set up a monthly multi-agency risk management meeting."),
-          ("FIRE", "Offer home fire safety visits for every self-neglect referral.")]),
+         [("LA", "Set up a monthly multi-agency risk management meeting with terms of reference agreed by the Board.",
+           "Terms of reference and the first six meetings' notes.",
+           "Terms of reference agreed; the chair is still to be appointed."),
+          ("FIRE", "Offer a home fire safety visit for every self-neglect referral.",
+           "Referral pathway live; 37 visits completed in the quarter.",
+           "Data-sharing agreement with adult social care awaiting signature.")]),
     ]),
     ("SAR-B", "Adult B: domestic abuse and an older carer", [
         ("1", "Practitioners recognise domestic abuse of older adults.",
-         [("POL", "Include older victims in domestic abuse risk training."),
-          ("AMB", "Add domestic abuse prompts to crews' safeguarding referral form.")]),
+         [("POL", "Include older victims in domestic abuse risk assessment training for response officers.",
+           "Updated lesson plan; 9 of 10 response teams trained.",
+           "Training slots shared with the new recruit course; completion moved on a month."),
+          ("AMB", "Add domestic abuse prompts to crews' safeguarding referral form.",
+           "New referral form in use on every vehicle tablet.",
+           "Form change is in the supplier's next software release.")]),
         ("2", "Carers' needs are assessed when risk is identified.",
-         [("LA", "Offer a carer's assessment at every safeguarding enquiry with a carer."),
-          ("ICB", "Brief GP practices on carers' assessments and referral routes.")]),
+         [("LA", "Offer a carer's assessment at every safeguarding enquiry where there is a carer.",
+           "Case recording system prompt; dip sample of 25 enquiries.",
+           "Recording system change is booked; teams prompted by email meanwhile."),
+          ("ICB", "Brief GP practices on carers' assessments and the referral route.",
+           "Bulletin to all 38 practices and a lunchtime webinar recording.",
+           "Webinar moved to the next protected learning time.")]),
     ]),
 )
+IN_PROGRESS = "Work under way; on track for the due date."
+LONGEST_OVERDUE = 100  # days: the demo's oldest open action, as a Board that reviews its plan each quarter would have
 
 
 def _generate_board_actions(engine, rng, partners, periods, spec) -> None:
-    """Two SAR action plans with a mix of completed, late and overdue actions, plus the audits' actions."""
+    """Two SAR action plans with a mix of completed, late and overdue actions, plus the audits' actions: nothing
+    overdue by more than about a quarter, as on a plan the Board reviews at every meeting."""
     from assurance.board.actions import sync_audit_actions
     from assurance.db.models import BoardAction, SarReview
 
@@ -637,7 +707,7 @@ def _generate_board_actions(engine, rng, partners, periods, spec) -> None:
             s.add(review)
             s.flush()
             for k, (no, rec, actions) in enumerate(recs):
-                for j, (code, text) in enumerate(actions):
+                for j, (code, text, evidence, delay) in enumerate(actions):
                     partner = partners.get(code)
                     due = published[ref] + timedelta(days=int(90 + 60 * k + 30 * j))
                     status, completed, progress = "Not started", None, None
@@ -645,30 +715,32 @@ def _generate_board_actions(engine, rng, partners, periods, spec) -> None:
                         roll = rng.random()
                         if roll < 0.6:
                             status, completed = "Completed", due - timedelta(days=int(rng.integers(0, 20)))
-                        elif roll < 0.8:
+                        elif roll < 0.8 or due < today - timedelta(days=LONGEST_OVERDUE):  # done, but late
                             status, completed = "Completed", due + timedelta(days=int(rng.integers(5, 40)))
                         else:
-                            status, progress = "In progress", "Delayed: waiting for the new case recording system."
+                            status, progress = "In progress", f"Delayed: {delay}"
                         if completed and completed > today:
                             completed = today
                     elif due < today + timedelta(days=120):
-                        status, progress = "In progress", "Work under way; on track for the due date."
+                        status, progress = "In progress", IN_PROGRESS
                     s.add(BoardAction(
                         source="SAR", review_id=review.id, recommendation_no=no, recommendation=rec, action=text,
                         owner_partner_id=partner.id if partner else None, owner=partner.name if partner else code,
                         due_date=due, status=status, completed_date=completed, progress=progress,
-                        evidence="Briefing notes and attendance lists" if status == "Completed" else None,
+                        evidence=evidence if status == "Completed" else None,
                         updated_by=DEMO_USER, updated_at=now,
                     ))
     sync_audit_actions(engine, actor=DEMO_USER)
     with session_scope(engine) as s:
         for a in s.scalars(select(BoardAction).where(BoardAction.source == "Audit").order_by(BoardAction.id)):
             roll = rng.random()
-            if a.due_date < today and roll < 0.85:
-                late = roll > 0.7
+            if a.due_date < today and (roll < 0.8 or a.due_date < today - timedelta(days=LONGEST_OVERDUE)):
+                late = roll > 0.65
                 a.status = "Completed"
                 a.completed_date = min(a.due_date + timedelta(days=int(rng.integers(-30, 0) if not late else rng.integers(1, 30))), today)
-                a.evidence = "Re-audit sample and team briefing record"
+                a.evidence = f"Re-audit of {int(rng.integers(6, 16))} cases and the team briefing record."
+            elif a.due_date < today:
+                a.status, a.progress = "In progress", "Delayed: the re-audit sample is being drawn; briefings done."
             elif a.due_date < today + timedelta(days=60) and roll < 0.9:
                 a.status, a.progress = "In progress", "Briefings booked; re-audit planned."
 

@@ -60,8 +60,11 @@ def test_a_published_age_adjusted_interval_fits_only_rounded_counts(demo_url, tm
     assert checked >= 3
 
 
-def test_the_pack_says_how_far_a_figure_moved_from_the_published_figures(demo_url):
+def test_the_pack_summary_gives_the_published_figures(demo_url):
+    """The executive summary's sentences (special cause, red, failing) quote each figure as published: counts of
+    people rounded to 5 and the percentage worked out from the rounded counts."""
     from datetime import date
+    from decimal import ROUND_HALF_UP, Decimal
 
     from assurance.board.pack import build_pack
     from assurance.measures.compute import compute_figures, scorecard
@@ -69,15 +72,24 @@ def test_the_pack_says_how_far_a_figure_moved_from_the_published_figures(demo_ur
     engine = get_engine(demo_url)
     label = periods_with_data(engine)[-1].label
     pack = build_pack(engine, label, date(2026, 11, 23), publish=True)
-    moved = [b for s in pack.sections for b in s.bullets if b.startswith("Moved:")]
-    assert moved
+    bullets = next(s for s in pack.sections if s.title == "Executive summary").bullets
     rows = {r.measure.name: r for r in scorecard(compute_figures(engine), label)}
-    for line in moved:
-        name, by = re.match(r"Moved: (.+) (?:rose|fell) by ([\d.]+) points", line).groups()
-        r = rows[name]
-        now, before = (100 * ((f.numerator + 2) // 5 * 5) / ((f.denominator + 2) // 5 * 5) if f.protected
-                       else 100 * f.numerator / f.denominator for f in (r.figure, r.previous))
-        assert float(by) == pytest.approx(abs(now - before), abs=0.051), line
+
+    def r5(n):
+        return (n + 2) // 5 * 5
+
+    checked = 0
+    for line in bullets:
+        found = re.match(r"(?:Special cause concerning|Red for \d+ quarters running|Consistently failing|Red): (.+?) was "
+                         r"([\d.]+)% \(([\d,]+) of ([\d,]+)\)", line)
+        if not found or not rows[found[1]].figure.protected:
+            continue
+        f = rows[found[1]].figure
+        assert (found[3], found[4]) == (f"{r5(f.numerator):,}", f"{r5(f.denominator):,}"), line
+        shown = Decimal(str(100 * r5(f.numerator) / r5(f.denominator))).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        assert found[2] == str(shown), line
+        checked += 1
+    assert checked >= 2
 
 
 def test_a_published_rate_interval_is_the_rounded_counts(demo_url):

@@ -42,14 +42,9 @@ def test_scorecard_has_variation_and_assurance_for_every_measure(pack):
     assert "hit and miss (?)" in key["Assurance"]
 
 
-def test_pdf_draws_the_icons_beside_the_words(pack, monkeypatch):
-    import kaleido
+def test_pdf_draws_the_icons_beside_the_words(pack):
     from pypdf import PdfReader
 
-    def no_browser(**_kw):  # the charts are not what this test is about: leave them out, as without a browser
-        raise RuntimeError("no Chrome")
-
-    monkeypatch.setattr(kaleido, "start_sync_server", no_browser)
     pdf = render_pdf(pack, ChartImages(pack))
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     table = scorecard(pack)
