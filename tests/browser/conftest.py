@@ -30,12 +30,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def app_server(demo_url):
-    """Serve app.py on loopback against the demo database; yields the base URL."""
+def app_server(demo_url, tmp_path):
+    """Serve the app as `make run` does (serve.py: app.py with the sign-in cookie) on loopback against the demo
+    database, with a signing secret of its own; yields the base URL."""
     port = _free_port()
-    env = {**os.environ, "ASSURANCE_DATABASE_URL": demo_url}
+    env = {**os.environ, "ASSURANCE_DATABASE_URL": demo_url, "ASSURANCE_INSTANCE_DIR": str(tmp_path / "instance")}
+    env.pop("ASSURANCE_SESSION_SECRET", None)  # the secret is made in the instance folder, as on a new install
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
@@ -61,18 +63,39 @@ def app_server(demo_url):
 
 
 @pytest.fixture
-def browser_page():
+def browser():
     require(Path(CHROMIUM).exists() or shutil.which("chromium") is not None, "Debian's chromium is not installed")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(30_000)
         try:
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def browser_context(browser):
+    """One browser profile (its tabs share cookies)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(30_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def browser_page(browser_context):
+    return browser_context.new_page()
+
+
+@pytest.fixture
+def laptop_page(browser):
+    """A tab the size of a 1366x768 laptop screen (the browser's own bars take about 100 pixels)."""
+    context = browser.new_context(viewport={"width": 1366, "height": 668})
+    context.set_default_timeout(30_000)
+    yield context.new_page()
+    context.close()
 
 
 def wait_until_idle(page) -> None:
