@@ -34,15 +34,16 @@ def _https(scope) -> bool:
     return scope.get("scheme") == "https" or os.environ.get("ASSURANCE_HTTPS") == "1"
 
 
-def _keeps_its_sign_in(value: str | None) -> bool:
+def _keeps_its_sign_in(value: str | None, address: str) -> bool:
     """Whether a browser's cookie names a live sign-in (then it is kept; anything else is replaced)."""
     token = sessions.verify(value)
     if token is None:
         return False
     try:
-        return sessions.is_live(get_engine(config.database_url()), token, auth_settings().idle_minutes)
+        found = sessions.judge(get_engine(config.database_url()), token, auth_settings().idle_minutes, address)
     except Exception:  # noqa: BLE001 - no database yet: a fresh token, and the page says what is wrong
         return False
+    return found.state == "live"
 
 
 _REVALIDATION = {b"cache-control", b"etag", b"last-modified"}  # a page carrying a token is never cached
@@ -60,12 +61,13 @@ class SessionCookie:
             return
         https = _https(scope)
         current = _cookies(scope).get(sessions.cookie_name(https))
+        address = (scope.get("client") or ("local",))[0]
 
         async def send_with_cookie(message):
             if message["type"] == "http.response.start":
                 headers = dict(message.get("headers", []))
                 if headers.get(b"content-type", b"").startswith(b"text/html") and not await to_thread.run_sync(
-                        _keeps_its_sign_in, current):
+                        _keeps_its_sign_in, current, address):
                     value = sessions.sign(sessions.new_token())
                     kept = [(k, v) for k, v in message.get("headers", []) if k not in _REVALIDATION]
                     message = {**message, "headers": [*kept, (b"cache-control", b"no-store"),

@@ -62,6 +62,10 @@ def partner_returns(user: UserInfo | None) -> tuple[str, ...]:
     return next((p.returns for p in all_partners() if p.id == user.partner_id), ())
 
 
+def _keep_choice(key: str) -> None:
+    st.session_state[f"_{key}_choice"] = st.session_state[key]
+
+
 def sidebar_filters(user: UserInfo | None = None) -> Filters:
     """The reporting period and partner every page shares (same widget keys on every page, so the choice carries).
 
@@ -75,15 +79,18 @@ def sidebar_filters(user: UserInfo | None = None) -> Filters:
     codes = ([] if bound else [ALL_PARTNERS]) + [p.code for p in partners]
     # Widgets belong to a page, so the choice is kept under keys of its own and carried to the next page; it is
     # mirrored in the address (?period=...&partner=...), so a refresh or a copied link keeps it too.
+    # The kept choice is given to the widget on every run (Streamlit does not carry a widget's value to another
+    # page reliably); a change by the user is kept by the widget's callback, which runs before the page.
     for key, options in (("period", labels), ("partner", codes)):
-        if st.session_state.get(key) not in options:
-            kept = (st.session_state.get(f"_{key}_choice"), st.query_params.get(key))
-            st.session_state[key] = next((v for v in kept if v in options), options[0] if options else None)
+        kept = (st.session_state.get(f"_{key}_choice"), st.query_params.get(key))
+        st.session_state[key] = next((v for v in kept if v in options), options[0] if options else None)
     with st.sidebar:
         st.markdown("**Filters**")
-        label = st.selectbox("Reporting period", labels, key="period", help="UK financial-year quarter")
+        label = st.selectbox("Reporting period", labels, key="period", help="UK financial-year quarter",
+                             on_change=_keep_choice, args=("period",))
         names = {p.code: f"{p.name} ({p.code})" for p in partners}
-        code = st.selectbox("Partner", codes, key="partner", format_func=lambda c: names.get(c, c), disabled=bound)
+        code = st.selectbox("Partner", codes, key="partner", format_func=lambda c: names.get(c, c), disabled=bound,
+                            on_change=_keep_choice, args=("partner",))
     st.session_state["_period_choice"], st.session_state["_partner_choice"] = label, code
     for key, value in (("period", label), ("partner", code)):
         if value is not None and st.query_params.get(key) != value:

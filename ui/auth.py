@@ -119,10 +119,7 @@ def _tab_user(settings) -> UserInfo | None:
 
 def _cookie_user(token: str, settings) -> UserInfo | None:
     """The user the browser's cookie names, while that sign-in is live (it ends on idle time here)."""
-    found = sessions.look_up(_engine(), token, settings.idle_minutes)
-    if found.state == "idle" and sessions.end(_engine(), token):
-        audit.record(_engine(), found.username, audit.SIGNED_OUT_IDLE, found.username,
-                     {"minutes": settings.idle_minutes}, "app", client_address())
+    found = sessions.judge(_engine(), token, settings.idle_minutes, client_address())
     if found.state != "live":
         return None
     user = get_user(_engine(), found.user_id)

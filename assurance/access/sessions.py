@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import OperationalError
 
+from assurance.access import audit
 from assurance.db.engine import session_scope, short_write
 from assurance.db.models import User, WebSession
 
@@ -128,8 +129,13 @@ def look_up(engine: Engine, token: str, idle_minutes: int, now: datetime | None 
     return Found(row.user_id, row.username, "live")
 
 
-def is_live(engine: Engine, token: str, idle_minutes: int, now: datetime | None = None) -> bool:
-    return look_up(engine, token, idle_minutes, now).state == "live"
+def judge(engine: Engine, token: str, idle_minutes: int, address: str, now: datetime | None = None) -> Found:
+    """The sign-in the token names; one found idle is ended here and recorded as signed out for idle time."""
+    found = look_up(engine, token, idle_minutes, now)
+    if found.state == "idle" and end(engine, token, now):
+        audit.record(engine, found.username, audit.SIGNED_OUT_IDLE, found.username, {"minutes": idle_minutes},
+                     "app", address)
+    return found
 
 
 def bind(engine: Engine, token: str, user_id: int, username: str, address: str, now: datetime | None = None) -> None:

@@ -113,3 +113,40 @@ def sign_in(page, base: str, username: str, password: str, path: str = "") -> No
     page.get_by_role("button", name="Sign in").click()
     wait_until_idle(page)
     page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Sign out").wait_for()
+
+
+def open_from_menu(page, title: str, section: str | None = None) -> None:
+    """Open a page from the navigation (the menu along the top, or the sidebar's list) and wait for its title."""
+    top = page.locator('[data-testid="stTopNav"]')
+    if top.count():
+        top.get_by_text(section, exact=True).click()
+        page.locator('[data-testid="stTopNavPopoverBody"]').get_by_text(title, exact=True).click()
+    else:
+        page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
+    wait_until_idle(page)
+    page.get_by_role("heading", name=title).wait_for()
+
+
+def menu_titles(page) -> set[str]:
+    """Every page title the navigation offers (opening each section of the top menu in turn)."""
+    top = page.locator('[data-testid="stTopNav"]')
+    if not top.count():
+        return set(page.locator('[data-testid="stSidebarNav"] a').all_inner_texts())
+    titles = set()
+    for section in top.locator('[data-testid="stTopNavSection"]').all():
+        section.click()
+        titles |= {t.strip() for t in page.locator('[data-testid="stTopNavDropdownLink"]').all_inner_texts()}
+        page.keyboard.press("Escape")
+    titles |= {t.strip() for t in top.locator(':scope > a, [data-testid="stTopNavLink"]').all_inner_texts()}
+    return titles
+
+
+def choose(page, label: str, option: str) -> None:
+    """Choose an option in one of the sidebar's select boxes."""
+    page.locator(f'[data-testid="stSidebar"] input[aria-label="{label}"]').click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_until_idle(page)
+
+
+def chosen(page, label: str) -> str:
+    return page.locator(f'[data-testid="stSidebar"] input[aria-label="{label}"]').input_value()
