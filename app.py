@@ -1,12 +1,6 @@
 """Entry point: every page with the permission it needs and the returns that feed it, sign-in and the navigation."""
 
-import streamlit as st
-
 import ui
-from assurance import config
-from ui import navigation
-
-st.set_page_config(page_title="Safeguarding Adults Board assurance", page_icon=str(ui.ICON), layout="wide")
 
 # section -> (script, title, icon, permission needed, returns that feed it). A partner's own staff see a page only
 # when their partner makes one of those returns (None: every partner has figures there). The first is the default.
@@ -39,9 +33,4 @@ PAGES = {
     ],
 }
 
-user = ui.auth.resolve_user(ui.database_ready())  # once per run; pages reuse it
-sections, rules = navigation.pages_for(PAGES, user, ui.partner_returns(user))
-page = st.navigation(sections, position="top" if user else "hidden")  # the sidebar keeps the filters in view
-st.sidebar.caption(ui.plain(config.board().name))
-navigation.hand_over(rules[page.url_path])
-page.run()
+ui.run_app(PAGES)

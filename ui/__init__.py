@@ -111,7 +111,7 @@ def page(title: str, caption: str | None = None) -> Filters:
     """
     rule = navigation.take()
     if rule is None:
-        _not_through_the_app(title)
+        _through_the_app()
     demo_banner()
     if not database_ready():
         st.error(
@@ -135,20 +135,24 @@ def page(title: str, caption: str | None = None) -> Filters:
     return f
 
 
-def _not_through_the_app(title: str) -> None:
-    """A page script run without app.py, which declares each page's rule: Streamlit does that for the first
-    request of a new server when the project has a pages/ folder. Hand over to app.py, which routes and checks;
-    a page script run on its own (no app.py to go to) shows nothing."""
-    from streamlit.errors import StreamlitAPIException
+def run_app(table: dict[str, list[tuple]]) -> None:
+    """What app.py does on every run: the page settings, who is signed in, the menu of the pages they may open, and
+    the chosen page, handed its rule (app.py's table: section -> (script, title, icon, permission, fed_by))."""
+    st.set_page_config(page_title="Safeguarding Adults Board assurance", page_icon=str(ICON), layout="wide")
+    user = auth.resolve_user(database_ready())  # once per run; pages reuse it
+    page, rule = navigation.show(table, user, partner_returns(user))
+    st.sidebar.caption(plain(config.board().name))
+    navigation.hand_over(rule)
+    page.run()
 
-    try:
-        st.switch_page(str(Path(__file__).resolve().parents[1] / "app.py"))
-    except StreamlitAPIException:
-        user = auth.resolve_user(database_ready())
-        if user is not None:
-            auth.record(_audit.ACCESS_REFUSED, title, {"reason": "not opened through the app"})
-        st.error("This page opens from the app's menu.", icon=":material/block:")
-        st.stop()
+
+def _through_the_app() -> None:
+    """A page script run without app.py. Streamlit does that when the project has a pages/ folder until
+    st.navigation is first called in the process (a new server's first request; every AppTest run), with no menu
+    drawn (client.showSidebarNavigation is off). Do here what app.py does, with app.py's table (read as data): the
+    page the user asked for runs inside it, if they may open it, or else the default page; then stop."""
+    run_app(navigation.declared())
+    st.stop()
 
 
 @st.cache_data(ttl=60, max_entries=8, show_spinner=False)

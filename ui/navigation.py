@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+from functools import cache
+from pathlib import Path
+
 import streamlit as st
 
 from assurance.access.pages import PageRule, may_see
@@ -21,11 +25,19 @@ def pages_for(table: dict[str, list[tuple]], user, partner_returns=()) -> tuple[
             rule = PageRule(script, permission, fed_by)
             if user is not None and not may_see(rule, user, partner_returns) and not first:
                 continue
-            page = st.Page(script, title=title, icon=icon, default=first)
+            page = st.Page(APP.parent / script, title=title, icon=icon, default=first)
             first = False
             rules[page.url_path] = rule
             sections.setdefault(section, []).append(page)
     return sections, rules
+
+
+def show(table: dict[str, list[tuple]], user, partner_returns=()):
+    """The navigation for this user (the menu along the top; none before sign-in, when every address draws the
+    sign-in form); returns the page to run."""
+    sections, rules = pages_for(table, user, partner_returns)
+    page = st.navigation(sections, position="top" if user else "hidden")  # the sidebar keeps the filters in view
+    return page, rules[page.url_path]
 
 
 def hand_over(rule: PageRule) -> None:
@@ -36,3 +48,14 @@ def hand_over(rule: PageRule) -> None:
 def take() -> PageRule | None:
     """The rule app.py handed over for this run; None when Streamlit ran the page without app.py."""
     return st.session_state.pop(_HANDED, None)
+
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+
+
+@cache
+def declared() -> dict[str, list[tuple]]:
+    """app.py's table of pages, read as data without running app.py (for a page Streamlit runs without it)."""
+    tree = ast.parse(APP.read_text(encoding="utf-8"))
+    node = next(n for n in tree.body if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "PAGES")
+    return ast.literal_eval(node.value)
