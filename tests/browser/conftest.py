@@ -135,9 +135,9 @@ def menu_titles(page) -> set[str]:
     titles = set()
     for section in top.locator('[data-testid="stTopNavSection"]').all():
         section.click()
-        titles |= {t.strip() for t in page.locator('[data-testid="stTopNavDropdownLink"]').all_inner_texts()}
+        titles |= {t.strip().splitlines()[-1] for t in  # the icon's name comes first
+                   page.locator('[data-testid="stTopNavDropdownLink"]').all_inner_texts()}
         page.keyboard.press("Escape")
-    titles |= {t.strip() for t in top.locator(':scope > a, [data-testid="stTopNavLink"]').all_inner_texts()}
     return titles
 
 
