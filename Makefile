@@ -21,7 +21,7 @@ $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
 run: $(VENV)/.installed
 	$(PY) -m assurance init-db
 	$(PY) -m assurance demo --if-empty
-	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
+	$(VENV)/bin/streamlit run serve.py --server.address $(HOST) --server.port $(PORT)
 
 test: $(VENV)/.dev-installed
 	$(PY) -m pytest

@@ -1,43 +1,36 @@
-"""Entry point: navigation grouped by user, the shared sidebar filters and the demo banner."""
-
-import streamlit as st
+"""Entry point: every page with the permission it needs and the returns that feed it, sign-in and the navigation."""
 
 import ui
-from assurance import config
 
-st.set_page_config(page_title="Safeguarding Adults Board assurance", page_icon=":material/shield_person:", layout="wide")
-
+# section -> (script, title, icon, permission needed, returns that feed it). A partner's own staff see a page only
+# when their partner makes one of those returns (None: every partner has figures there). The first is the default.
 PAGES = {
     "Review": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-        st.Page("pages/concerns.py", title="Concerns and enquiries", icon=":material/monitoring:"),
-        st.Page("pages/demographics.py", title="Demographics", icon=":material/groups:"),
-        st.Page("pages/outcomes.py", title="MSP and risk outcomes", icon=":material/verified_user:"),
-        st.Page("pages/audits.py", title="Audits", icon=":material/fact_check:"),
-        st.Page("pages/downloads.py", title="Downloads", icon=":material/download:"),
+        ("pages/overview.py", "Overview", ":material/dashboard:", "view_figures", None),
+        ("pages/concerns.py", "Concerns and enquiries", ":material/monitoring:", "view_figures", ("activity",)),
+        ("pages/demographics.py", "Demographics", ":material/groups:", "view_figures", ("activity",)),
+        ("pages/outcomes.py", "MSP and risk outcomes", ":material/verified_user:", "view_figures", ("activity",)),
+        ("pages/audits.py", "Audits", ":material/fact_check:", "view_figures", None),  # audits grade every agency
+        ("pages/downloads.py", "Downloads", ":material/download:", "view_figures", None),
     ],
     "Board": [
-        st.Page("pages/partner_view.py", title="Partner view", icon=":material/handshake:"),
-        st.Page("pages/challenges.py", title="Challenge log", icon=":material/gavel:"),
-        st.Page("pages/actions.py", title="SAR and audit actions", icon=":material/checklist:"),
-        st.Page("pages/board_pack.py", title="Board pack", icon=":material/picture_as_pdf:"),
+        ("pages/partner_view.py", "Partner view", ":material/handshake:", "view_figures", None),
+        ("pages/challenges.py", "Challenge log", ":material/gavel:", "view_challenges", None),
+        ("pages/actions.py", "SAR and audit actions", ":material/checklist:", "view_actions", None),
+        ("pages/board_pack.py", "Board pack", ":material/picture_as_pdf:", "board_packs", None),
     ],
     "Returns": [
-        st.Page("pages/upload.py", title="Upload a return", icon=":material/upload_file:"),
-        st.Page("pages/submissions.py", title="Submissions", icon=":material/inbox:"),
+        ("pages/upload.py", "Upload a return", ":material/upload_file:", "upload_returns", None),
+        ("pages/submissions.py", "Submissions", ":material/inbox:", "view_returns", None),
     ],
     "Admin": [
-        st.Page("pages/admin_partners.py", title="Partners", icon=":material/domain:"),
-        st.Page("pages/admin_periods.py", title="Periods and due dates", icon=":material/event:"),
-        st.Page("pages/admin_targets.py", title="Framework targets", icon=":material/target:"),
-        st.Page("pages/admin_baseline.py", title="Population baseline", icon=":material/diversity_3:"),
-        st.Page("pages/admin_users.py", title="Users", icon=":material/group:"),
-        st.Page("pages/admin_audit.py", title="Audit trail", icon=":material/policy:"),
+        ("pages/admin_partners.py", "Partners", ":material/domain:", "manage_partners", None),
+        ("pages/admin_periods.py", "Periods and due dates", ":material/event:", "manage_periods", None),
+        ("pages/admin_targets.py", "Framework targets", ":material/target:", "manage_targets", None),
+        ("pages/admin_baseline.py", "Population baseline", ":material/diversity_3:", "manage_baseline", None),
+        ("pages/admin_users.py", "Users", ":material/group:", "manage_users", None),
+        ("pages/admin_audit.py", "Audit trail", ":material/policy:", "view_audit", None),
     ],
 }
 
-# Only the pages the signed-in user's role may use (each page checks again); before sign-in every URL draws the form.
-user = ui.auth.resolve_user(ui.database_ready())  # once per run; pages reuse it
-navigation = st.navigation(ui.auth.pages_for(PAGES, user), position="sidebar" if user else "hidden", expanded=True)
-st.sidebar.caption(ui.plain(config.board().name))
-navigation.run()
+ui.run_app(PAGES)

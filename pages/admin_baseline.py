@@ -8,7 +8,7 @@ from assurance.access.roles import AccessDenied
 from assurance.reference import ethnicity_by_age, population
 
 ui.page("Population baseline", "The adult population that rates per 100,000 and representation ratios are measured "
-        "against, and publication mode. Changes are recorded in the audit trail.", needs="manage_baseline")
+        "against, and publication mode. Changes are recorded in the audit trail.")
 board = config.board()
 area = board.population_area
 st.markdown(f"**In use:** {ui.plain(area)}  \n{ui.plain(board.population_note)}")

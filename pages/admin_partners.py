@@ -9,7 +9,7 @@ from assurance.config import RETURN_TYPES
 from assurance.reference.codelists import codelist
 
 ui.page("Partners", "The Board's partners, their type and the returns each makes. Changes are written to the Board "
-        "configuration and recorded in the audit trail.", needs="manage_partners")
+        "configuration and recorded in the audit trail.")
 board = config.board()
 NEW = "(a new partner)"
 partners = pd.DataFrame([{"Code": p.code, "Name": p.name, "Type": p.type,

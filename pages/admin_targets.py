@@ -9,7 +9,7 @@ from assurance.measures.framework import BASIS_NAMES, STRAND_NAMES, framework, f
 
 ui.page("Framework targets", "Each measure's target and the tolerance within which it is amber rather than red. "
         "A change takes effect from the quarter you choose: earlier quarters keep the target they were rated "
-        "against. Changes are written to the framework file and recorded in the audit trail.", needs="manage_targets")
+        "against. Changes are written to the framework file and recorded in the audit trail.")
 fw = framework()
 POLARITY = {"higher": "Higher is better", "lower": "Lower is better", "information": "Information only (not rated)"}
 frame = pd.DataFrame([{"Measure": m.name, "Strand": STRAND_NAMES[m.strand], "Polarity": POLARITY[m.polarity],

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -20,26 +21,13 @@ from assurance.db.engine import get_engine, schema_ready
 from assurance.errors import DatabaseUnreachable
 from assurance.directory import PartnerInfo, PeriodInfo, list_partners, list_periods, periods_with_data
 from assurance.exports import safe_csv
-from ui import auth
+from ui import auth, navigation
 from ui.text import message, plain  # noqa: F401 - pages call ui.plain and ui.message
 
 ALL_PARTNERS = "All partners"
 
 
-def _navigation_only() -> None:
-    """app.py's st.navigation is the only router. Streamlit treats a project with a pages/ folder as a legacy
-    multipage app until st.navigation first runs in the process, so a deep link as the server's very first
-    request would run the page without app.py. Switch that off as soon as any page imports ui (ui.page still
-    checks sign-in and permission on every page either way)."""
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-
-        PagesManager.uses_pages_directory = False
-    except (ImportError, AttributeError):
-        pass
-
-
-_navigation_only()
+ICON = Path(__file__).resolve().parent / "static" / "favicon.png"  # served by the app itself, like every asset
 
 
 def engine():
@@ -68,6 +56,17 @@ def all_partners() -> tuple[PartnerInfo, ...]:
     return _choices(config.database_url())[1]
 
 
+def partner_returns(user: UserInfo | None) -> tuple[str, ...]:
+    """The returns the user's own partner makes (none for a user not bound to a partner)."""
+    if user is None or user.partner_id is None or not database_ready():
+        return ()
+    return next((p.returns for p in all_partners() if p.id == user.partner_id), ())
+
+
+def _keep_choice(key: str) -> None:
+    st.session_state[f"_{key}_choice"] = st.session_state[key]
+
+
 def sidebar_filters(user: UserInfo | None = None) -> Filters:
     """The reporting period and partner every page shares (same widget keys on every page, so the choice carries).
 
@@ -79,17 +78,24 @@ def sidebar_filters(user: UserInfo | None = None) -> Filters:
         partners = tuple(p for p in partners if p.id == user.partner_id)
     labels = [p.label for p in reversed(periods)]
     codes = ([] if bound else [ALL_PARTNERS]) + [p.code for p in partners]
-    # Widgets belong to a page, so the choice is kept under keys of its own and carried to the next page.
+    # Widgets belong to a page, so the choice is kept under keys of its own and carried to the next page; it is
+    # mirrored in the address (?period=...&partner=...), so a refresh or a copied link keeps it too.
+    # The kept choice is given to the widget on every run (Streamlit does not carry a widget's value to another
+    # page reliably); a change by the user is kept by the widget's callback, which runs before the page.
     for key, options in (("period", labels), ("partner", codes)):
-        kept = st.session_state.get(f"_{key}_choice")
-        if st.session_state.get(key) not in options:
-            st.session_state[key] = kept if kept in options else (options[0] if options else None)
+        kept = (st.session_state.get(f"_{key}_choice"), st.query_params.get(key))
+        st.session_state[key] = next((v for v in kept if v in options), options[0] if options else None)
     with st.sidebar:
         st.markdown("**Filters**")
-        label = st.selectbox("Reporting period", labels, key="period", help="UK financial-year quarter")
+        label = st.selectbox("Reporting period", labels, key="period", help="UK financial-year quarter",
+                             on_change=_keep_choice, args=("period",))
         names = {p.code: f"{p.name} ({p.code})" for p in partners}
-        code = st.selectbox("Partner", codes, key="partner", format_func=lambda c: names.get(c, c), disabled=bound)
+        code = st.selectbox("Partner", codes, key="partner", format_func=lambda c: names.get(c, c), disabled=bound,
+                            on_change=_keep_choice, args=("partner",))
     st.session_state["_period_choice"], st.session_state["_partner_choice"] = label, code
+    for key, value in (("period", label), ("partner", code)):
+        if value is not None and st.query_params.get(key) != value:
+            st.query_params[key] = value
     period = next((p for p in periods if p.label == label), None)
     partner = next((p for p in partners if p.code == code), None)
     if bound:
@@ -97,13 +103,16 @@ def sidebar_filters(user: UserInfo | None = None) -> Filters:
     return Filters(period, partner, periods, partners)
 
 
-def page(title: str, caption: str | None = None, needs: str | None = None) -> Filters:
-    """Start a page: the demo banner, sign-in, the permission check, the shared sidebar filters, then the title.
+def page(title: str, caption: str | None = None) -> Filters:
+    """Start a page: the demo banner, sign-in, the page's rule (handed over by app.py, which declares it), the shared
+    sidebar filters, then the title.
 
-    Every page calls this first. Nobody signed in: the sign-in form is drawn instead and the page stops. `needs`
-    is the permission the page needs (default: the page's entry in access.roles.PAGE_PERMISSIONS, else
-    view_figures); without it the user gets a plain refusal, not the page.
+    Every page calls this first. Nobody signed in: the sign-in form is drawn instead and the page stops. A user the
+    page's rule does not allow gets a plain refusal, not the page.
     """
+    rule = navigation.take()
+    if rule is None:
+        _through_the_app()
     demo_banner()
     if not database_ready():
         st.error(
@@ -116,8 +125,7 @@ def page(title: str, caption: str | None = None, needs: str | None = None) -> Fi
         auth.sign_in_form()
         st.stop()
     auth.sidebar_identity(user)
-    page_path = auth.caller_page()
-    auth.require_page(user, needs or auth.page_permission(page_path), page_path)
+    auth.require_page(user, rule, partner_returns(user))
     if partner_bound(user) and user.partner_id is None:
         st.error("Your account is not linked to a partner yet. Ask an administrator.")
         st.stop()
@@ -126,6 +134,26 @@ def page(title: str, caption: str | None = None, needs: str | None = None) -> Fi
     if caption:
         st.caption(caption)
     return f
+
+
+def run_app(table: dict[str, list[tuple]]) -> None:
+    """What app.py does on every run: the page settings, who is signed in, the menu of the pages they may open, and
+    the chosen page, handed its rule (app.py's table: section -> (script, title, icon, permission, fed_by))."""
+    st.set_page_config(page_title="Safeguarding Adults Board assurance", page_icon=str(ICON), layout="wide")
+    user = auth.resolve_user(database_ready())  # once per run; pages reuse it
+    page, rule = navigation.show(table, user, partner_returns(user))
+    st.sidebar.caption(plain(config.board().name))
+    navigation.hand_over(rule)
+    page.run()
+
+
+def _through_the_app() -> None:
+    """A page script run without app.py. Streamlit does that when the project has a pages/ folder until
+    st.navigation is first called in the process (a new server's first request; every AppTest run), with no menu
+    drawn (client.showSidebarNavigation is off). Do here what app.py does, with app.py's table (read as data): the
+    page the user asked for runs inside it, if they may open it, or else the default page; then stop."""
+    run_app(navigation.declared())
+    st.stop()
 
 
 @st.cache_data(ttl=60, max_entries=8, show_spinner=False)

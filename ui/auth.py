@@ -1,30 +1,25 @@
 """Sign-in, the signed-in user and permission checks for pages (local accounts or OpenID Connect via st.login).
 
-The signed-in user's id lives in the server-side session (st.session_state); the user is re-read from the
+A local sign-in is bound to the browser's signed HttpOnly cookie (assurance.access.sessions, set by serve.py), so
+it holds across refreshes and tabs until sign-out or idle time; the tab's server-side session (st.session_state)
+keeps the user's id as well, and is all there is where no cookie comes (AppTest). The user is re-read from the
 database on every run, so a disabled account or a changed role takes effect at once.
 """
 
 from __future__ import annotations
 
-import sys
 import time
-from pathlib import Path
 
 import streamlit as st
 
 from assurance import config
-from assurance.access import audit
+from assurance.access import audit, sessions
 from assurance.access.accounts import UserInfo, authenticate, get_user, oidc_sign_in
 from assurance.access.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
-from assurance.access.roles import (
-    DEFAULT_PAGE_PERMISSION,
-    PAGE_PERMISSIONS,
-    PERMISSIONS,
-    can,
-    can_use,
-    role_label,
-)
+from assurance.access.pages import PageRule, may_see
+from assurance.access.roles import PERMISSIONS, can, can_use, role_label
 from assurance.access.settings import auth_settings
+from assurance.db.engine import get_engine
 from ui.text import plain
 
 SESSION_KEY = "auth_user_id"
@@ -35,9 +30,20 @@ _THIS_RUN = "auth_user_this_run"
 
 
 def _engine():
-    from ui import engine
+    return get_engine(config.database_url())
 
-    return engine()
+
+def browser_token() -> str | None:
+    """The token in this browser's sign-in cookie, when the cookie is there and signed by this server."""
+    try:
+        cookies = st.context.cookies
+    except Exception:  # noqa: BLE001 - no browser connection
+        return None
+    for https in (True, False):
+        token = sessions.verify(cookies.get(sessions.cookie_name(https)))
+        if token is not None:
+            return token
+    return None
 
 
 def client_address() -> str:
@@ -85,22 +91,42 @@ def _read_user() -> UserInfo | None:
             return user
         user = get_user(_engine(), user_id) if user_id > 0 else None
     else:
-        user_id = st.session_state.get(SESSION_KEY)
-        if user_id is None:
-            return None
-        user = get_user(_engine(), int(user_id))
-        if user is not None and user.username != st.session_state.get(SESSION_NAME):
-            user = None
-        now = time.time()
-        if user is not None and now - st.session_state.get(LAST_SEEN, now) > 60 * settings.idle_minutes:
-            audit.record(_engine(), user.actor, audit.SIGNED_OUT_IDLE, user.username,
-                         {"minutes": settings.idle_minutes}, "app", client_address())
-            user = None
-        st.session_state[LAST_SEEN] = now
+        token = browser_token()
+        user = _cookie_user(token, settings) if token else _tab_user(settings)
     if user is None or not user.active:
         for key in (SESSION_KEY, SESSION_NAME, LAST_SEEN):
             st.session_state.pop(key, None)
         return None
+    return user
+
+
+def _tab_user(settings) -> UserInfo | None:
+    """The user signed in in this tab only (no cookie came with the connection), with its own idle clock."""
+    user_id = st.session_state.get(SESSION_KEY)
+    if user_id is None:
+        return None
+    user = get_user(_engine(), int(user_id))
+    if user is not None and user.username != st.session_state.get(SESSION_NAME):
+        user = None
+    now = time.time()
+    if user is not None and now - st.session_state.get(LAST_SEEN, now) > 60 * settings.idle_minutes:
+        audit.record(_engine(), user.actor, audit.SIGNED_OUT_IDLE, user.username,
+                     {"minutes": settings.idle_minutes}, "app", client_address())
+        user = None
+    st.session_state[LAST_SEEN] = now
+    return user
+
+
+def _cookie_user(token: str, settings) -> UserInfo | None:
+    """The user the browser's cookie names, while that sign-in is live (it ends on idle time here)."""
+    found = sessions.judge(_engine(), token, settings.idle_minutes, client_address())
+    if found.state != "live":
+        return None
+    user = get_user(_engine(), found.user_id)
+    if user is None or user.username != found.username:
+        return None
+    sessions.touch(_engine(), token)
+    st.session_state[SESSION_KEY], st.session_state[SESSION_NAME] = user.id, user.username
     return user
 
 
@@ -110,31 +136,17 @@ def record(action: str, target: str | None = None, details=None) -> None:
     audit.record(_engine(), user.actor if user else "anonymous", action, target, details, "app", client_address())
 
 
-def project_path(path) -> str:
-    """A script's path relative to the project ("pages/x.py")."""
-    path = Path(path).resolve()
-    try:
-        return path.relative_to(config.PROJECT_ROOT).as_posix()
-    except ValueError:
-        return path.name
-
-
-def caller_page(depth: int = 2) -> str:
-    """The page script that called, to look up the permission it needs."""
-    return project_path(sys._getframe(depth).f_code.co_filename)
-
-
-def page_permission(page_path: str) -> str:
-    return PAGE_PERMISSIONS.get(page_path, DEFAULT_PAGE_PERMISSION)
-
-
-def require_page(user: UserInfo, needs: str, page_path: str) -> None:
-    """Stop the page with a plain refusal (recorded) unless the user holds `needs`."""
-    if can_use(user, needs):
+def require_page(user: UserInfo, rule: PageRule, partner_returns=()) -> None:
+    """Stop the page with a plain refusal (recorded) unless the user may see it."""
+    if may_see(rule, user, partner_returns):
         return
-    audit.record(_engine(), user.actor, audit.ACCESS_REFUSED, page_path, {"needs": needs}, "app", client_address())
-    st.error(f"Your role ({role_label(user.role)}) does not allow you to {PERMISSIONS[needs]}, so this page is not "
-             "available to you. Ask an administrator if you need it.", icon=":material/block:")
+    audit.record(_engine(), user.actor, audit.ACCESS_REFUSED, rule.script, {"needs": rule.permission}, "app",
+                 client_address())
+    if not can_use(user, rule.permission):
+        st.error(f"Your role ({role_label(user.role)}) does not allow you to {PERMISSIONS[rule.permission]}, so this "
+                 "page is not available to you. Ask an administrator if you need it.", icon=":material/block:")
+    else:
+        st.error("This page shows figures from returns your organisation does not make.", icon=":material/block:")
     st.stop()
 
 
@@ -170,6 +182,9 @@ def sign_in_form() -> None:
     if submitted:
         result = authenticate(_engine(), username, password, client_address(), settings=settings)
         if result.user is not None:
+            token = browser_token()
+            if token is not None:
+                sessions.bind(_engine(), token, result.user.id, result.user.username, client_address())
             st.session_state[SESSION_KEY] = result.user.id
             st.session_state[SESSION_NAME] = result.user.username
             st.session_state.pop(_THIS_RUN, None)
@@ -185,6 +200,9 @@ def sign_out() -> None:
     user = current_user()
     if user is not None:
         audit.record(_engine(), user.actor, audit.SIGN_OUT, user.username, None, "app", client_address())
+    token = browser_token()
+    if token is not None:
+        sessions.end(_engine(), token)
     for key in (SESSION_KEY, SESSION_NAME, _OIDC_KEY, LAST_SEEN, _THIS_RUN):
         st.session_state.pop(key, None)
     if auth_settings().mode == "oidc" and _oidc_logged_in():
@@ -196,22 +214,3 @@ def sidebar_identity(user: UserInfo) -> None:
         where = f" · {plain(user.partner_code)}" if user.partner_code else ""
         st.markdown(f"**{plain(user.name)}**  \n{user.role_label}{where}")
         st.button("Sign out", key="sign-out", on_click=sign_out, icon=":material/logout:")
-
-
-def pages_for(pages: dict[str, list], user: UserInfo | None) -> dict[str, list]:
-    """The navigation a user gets: only the pages their role may use (everything, hidden, before sign-in)."""
-    def path(p) -> str:
-        target = getattr(p, "_page", None)
-        return project_path(target) if isinstance(target, (str, Path)) else ""
-
-    if user is None:
-        return pages
-    out = {}
-    for group, items in pages.items():
-        keep = [p for p in items if can_use(user, page_permission(path(p)))]
-        if keep:
-            out[group] = keep
-    if not out:  # no page allowed: keep the default so the refusal can be shown
-        out = {g: [p for p in items if getattr(p, "_default", False)] for g, items in pages.items()}
-        out = {g: v for g, v in out.items() if v}
-    return out

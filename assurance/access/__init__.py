@@ -7,7 +7,6 @@ must_suppress(user), partner_scope(user), and audit.record(engine, actor, action
 from assurance.access.accounts import AccountError, UserInfo, authenticate, cli_operator, oidc_sign_in
 from assurance.access.audit import record
 from assurance.access.roles import (
-    PAGE_PERMISSIONS,
     PERMISSIONS,
     ROLES,
     AccessDenied,
@@ -20,6 +19,6 @@ from assurance.access.roles import (
 )
 
 __all__ = [
-    "AccessDenied", "AccountError", "PAGE_PERMISSIONS", "PERMISSIONS", "ROLES", "UserInfo", "authenticate", "can",
+    "AccessDenied", "AccountError", "PERMISSIONS", "ROLES", "UserInfo", "authenticate", "can",
     "can_use", "cli_operator", "must_suppress", "oidc_sign_in", "partner_bound", "partner_scope", "record", "require",
 ]

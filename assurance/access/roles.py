@@ -79,24 +79,6 @@ ROLES: dict[str, Role] = {
     )
 }
 
-# Which permission each page needs (navigation lists a page only when the user holds it; the page checks again).
-PAGE_PERMISSIONS: dict[str, str] = {
-    "pages/overview.py": "view_figures",
-    "pages/partner_view.py": "view_figures",
-    "pages/challenges.py": "view_challenges",
-    "pages/actions.py": "view_actions",
-    "pages/submissions.py": "view_returns",
-    "pages/upload.py": "upload_returns",
-    "pages/board_pack.py": "board_packs",
-    "pages/admin_partners.py": "manage_partners",
-    "pages/admin_periods.py": "manage_periods",
-    "pages/admin_targets.py": "manage_targets",
-    "pages/admin_baseline.py": "manage_baseline",
-    "pages/admin_users.py": "manage_users",
-    "pages/admin_audit.py": "view_audit",
-}
-DEFAULT_PAGE_PERMISSION = "view_figures"
-
 
 def role(key: str) -> Role:
     try:

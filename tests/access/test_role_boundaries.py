@@ -17,8 +17,9 @@ from assurance.disclosure import figure_counts, figure_text, publish_count
 from assurance.measures.compute import compute_figures
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.helpers import APP, open_page, open_script, sign_in, texts, user_for_role
-from ui.auth import pages_for
+from tests.pages.helpers import APP, ROOT, app_pages, open_page, open_script, sign_in, texts, user_for_role
+from assurance.access.pages import PageRule, may_see
+from assurance.returns.specs import all_specs
 
 BOARD_PAGES = ["pages/overview.py", "pages/partner_view.py", "pages/challenges.py", "pages/actions.py",
                "pages/submissions.py"]
@@ -27,29 +28,38 @@ ADMIN_PAGES = ["pages/admin_partners.py", "pages/admin_periods.py", "pages/admin
 
 
 def test_navigation_lists_only_what_each_role_may_use():
-    from tests.pages.helpers import ROOT
-
-    def page(path, default=False):
-        return SimpleNamespace(_page=ROOT / path, _default=default, name=path.split("/")[1][:-3])
-
-    pages = {"Review": [page(BOARD_PAGES[0], True)], "Board": [page(p) for p in BOARD_PAGES[1:4]],
-             "Returns": [page("pages/submissions.py"), page("pages/upload.py")],
-             "Admin": [page(p) for p in ADMIN_PAGES]}
-    board = {"overview", "partner_view", "challenges", "actions", "submissions", "upload"}
+    table = app_pages()
+    rules = [PageRule(script, permission, fed_by) for rows in table.values() for script, _t, _i, permission, fed_by in rows]
+    board = {"overview", "concerns", "demographics", "outcomes", "audits", "downloads", "partner_view", "challenges",
+             "actions", "submissions", "upload"}
+    activity = {"concerns", "demographics", "outcomes"}  # fed by the council's activity return only
     expected = {
-        "analyst": board,
-        "partner_lead": board - {"submissions", "upload"},
-        "qa": board,
-        "chair": board,
-        "admin": board - {"challenges"} | {p.split("/")[1][:-3] for p in ADMIN_PAGES},
+        ("analyst", ("activity", "assurance")): board,
+        ("analyst", ("assurance",)): board - activity,
+        ("partner_lead", ("assurance",)): board - activity - {"submissions", "upload"},
+        ("qa", ()): board,
+        ("chair", ()): board | {"board_pack"},
+        ("admin", ()): board - {"challenges"} | {p.split("/")[1][:-3] for p in ADMIN_PAGES},
     }
-    for role, names in expected.items():
+    for (role, returns), names in expected.items():
         user = SimpleNamespace(role=role, partner_id=2 if ROLES[role].partner_bound else None, active=True)
-        shown = {p.name for items in pages_for(pages, user).values() for p in items}
+        shown = {r.script.split("/")[1][:-3] for r in rules if may_see(r, user, returns)}
         assert shown == names, role
-    assert pages_for(pages, None) == pages  # before sign-in every URL leads to the sign-in form
-    unbound = SimpleNamespace(role="analyst", partner_id=None, active=True)  # misconfigured: default page only
-    assert [p.name for items in pages_for(pages, unbound).values() for p in items] == ["overview"]
+    unbound = SimpleNamespace(role="analyst", partner_id=None, active=True)  # misconfigured: no page at all
+    assert not any(may_see(r, unbound) for r in rules)
+    returns = {spec.type for spec in all_specs()}
+    assert {t for r in rules for t in (r.fed_by or ())} <= returns  # every return named is a real return type
+    assert {p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py")} == {r.script for r in rules}
+
+
+def test_a_partner_whose_returns_do_not_feed_a_page_is_not_shown_it(demo_url):
+    police = user_for_role("analyst")
+    at = sign_in(AppTest.from_file(APP, default_timeout=60), police).run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/demographics.py")
+    council = user_for_role("analyst", "LA", "analyst.council")
+    at = open_page("pages/demographics.py", user=council)
+    assert at.title[0].value == "Demographics"
 
 
 REFUSED = [(role, page) for role in ("analyst", "partner_lead", "qa", "chair") for page in ADMIN_PAGES] + [
@@ -62,11 +72,32 @@ def test_a_role_without_permission_gets_a_refusal_not_the_page(demo_copy_url, ro
     at = sign_in(AppTest.from_file(APP, default_timeout=60), user).run()  # the default page, as after sign-in
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(page)  # not in this role's navigation, so no URL reaches it
-    at = open_script(page, user)  # and run directly, the page itself refuses
-    assert "does not allow you to" in at.error[0].value and ROLES[role].label in at.error[0].value
+    at = open_script(page, user)  # run on its own, the page routes through app.py's table: the default page
+    title = next(t for rows in app_pages().values() for script, t, *_ in rows if script == page)
+    assert [t.value for t in at.title] == ["Overview"] and title not in texts(at)
+
+
+def test_a_page_app_py_hands_over_still_checks_its_rule(demo_copy_url):
+    """The page's own check, behind the menu: a rule the user does not meet gets a plain, recorded refusal."""
+    from ui import navigation
+
+    user = user_for_role("analyst")
+    rule = navigation.PageRule("pages/admin_users.py", "manage_users")
+    at = AppTest.from_function(_run_with_rule, args=(str(ROOT / "pages/admin_users.py"), rule), default_timeout=60)
+    sign_in(at, user).run()
+    assert "does not allow you to" in at.error[0].value and ROLES["analyst"].label in at.error[0].value
     assert not at.title and not at.dataframe and not at.text_input and not at.form
     refused = audit.search(get_engine(demo_copy_url), action=audit.ACCESS_REFUSED)
-    assert list(refused["Target"]) == [page] and list(refused["Who"]) == [user_for_role(role).username]
+    assert list(refused["Target"]) == ["pages/admin_users.py"] and list(refused["Who"]) == [user.username]
+
+
+def _run_with_rule(script, rule):
+    import runpy
+
+    from ui import navigation
+
+    navigation.hand_over(rule)
+    runpy.run_path(script)
 
 
 @pytest.mark.parametrize("role", ["qa", "chair", "admin"])
@@ -107,9 +138,8 @@ def test_an_analyst_cannot_reach_another_partners_data(demo_url, demo_engine):
     trained = compute_figures(demo_engine, "POL").get("staff_trained", label)
     assert trained.name in measures and "Safeguarding concerns received" not in measures  # POL's, in publication mode
     assert "Publication mode: small numbers suppressed." in texts(at)
-    at.switch_page("pages/concerns.py").run()
-    assert "Demo Shire Police does not make it." in texts(at) and not at.get("plotly_chart")
-    assert "in the sidebar" not in texts(at)  # their partner filter is fixed: nothing to choose
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/concerns.py")  # the police make no activity return: the page is not theirs
     # The council's analyst sees the council's figures, suppressed and rounded.
     la = user_for_role("analyst", partner="LA", username="analyst.council")
     at = open_page("pages/overview.py", user=la)

@@ -30,12 +30,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def app_server(demo_url):
-    """Serve app.py on loopback against the demo database; yields the base URL."""
+def app_server(demo_url, tmp_path):
+    """Serve the app as `make run` does (serve.py: app.py with the sign-in cookie) on loopback against the demo
+    database, with a signing secret of its own; yields the base URL."""
     port = _free_port()
-    env = {**os.environ, "ASSURANCE_DATABASE_URL": demo_url}
+    env = {**os.environ, "ASSURANCE_DATABASE_URL": demo_url, "ASSURANCE_INSTANCE_DIR": str(tmp_path / "instance")}
+    env.pop("ASSURANCE_SESSION_SECRET", None)  # the secret is made in the instance folder, as on a new install
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
@@ -61,18 +63,39 @@ def app_server(demo_url):
 
 
 @pytest.fixture
-def browser_page():
+def browser():
     require(Path(CHROMIUM).exists() or shutil.which("chromium") is not None, "Debian's chromium is not installed")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(30_000)
         try:
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def browser_context(browser):
+    """One browser profile (its tabs share cookies)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(30_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def browser_page(browser_context):
+    return browser_context.new_page()
+
+
+@pytest.fixture
+def laptop_page(browser):
+    """A tab the size of a 1366x768 laptop screen (the browser's own bars take about 100 pixels)."""
+    context = browser.new_context(viewport={"width": 1366, "height": 668})
+    context.set_default_timeout(30_000)
+    yield context.new_page()
+    context.close()
 
 
 def wait_until_idle(page) -> None:
@@ -90,3 +113,40 @@ def sign_in(page, base: str, username: str, password: str, path: str = "") -> No
     page.get_by_role("button", name="Sign in").click()
     wait_until_idle(page)
     page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Sign out").wait_for()
+
+
+def open_from_menu(page, title: str, section: str | None = None) -> None:
+    """Open a page from the navigation (the menu along the top, or the sidebar's list) and wait for its title."""
+    top = page.locator('[data-testid="stTopNav"]')
+    if top.count():
+        top.get_by_text(section, exact=True).click()
+        page.locator('[data-testid="stTopNavPopoverBody"]').get_by_text(title, exact=True).click()
+    else:
+        page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
+    wait_until_idle(page)
+    page.get_by_role("heading", name=title).wait_for()
+
+
+def menu_titles(page) -> set[str]:
+    """Every page title the navigation offers (opening each section of the top menu in turn)."""
+    top = page.locator('[data-testid="stTopNav"]')
+    if not top.count():
+        return set(page.locator('[data-testid="stSidebarNav"] a').all_inner_texts())
+    titles = set()
+    for section in top.locator('[data-testid="stTopNavSection"]').all():
+        section.click()
+        titles |= {t.strip().splitlines()[-1] for t in  # the icon's name comes first
+                   page.locator('[data-testid="stTopNavDropdownLink"]').all_inner_texts()}
+        page.keyboard.press("Escape")
+    return titles
+
+
+def choose(page, label: str, option: str) -> None:
+    """Choose an option in one of the sidebar's select boxes."""
+    page.locator(f'[data-testid="stSidebar"] input[aria-label="{label}"]').click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_until_idle(page)
+
+
+def chosen(page, label: str) -> str:
+    return page.locator(f'[data-testid="stSidebar"] input[aria-label="{label}"]').input_value()

@@ -7,7 +7,7 @@ import pytest
 
 from assurance.access.accounts import UserInfo, create_user
 from assurance.db.engine import get_engine
-from tests.browser.conftest import sign_in, wait_until_idle
+from tests.browser.conftest import open_from_menu, sign_in
 from tests.returns.hostile import corpus
 
 PASSWORD = "a long test password for both"
@@ -29,18 +29,14 @@ def test_a_second_user_is_served_while_a_hostile_upload_is_read(app_server, brow
     path.write_bytes(hostile.data)
     uploader = browser_page
     sign_in(uploader, app_server, "sam", PASSWORD)
-    uploader.locator('[data-testid="stSidebarNav"]').get_by_text("Upload a return").click()
-    wait_until_idle(uploader)
-    uploader.get_by_role("heading", name="Upload a return").wait_for()
+    open_from_menu(uploader, "Upload a return", "Returns")
     other = uploader.context.browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
     other.set_default_timeout(60_000)  # a second user: a browser context of their own, with its own session
     sign_in(other, app_server, "cara", PASSWORD)
     uploader.set_input_files('[data-testid="stFileUploader"] input[type="file"]', str(path))
     uploader.get_by_text("Reading the file").wait_for()  # the worker is at it
     for page_name in ("Concerns and enquiries", "Overview"):
-        other.locator('[data-testid="stSidebarNav"]').get_by_text(page_name, exact=True).click()
-        wait_until_idle(other)
-        other.get_by_role("heading", name=page_name).first.wait_for()
+        open_from_menu(other, page_name, "Review")
     uploader.get_by_text(hostile.says, exact=False).wait_for(timeout=120_000)
     assert other.locator('[data-testid="stException"]').count() == 0
     assert uploader.locator('[data-testid="stException"]').count() == 0

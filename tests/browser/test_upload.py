@@ -4,7 +4,7 @@ import pytest
 
 from assurance.access.accounts import UserInfo, create_user
 from assurance.db.engine import get_engine
-from tests.browser.conftest import sign_in, wait_until_idle
+from tests.browser.conftest import open_from_menu, sign_in, wait_until_idle
 from tests.returns.builders import activity_sheets, xlsx
 
 PASSWORD = "council analyst password"
@@ -26,9 +26,7 @@ def test_upload_shows_the_validation_report(app_server, browser_page, tmp_path):
     path.write_bytes(xlsx(sheets))
     page = browser_page
     sign_in(page, app_server, "sam", PASSWORD)
-    page.locator('[data-testid="stSidebarNav"]').get_by_text("Upload a return").click()
-    wait_until_idle(page)
-    page.get_by_role("heading", name="Upload a return").wait_for()
+    open_from_menu(page, "Upload a return", "Returns")
     page.get_by_text("Submitting as Sam Analyst").wait_for()
     page.set_input_files('[data-testid="stFileUploader"] input[type="file"]', str(path))
     page.get_by_text("Validation report").wait_for(timeout=60_000)

@@ -67,6 +67,13 @@ def open_page(page: str, period: str | None = None, partner: str | None = None, 
     return at
 
 
+def app_pages() -> dict[str, list[tuple]]:
+    """app.py's table of pages (section -> (script, title, icon, permission, fed_by)), read without running it."""
+    from ui.navigation import declared
+
+    return declared()
+
+
 def open_script(page: str, user=None, timeout: float = 60) -> AppTest:
     """Run a page script on its own (not through the navigation), signed in as `user`: proves the page checks."""
     at = AppTest.from_file(str(ROOT / page), default_timeout=timeout)
