@@ -148,9 +148,13 @@ if report.issues:
         shown = shown[shown["Rule"].isin(rules)]
     if sheets:
         shown = shown[shown["Sheet"].isin(sheets)]
-    st.dataframe(ui.blank_empty(shown.drop(columns=["File", "Row", "Column"])), hide_index=True, width="stretch",
-                 column_config={c: st.column_config.TextColumn(width="large") for c in ("Problem", "How to fix it")})
-    st.caption("Hover over a cell to read all of a long message, or download the problems or the highlighted workbook.")
+    st.dataframe(report.screen(shown), hide_index=True, width="stretch", row_height=56,
+                 column_config={"Severity": st.column_config.TextColumn(width="small"),
+                                "Where": st.column_config.TextColumn(width="small"),
+                                "Problem": st.column_config.TextColumn(width="large"),
+                                "How to fix it": st.column_config.TextColumn(width="large")})
+    st.caption("Hover over a cell to read all of a long message, or download every problem (with its rule, field "
+               "and value) or the highlighted workbook.")
     d1, d2 = st.columns(2)
     with d1:
         ui.download_csv(issues, f"issues {uploaded.name.rsplit('.', 1)[0]}", "Download every problem (CSV)", key="dl-issues")

@@ -457,9 +457,9 @@ _BLANK = object()
 
 def _blank_fix(col: ColumnSpec, cl: Codelist | None) -> str:
     if col.type == "ethnicity":
-        return "Enter the ethnic group, or `Undeclared / Not known` if it was not recorded."
+        return "Enter the ethnic group, or “Undeclared / Not known” if it was not recorded."
     if col.type == "age":
-        return "Enter the age in whole years, or `Not known`."
+        return "Enter the age in whole years, or “Not known”."
     if col.type == "date":
         return f"Enter the {col.header.lower()} as dd/mm/yyyy."
     if col.type == "integer":
@@ -480,13 +480,13 @@ def _converter(col: ColumnSpec, cl: Codelist | None, partners):
             elif is_blank(u):
                 return _BLANK
             elif isinstance(u, float) and not abs(u) < MAX_EXACT_FLOAT:  # infinite, or digits lost
-                return Problem("BAD_ID", f"{header} `{display(u)}` is a number too large to be an ID.",
+                return Problem("BAD_ID", f"{header} “{display(u)}” is a number too large to be an ID.",
                                "Format the column as Text in Excel and type the ID again (Excel keeps only 15 digits "
                                "of a number).")
             else:
                 s = str(int(u)) if isinstance(u, float) and u.is_integer() else display(u).strip().upper()
             if len(s) > MAX_ID_LENGTH:
-                return Problem("TOO_LONG", f"{header} `{s[:40]}...` is {len(s)} characters long; IDs can be at most "
+                return Problem("TOO_LONG", f"{header} “{s[:40]}...” is {len(s)} characters long; IDs can be at most "
                                f"{MAX_ID_LENGTH}.", "Use the short reference from your system, not a description.")
             return s or _BLANK
         return conv
@@ -534,7 +534,7 @@ def foreign_digits(text: str) -> str | None:
     if text.isascii():
         return None
     found = list(dict.fromkeys(c for c in text if c.isdigit() and not c.isascii()))
-    return " ".join(f"`{c}`" for c in found) if found else None
+    return " ".join(f"“{c}”" for c in found) if found else None
 
 
 def _letter_name(c: str) -> str:
@@ -560,12 +560,12 @@ def _look_alike_problem(u: object, header: str, match) -> Problem | None:
     plain, odd = look_alikes(text)
     if not odd:
         return None
-    which = ", ".join(f"`{c}` ({_letter_name(c)})" for c in odd)
+    which = ", ".join(f"“{c}” ({_letter_name(c)})" for c in odd)
     what = "a look-alike character that is not a plain letter" if len(odd) == 1 else \
         "look-alike characters that are not plain letters"
     meant = match(plain)
-    fix = f"Retype it with plain letters: did you mean `{meant}`?" if meant else "Retype it with plain letters (A to Z)."
-    return Problem("UNKNOWN_CODE", f"{header} `{_short(text)}` contains {what}: {which}.", fix)
+    fix = f"Retype it with plain letters: did you mean “{meant}”?" if meant else "Retype it with plain letters (A to Z)."
+    return Problem("UNKNOWN_CODE", f"{header} “{_short(text)}” contains {what}: {which}.", fix)
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -609,10 +609,10 @@ def parse_date(u: object, header: str = "Date") -> date | Problem:
             d = EXCEL_EPOCH + timedelta(days=int(u))
     elif isinstance(u, str):
         if len(u) > 60:
-            return Problem("BAD_DATE", f"{header} `{_short(u)}` is not a date we can read.",
+            return Problem("BAD_DATE", f"{header} “{_short(u)}” is not a date we can read.",
                            "Write the date as dd/mm/yyyy, for example 03/07/2025 (day first).")
         if digits := foreign_digits(u):
-            return Problem("BAD_DATE", f"{header} `{u}` is written with digits that are not 0 to 9: {digits}.",
+            return Problem("BAD_DATE", f"{header} “{u}” is written with digits that are not 0 to 9: {digits}.",
                            "Retype the date with the digits 0 to 9, as dd/mm/yyyy.")
         text = _ORDINAL.sub(r"\1", " ".join(u.replace(",", " ").split()))
         text = _TIME_OF_DAY.sub("", text)  # '2025-10-03 00:00:00.000' (SQL), '03/10/2025 14:05', ISO with a zone
@@ -628,16 +628,16 @@ def parse_date(u: object, header: str = "Date") -> date | Problem:
     if d is None and isinstance(u, str) and (shape := _DAY_MONTH_YEAR.fullmatch(text)):
         day, month = int(shape["day"]), int(shape["month"])
         if 1 <= month <= 12:
-            return Problem("BAD_DATE", f"{header} `{display(u)}` is not a real date: {MONTH_NAMES[month - 1]} has no "
+            return Problem("BAD_DATE", f"{header} “{display(u)}” is not a real date: {MONTH_NAMES[month - 1]} has no "
                            f"day {day}.", "Check the day and the month against the case record (dd/mm/yyyy).")
         if 1 <= day <= 12 and month <= 31:
-            return Problem("BAD_DATE", f"{header} `{display(u)}` has no month {month}: it looks written month first.",
+            return Problem("BAD_DATE", f"{header} “{display(u)}” has no month {month}: it looks written month first.",
                            f"Write it day first: {month:02d}/{day:02d}/{shape['year']}.")
     if d is None:
-        return Problem("BAD_DATE", f"{header} `{display(u)}` is not a date we can read.",
+        return Problem("BAD_DATE", f"{header} “{display(u)}” is not a date we can read.",
                        "Write the date as dd/mm/yyyy, for example 03/07/2025 (day first).")
     if not 1990 <= d.year <= 2100:
-        return Problem("BAD_DATE", f"{header} `{display(u)}` gives the year {d.year}, which cannot be right.",
+        return Problem("BAD_DATE", f"{header} “{display(u)}” gives the year {d.year}, which cannot be right.",
                        "Check the year and write the date as dd/mm/yyyy.")
     return np.datetime64(d, "D")
 
@@ -646,25 +646,25 @@ def parse_whole(u: object, header: str = "Number") -> int | Problem:
     v, why = read_number(u)
     shown = _short(display(u))
     if why == "digits":
-        return Problem("BAD_NUMBER", f"{header} `{shown}` is written with digits that are not 0 to 9: "
+        return Problem("BAD_NUMBER", f"{header} “{shown}” is written with digits that are not 0 to 9: "
                        f"{foreign_digits(u)}.", "Retype the number with the digits 0 to 9.")
     if why == "separators":
-        return Problem("BAD_NUMBER", f"{header} `{shown}` has a thousands separator in the wrong place, so it is not "
+        return Problem("BAD_NUMBER", f"{header} “{shown}” has a thousands separator in the wrong place, so it is not "
                        "clear what number is meant.", "Enter the count as digits, e.g. 1234 or 1,234 (a comma only "
                        "between groups of three digits).")
     if v is None or v != v:  # words, or NaN
-        return Problem("BAD_NUMBER", f"{header} `{shown}` is not a number.",
+        return Problem("BAD_NUMBER", f"{header} “{shown}” is not a number.",
                        "Enter a whole number such as 1234 (no words or symbols).")
     if isinstance(v, float) and not np.isfinite(v):
-        return Problem("BAD_NUMBER", f"{header} `{shown}` is not a whole number we can store.",
+        return Problem("BAD_NUMBER", f"{header} “{shown}” is not a whole number we can store.",
                        f"Enter the count as digits, e.g. 1234 (at most {MAX_COUNT:,}).")
     if isinstance(v, float) and not v.is_integer():
-        return Problem("BAD_NUMBER", f"{header} `{shown}` is not a whole number.",
+        return Problem("BAD_NUMBER", f"{header} “{shown}” is not a whole number.",
                        f"Enter a whole number (a count of people), e.g. {round(v)}.")
     if v < 0:
-        return Problem("BAD_NUMBER", f"{header} `{shown}` is negative.", "Enter a count of 0 or more.")
+        return Problem("BAD_NUMBER", f"{header} “{shown}” is negative.", "Enter a count of 0 or more.")
     if v > MAX_COUNT:
-        return Problem("BAD_NUMBER", f"{header} `{shown}` is more than {MAX_COUNT:,}, far larger than any count in a "
+        return Problem("BAD_NUMBER", f"{header} “{shown}” is more than {MAX_COUNT:,}, far larger than any count in a "
                        "quarterly return.", "Check the figure and enter the count for the quarter.")
     return int(v)
 
@@ -677,7 +677,7 @@ def parse_age(u: object, bands: Codelist) -> str | Problem:
         years = float(min(u, 1000))  # a huge int would not fit a float
     elif isinstance(u, str):
         if digits := foreign_digits(u):
-            return Problem("BAD_AGE", f"Age `{_short(u)}` is written with digits that are not 0 to 9: {digits}.",
+            return Problem("BAD_AGE", f"Age “{_short(u)}” is written with digits that are not 0 to 9: {digits}.",
                            "Retype the age with the digits 0 to 9, in whole years, e.g. 82.")
         text = re.sub(r"(?i)\s*(years?|yrs?|y\.?o\.?)$", "", u.strip())
         value, why = read_number(text)
@@ -688,12 +688,12 @@ def parse_age(u: object, bands: Codelist) -> str | Problem:
             if label:
                 return label
             s = bands.suggest(u)
-            return Problem("BAD_AGE", f"Age `{_short(display(u))}` is neither an age in years nor an age band.",
-                           f"Did you mean `{s}`?" if s else f"Enter whole years (e.g. 82) or a band: {plain_list(bands.values)}.")
+            return Problem("BAD_AGE", f"Age “{_short(display(u))}” is neither an age in years nor an age band.",
+                           f"Did you mean “{s}”?" if s else f"Enter whole years (e.g. 82) or a band: {plain_list(bands.values)}.")
     if years is None:
-        return Problem("BAD_AGE", f"Age `{display(u)}` is not an age.", "Enter the age in whole years, e.g. 82.")
+        return Problem("BAD_AGE", f"Age “{display(u)}” is not an age.", "Enter the age in whole years, e.g. 82.")
     if not np.isfinite(years) or not years.is_integer() or years < 0 or years > 125:
-        return Problem("BAD_AGE", f"Age `{display(u)}` is not a believable age in whole years.",
+        return Problem("BAD_AGE", f"Age “{display(u)}” is not a believable age in whole years.",
                        "Enter the age in whole years, e.g. 82.")
     band = age_band_for(int(years))
     if band is None:
@@ -712,8 +712,8 @@ def _unknown(u: object, cl: Codelist, header: str) -> Problem:
     if p := _look_alike_problem(u, header, cl.match):
         return p
     s = cl.suggest(display(u))
-    fix = f"Did you mean `{s}`?" if s else f"Use one of {plain_list(cl.values)}."
-    return Problem("UNKNOWN_CODE", f"{header} `{display(u)}` is not in the {cl.name.lower()} list.", fix)
+    fix = f"Did you mean “{s}”?" if s else f"Use one of {plain_list(cl.values)}."
+    return Problem("UNKNOWN_CODE", f"{header} “{display(u)}” is not in the {cl.name.lower()} list.", fix)
 
 
 def _codes(u: object, cl: Codelist, header: str) -> tuple | Problem:
@@ -725,7 +725,7 @@ def _codes(u: object, cl: Codelist, header: str) -> tuple | Problem:
         if label is None:
             p = _unknown(part.strip(), cl, header)
             if p.message.endswith("list."):
-                p.message = f"{header} `{_short(display(u))}`: `{part.strip()}` is not in the {cl.name.lower()} list."
+                p.message = f"{header} “{_short(display(u))}”: “{part.strip()}” is not in the {cl.name.lower()} list."
             return p
         if label not in labels:
             labels.append(label)
@@ -739,8 +739,8 @@ def _ethnicity(u: object, header: str) -> tuple | Problem:
     if p := _look_alike_problem(u, header, lambda t: broad_ethnicity(t)[0] or broad_ethnicity(t)[1]):
         return p
     s = codelist("ethnicity_detailed").suggest(display(u)) or codelist("ethnicity_broad").suggest(display(u))
-    fix = f"Did you mean `{s}`?" if s else "Use a detailed ethnic group from the template's list (or the broad group)."
-    return Problem("UNKNOWN_CODE", f"{header} `{display(u)}` is not an ethnic group we recognise.", fix)
+    fix = f"Did you mean “{s}”?" if s else "Use a detailed ethnic group from the template's list (or the broad group)."
+    return Problem("UNKNOWN_CODE", f"{header} “{display(u)}” is not an ethnic group we recognise.", fix)
 
 
 def _partner_index(partners) -> dict[str, object]:
@@ -765,6 +765,6 @@ def _partner(u: object, index: dict, partners) -> tuple | Problem:
     import difflib
 
     close = difflib.get_close_matches(normalise(display(u)), list(index), n=1, cutoff=0.6)
-    fix = f"Did you mean `{index[close[0]].name}` ({index[close[0]].code})?" if close else \
+    fix = f"Did you mean “{index[close[0]].name}” ({index[close[0]].code})?" if close else \
         f"Use a partner code: {plain_list(p.code for p in partners)}."
-    return Problem("UNKNOWN_CODE", f"Agency `{display(u)}` is not one of the Board's partners.", fix)
+    return Problem("UNKNOWN_CODE", f"Agency “{display(u)}” is not one of the Board's partners.", fix)

@@ -15,13 +15,17 @@ from assurance.db.models import Partner, ReportingPeriod, Submission, Validation
 from assurance.directory import find_period, list_partners
 
 SUBMITTED, LATE, MISSING, NOT_DUE = "Submitted", "Late", "Missing", "Not yet due"
+STATE_ORDER = (MISSING, LATE, NOT_DUE, SUBMITTED)  # what the Board must chase first
 TRACKER_COLUMNS = ["Partner", "Partner name", "Return", "Period", "State", "Due", "Latest file", "Status", "Rows",
                    "Errors", "Queries", "Submitted by", "Submitted at", "Attempts", "Last attempt"]
+# The tracker on a 1366x768 laptop: who, which return, its state and what happened to the last upload.
+SCREEN_COLUMNS = ["Partner", "Return", "State", "Status", "Submitted at", "Errors", "Last attempt"]
 
 
 def tracker_frame(engine: Engine, period: str | int, today: date | None = None,
                   partner_code: str | None = None) -> pd.DataFrame:
-    """One row per partner (or only `partner_code`) and return type it makes, for `period` (label or id)."""
+    """One row per partner (or only `partner_code`) and return type it makes, for `period` (label or id): missing
+    returns first, then late ones, then those not yet due, then those in on time, each in the Board's partner order."""
     today = today or date.today()
     p = find_period(engine, period)
     partners = [q for q in list_partners(engine) if partner_code is None or q.code == partner_code]
@@ -58,10 +62,19 @@ def tracker_frame(engine: Engine, period: str | int, today: date | None = None,
                 "Submitted at": shown.submitted_at if shown else None, "Attempts": len(history),
                 "Last attempt": describe_attempt(attempt) if attempt is not None and attempt is not shown else None,
             })
+    rows.sort(key=lambda r: STATE_ORDER.index(r["State"]))  # stable: the partner order stays within a state
     df = pd.DataFrame(rows, columns=TRACKER_COLUMNS)
     for c in ("Rows", "Errors", "Queries"):
         df[c] = df[c].astype("Int64")
     return df
+
+
+def tracker_screen(df: pd.DataFrame) -> pd.DataFrame:
+    """The tracker's columns that fit a laptop screen beside the sidebar (the CSV keeps them all); the time of
+    submission as dd/mm/yyyy hh:mm text, blank for a return not in."""
+    out = df[SCREEN_COLUMNS].copy()
+    out["Submitted at"] = [f"{v:%d/%m/%Y %H:%M}" if pd.notna(v) else "" for v in out["Submitted at"]]
+    return out
 
 
 def published_rows(df: pd.DataFrame, publish: bool) -> pd.DataFrame:
@@ -121,6 +134,8 @@ def submission_issues(engine: Engine, submission_id: int) -> pd.DataFrame:
         ).all()
     df = pd.DataFrame(rows, columns=["Severity", "Rule", "Sheet", "Row", "Column", "Field", "Value", "Problem",
                                      "How to fix it"])
+    text = [c for c in df.columns if c != "Row"]
+    df[text] = df[text].astype(object).where(df[text].notna(), "")  # blank, never None
     df["Row"] = df["Row"].astype("Int64")
     return df
 

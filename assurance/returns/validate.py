@@ -23,7 +23,7 @@ from assurance.directory import PartnerInfo, list_partners, list_periods
 from assurance.periods import Period, PeriodError, find_period
 from assurance.reference.codelists import normalise
 from assurance.returns.clean import CleanSheet, clean_workbook, header_key, match_sheets
-from assurance.returns.issues import ERROR, QUERY, Issue, issues_frame, summary_by_rule
+from assurance.returns.issues import ERROR, QUERY, Issue, issues_frame, screen_frame, summary_by_rule
 from assurance.returns.read import RawWorkbook, read_bytes
 from assurance.returns.rules import RULES, Context, sheet_rules
 from assurance.returns.specs import ReturnSpec, all_specs, get_spec, version_tuple
@@ -89,8 +89,12 @@ class Report:
     def frame(self, readable: bool = True) -> pd.DataFrame:
         return issues_frame(self.issues, readable)
 
+    def screen(self, shown: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The issues (or the readable rows `shown` of them) as the upload page lists them."""
+        return screen_frame(self.frame() if shown is None else shown)
+
     def summary(self) -> pd.DataFrame:
-        return summary_by_rule(self.issues, self.counts)
+        return summary_by_rule(self.issues, {code: r.title for code, r in RULES.items()}, self.counts)
 
     def csv_bytes(self) -> bytes:
         return self.frame().to_csv(index=False).encode("utf-8-sig")
@@ -233,7 +237,7 @@ def prepare(data: bytes, file_name: str, engine: Engine, partner: str | None = N
     if the_partner is None and len(in_name) > 1:
         ctx.add("PARTNER_UNKNOWN", f"The file name {name} names more than one partner ({_partner_words(in_name)}), "
                 "so the partner was not guessed.", "Choose the partner (on the upload form, or --partner CODE), or "
-                "rename the file so that it names only one partner, e.g. `POL 2025-26 Q2.xlsx`.")
+                "rename the file so that it names only one partner, e.g. “POL 2025-26 Q2.xlsx”.")
     elif the_partner is None:
         makers = [p for p in partners if rtype in p.returns]
         if len(makers) == 1:

@@ -45,8 +45,7 @@ def test_an_analyst_uploads_only_for_their_own_partner(engine):
     at.file_uploader[0].upload("LA 2025-26 Q2.xlsx", xlsx(measure_sheets()), XLSX).run()
     assert not at.exception
     # The partner is theirs whatever the file says: the council's file name is a mismatch, nothing loads.
-    issues = at.dataframe[1].value
-    assert list(issues["Rule"]) == ["PARTNER_MISMATCH"]
+    assert list(at.dataframe[0].value["Rule"]) == ["PARTNER_MISMATCH"]
     with engine.connect() as c:
         assert c.execute(select(Submission.partner_id, Submission.status)).all() == [(user_for_role("analyst").partner_id,
                                                                                         "rejected")]
@@ -69,11 +68,10 @@ def test_errors_are_listed_by_rule_and_nothing_is_loaded(engine):
     summary = at.dataframe[0].value
     assert sorted(summary["Rule"]) == ["AGE_UNDER_18", "UNKNOWN_CODE"] and summary["Count"].tolist() == [1, 1]
     issues = at.dataframe[1].value
-    assert issues[["Rule", "Sheet", "Cell"]].values.tolist() == [["AGE_UNDER_18", "Concerns", "F3"],
-                                                                 ["UNKNOWN_CODE", "Enquiries", "G2"]]
-    assert "Did you mean `Financial or Material Abuse`?" in issues["How to fix it"].tolist()
+    assert issues["Where"].tolist() == ["Concerns F3", "Enquiries G2"]
+    assert "Did you mean “Financial or Material Abuse”?" in issues["How to fix it"].tolist()
     at.multiselect(key="upload_f_rule").set_value(["UNKNOWN_CODE"]).run()
-    assert at.dataframe[1].value["Rule"].tolist() == ["UNKNOWN_CODE"]
+    assert at.dataframe[1].value["Where"].tolist() == ["Enquiries G2"]
     assert len(at.get("download_button")) >= 5  # three templates, the CSV and the highlighted workbook
     with engine.connect() as c:
         assert c.scalar(select(func.count()).select_from(Concern)) == 0

@@ -150,7 +150,7 @@ def isin(values: np.ndarray, collection) -> np.ndarray:
 
 def plain_list(values: Iterable[str], limit: int = 12) -> str:
     values = list(values)
-    shown = ", ".join(f"`{v}`" for v in values[:limit])
+    shown = ", ".join(f"“{v}”" for v in values[:limit])
     return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
 
 

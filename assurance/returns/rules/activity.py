@@ -74,10 +74,10 @@ def _conditional(ctx, sheet, code: str, cond_field: str, target: str, needed: np
     filled = ~sheet.blank[target]
     h_c, h_t = sheet.spec.column(cond_field).header, sheet.spec.column(target).header
     ctx.add_cells(code, sheet, target, valid & needed & ~filled,
-                  lambda v, i: f"{h_t} is blank, but {h_c} is `{cond[i]}`, so {need_text}.",
+                  lambda v, i: f"{h_t} is blank, but {h_c} is “{cond[i]}”, so {need_text}.",
                   lambda v, i: fill_fix)
     ctx.add_cells(code, sheet, target, valid & ~needed & filled,
-                  lambda v, i: f"{h_t} `{display(v)}` is given, but {h_c} is `{cond[i]}`, so it should be blank.",
+                  lambda v, i: f"{h_t} “{display(v)}” is given, but {h_c} is “{cond[i]}”, so it should be blank.",
                   lambda v, i: f"Leave {h_t} blank, or correct {h_c}.")
 
 
@@ -88,7 +88,7 @@ def risk_outcome_mismatch(ctx, sheet, **_):
         return
     identified = pd.Series(rao, dtype=object).str.startswith(RISK_IDENTIFIED_PREFIX, na=False).to_numpy(bool)
     _conditional(ctx, sheet, "RISK_OUTCOME_MISMATCH", "risk_assessment_outcome", "risk_outcome", identified,
-                 "a risk outcome is needed", "Enter `Risk removed`, `Risk reduced` or `Risk remained`.")
+                 "a risk outcome is needed", "Enter “Risk removed”, “Risk reduced” or “Risk remained”.")
 
 
 @rule("CAPACITY_SUPPORT_MISMATCH", ERROR, "Capacity support given or missing against lacked capacity")
@@ -97,7 +97,7 @@ def capacity_support_mismatch(ctx, sheet, **_):
     if lacked is None:
         return
     _conditional(ctx, sheet, "CAPACITY_SUPPORT_MISMATCH", "lacked_capacity", "capacity_support", lacked == LACKED,
-                 "say whether an advocate, family or friend supported them", "Enter `Yes` or `No`.")
+                 "say whether an advocate, family or friend supported them", "Enter “Yes” or “No”.")
 
 
 @rule("OUTCOMES_ACHIEVED_MISMATCH", ERROR, "Outcomes achieved given or missing against asked and expressed")
@@ -107,7 +107,7 @@ def outcomes_achieved_mismatch(ctx, sheet, **_):
         return
     _conditional(ctx, sheet, "OUTCOMES_ACHIEVED_MISMATCH", "msp_asked", "msp_achieved", asked == EXPRESSED,
                  "say whether the outcomes were achieved",
-                 "Enter `Fully achieved`, `Partially achieved` or `Not achieved`.")
+                 "Enter “Fully achieved”, “Partially achieved” or “Not achieved”.")
 
 
 @rule("ETHNICITY_NOT_RECORDED", QUERY, "Ethnicity not recorded for more concerns than expected",
@@ -122,7 +122,7 @@ def ethnicity_not_recorded(ctx, sheet, threshold: float = 0.10, **_):
     missing = int((valid & (broad == NOT_RECORDED)).sum())
     if n and missing / n > threshold:
         ctx.add("ETHNICITY_NOT_RECORDED",
-                f"{missing:,} of {n:,} rows ({missing / n:.0%}) have ethnicity `Undeclared / Not known`, above the "
+                f"{missing:,} of {n:,} rows ({missing / n:.0%}) have ethnicity “Undeclared / Not known”, above the "
                 f"{threshold:.0%} the Board expects.", sheet=sheet.name, column=sheet.letters.get("ethnicity"),
                 field_name=sheet.spec.column("ethnicity").header)
 
@@ -166,5 +166,5 @@ def unknown_concern(ctx, sheet, **_):
         ).scalars())
     missing = candidates & ~isin(refs, found)
     ctx.add_cells("UNKNOWN_CONCERN", sheet, "concern_ref", missing,
-                  lambda v, i: f"Concern ID `{refs[i]}` is not on this return's Concerns sheet, nor in any "
+                  lambda v, i: f"Concern ID “{refs[i]}” is not on this return's Concerns sheet, nor in any "
                                f"return already loaded for {ctx.partner.code}.")

@@ -30,7 +30,7 @@ def duplicate_id(ctx, sheet, **_):
         first = _first_rows(values, sheet.rows)
         ctx.add_cells(
             "DUPLICATE_ID", sheet, col.field, dup,
-            lambda v, i, c=col: f"{c.header} `{v}` appears more than once (first on row {first.get(_key(v), '?')}).",
+            lambda v, i, c=col: f"{c.header} “{v}” appears more than once (first on row {first.get(_key(v), '?')}).",
             values=values,
         )
     if sheet.spec.unique_together and all(f in sheet.present for f in sheet.spec.unique_together):

@@ -10,15 +10,15 @@ declare("TYPE_UNKNOWN", ERROR, "The kind of return could not be worked out",
 declare("TYPE_MISMATCH", ERROR, "The file is a different kind of return from the one chosen",
         "Choose the return type that matches the file, or upload the right file.")
 declare("PARTNER_UNKNOWN", ERROR, "The partner could not be worked out",
-        "Choose the partner, or put the partner's code in the file name (e.g. `POL 2025-26 Q2.xlsx`).")
+        "Choose the partner, or put the partner's code in the file name (e.g. “POL 2025-26 Q2.xlsx”).")
 declare("PARTNER_MISMATCH", ERROR, "The partner chosen and the partner in the file name differ",
         "Choose the right partner, or rename the file.")
 declare("PERIOD_UNKNOWN", ERROR, "The quarter could not be worked out",
-        "Choose the quarter, or put it in the file name (e.g. `POL 2025-26 Q2.xlsx`).")
+        "Choose the quarter, or put it in the file name (e.g. “POL 2025-26 Q2.xlsx”).")
 declare("PERIOD_MISMATCH", ERROR, "The quarter chosen, the file name and the dates inside disagree",
         "Choose the quarter the data is for, and make the file name match it.")
 declare("PERIOD_NOT_OPEN", ERROR, "The quarter is not a reporting period in the database",
-        "Check the quarter; the Board's administrator can open new periods with `python -m assurance init-db`.")
+        "Check the quarter; the Board's administrator can open new periods with “python -m assurance init-db”.")
 declare("RETURN_NOT_EXPECTED", ERROR, "A partner submitting a return type it does not make",
         "Check the partner and return type; the Board setup lists which returns each partner makes.")
 declare("OLD_TEMPLATE", QUERY, "The return uses an older version of the template",

@@ -50,6 +50,11 @@ class ColumnSpec:
         return self.mandatory and not self.blank_ok
 
     @property
+    def fill_in(self) -> str:
+        """When a cell must be filled in, in plain words: 'Every row', 'When it applies' or 'Optional'."""
+        return "Every row" if self.required_cells else ("When it applies" if self.mandatory else "Optional")
+
+    @property
     def headers(self) -> tuple[str, ...]:
         return (self.header, *self.synonyms)
 
@@ -234,9 +239,8 @@ def spec_markdown(spec: ReturnSpec) -> str:
     lines.append(spec.description)
     for sheet in spec.sheets:
         lines += ["", f"#### Sheet `{sheet.name}`", sheet.description, "",
-                  "| Column | Mandatory | Type | Allowed values / notes |", "|---|---|---|---|"]
+                  "| Column | Fill in | Type | Allowed values / notes |", "|---|---|---|---|"]
         for c in sheet.columns:
-            need = "yes" if c.required_cells else ("yes, may be blank" if c.mandatory else "voluntary")
             notes = []
             if c.codelist:
                 cl = spec.codelist(c.codelist)
@@ -245,7 +249,7 @@ def spec_markdown(spec: ReturnSpec) -> str:
                 notes.append("each value once")
             if c.help:
                 notes.append(c.help)
-            lines.append(f"| {c.header} | {need} | {TYPE_WORDS[c.type]} | {' · '.join(notes)} |")
+            lines.append(f"| {c.header} | {c.fill_in} | {TYPE_WORDS[c.type]} | {' · '.join(notes)} |")
         if sheet.rules:
             lines += ["", "Checks on this sheet: " + "; ".join(
                 f"**{r['code']}** {RULES[r['code']].title}" for r in sheet.rules if r["code"] in RULES) + "."]
