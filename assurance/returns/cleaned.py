@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assurance.returns.specs.model import SheetSpec
+if TYPE_CHECKING:  # annotations only: the specs package builds on the converters, which build on this
+    from assurance.returns.specs.model import SheetSpec
 
 
 @dataclass

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from assurance.reference.codelists import codelist
-from assurance.returns.clean import Problem, header_key, parse_age, parse_date, parse_whole
+from assurance.returns.clean import header_key
+from assurance.returns.convert import Problem, parse_age, parse_date, parse_whole
 from assurance.returns.validate import prepare
 from tests.returns.builders import ENQUIRY_HEADERS, concern_rows, enquiry_rows, xlsx
 

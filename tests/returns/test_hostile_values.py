@@ -6,7 +6,7 @@ import pytest
 
 from assurance.cli import main
 from assurance.reference.codelists import codelist
-from assurance.returns.clean import MAX_COUNT, Problem, parse_age, parse_date, parse_whole
+from assurance.returns.convert import MAX_COUNT, Problem, parse_age, parse_date, parse_whole
 from assurance.returns.validate import prepare
 from tests.returns.builders import activity_sheets, fast_xlsx, measure_sheets, xlsx
 from tests.returns.conftest import snapshot, where

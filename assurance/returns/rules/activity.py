@@ -7,7 +7,7 @@ import pandas as pd
 
 from assurance.periods import Period
 from assurance.returns.issues import ERROR, QUERY
-from assurance.returns.rules import display, isin, rule
+from assurance.returns.rules.registry import display, isin, rule
 
 RISK_IDENTIFIED_PREFIX = "Risk identified"
 LACKED = "Yes, they lacked capacity"
@@ -129,42 +129,23 @@ def ethnicity_not_recorded(ctx, sheet, threshold: float = 0.10, **_):
 
 @rule("UNKNOWN_CONCERN", ERROR, "An enquiry whose concern is neither in this return nor already loaded",
       "Check the Concern ID; if the concern came in an earlier quarter, load that quarter's return first.",
-      needs_db=True)
+      needs=("loaded_concerns",))
 def unknown_concern(ctx, sheet, **_):
-    from sqlalchemy import select
-
-    from assurance.db.models import Concern, ReportingPeriod, Submission
-
-    if ctx.conn is None or ctx.partner is None or ctx.period is None or "concern_ref" not in sheet.present:
+    loaded = ctx.facts.get("loaded_concerns")
+    if loaded is None or "concern_ref" not in sheet.present:
         return
     refs = sheet.values["concern_ref"]
     here = set()
     concerns = ctx.sheets.get("Concerns")
     if concerns is not None and "concern_ref" in concerns.present:
         here = set(concerns.values["concern_ref"][~concerns.blank["concern_ref"]].tolist())
-    valid = sheet.ok("concern_ref")
-    candidates = valid & ~isin(refs, here) if here else valid
-    if not candidates.any():
-        return
-    loaded_starts = ctx.conn.execute(
-        select(ReportingPeriod.start_date).join(Submission, Submission.period_id == ReportingPeriod.id).where(
-            Submission.partner_id == ctx.partner.id, Submission.return_type == "activity",
-            Submission.status == "accepted", Submission.period_id != ctx.period_id)
-    ).scalars().all()
-    earliest = min([*loaded_starts, ctx.period.start])
+    candidates = sheet.ok("concern_ref")
+    if here:
+        candidates &= ~isin(refs, here)
     if "date_started" in sheet.present:  # before the earliest data loaded, the concern cannot be checked
         started = sheet.values["date_started"]
-        candidates &= ~(sheet.ok("date_started") & (started < np.datetime64(earliest, "D")))
-    wanted = sorted(set(refs[candidates].tolist()))
-    found: set[str] = set()
-    for k in range(0, len(wanted), 500):
-        chunk = wanted[k:k + 500]
-        found.update(ctx.conn.execute(
-            select(Concern.concern_ref).join(Submission, Submission.id == Concern.submission_id).where(
-                Concern.partner_id == ctx.partner.id, Concern.concern_ref.in_(chunk),
-                Submission.status == "accepted", Submission.period_id != ctx.period_id)
-        ).scalars())
-    missing = candidates & ~isin(refs, found)
+        candidates &= ~(sheet.ok("date_started") & (started < np.datetime64(loaded.earliest, "D")))
+    missing = candidates & ~isin(refs, loaded.refs)
     ctx.add_cells("UNKNOWN_CONCERN", sheet, "concern_ref", missing,
-                  lambda v, i: f"Concern ID “{refs[i]}” is not on this return's Concerns sheet, nor in any "
-                               f"return already loaded for {ctx.partner.code}.")
+                  lambda v, i: f"Concern ID \u201c{refs[i]}\u201d is not on this return's Concerns sheet, nor in "
+                               f"any return already loaded for {ctx.partner.code}.")

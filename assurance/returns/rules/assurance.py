@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from assurance.returns.issues import ERROR, QUERY
-from assurance.returns.rules import isin, rule
+from assurance.returns.rules.registry import isin, rule
 
 
 @rule("NUMERATOR_ABOVE_DENOMINATOR", ERROR, "Numerator above the denominator",

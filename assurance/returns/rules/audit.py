@@ -1,7 +1,7 @@
 """Rules for the multi-agency audit return."""
 
 from assurance.returns.issues import ERROR
-from assurance.returns.rules import rule
+from assurance.returns.rules.registry import rule
 
 
 @rule("OVERALL_NOT_APPLICABLE", ERROR, "Overall grade given as Not applicable",

@@ -3,7 +3,7 @@
 import numpy as np
 
 from assurance.returns.issues import ERROR
-from assurance.returns.rules import declare, rule
+from assurance.returns.rules.registry import declare, rule
 
 declare("MANDATORY_BLANK", ERROR, "A mandatory cell is blank", "Fill in the cell.")
 declare("BAD_DATE", ERROR, "Not a date", "Write the date as dd/mm/yyyy, for example 03/07/2025.")
