@@ -26,7 +26,7 @@ st.caption(f"Returns for {label} were due by {period.due:%d %B %Y}"
 cols = st.columns(4)
 for col, state in zip(cols, (MISSING, LATE, NOT_DUE, SUBMITTED)):
     col.metric(state, counts[state])
-st.dataframe(ui.blank_empty(tracker_screen(df)), hide_index=True, width="stretch", height="content",
+st.dataframe(tracker_screen(df), hide_index=True, width="stretch", height="content",
              column_config={"Last attempt": st.column_config.TextColumn(width="medium")})
 ui.download_csv(published_rows(df, True), f"submissions tracker {label}", key="dl-tracker")
 

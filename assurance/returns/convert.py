@@ -26,8 +26,8 @@ from assurance.reference.codelists import Codelist, age_band_for, broad_ethnicit
 from assurance.returns.cleaned import CleanSheet, is_blank
 from assurance.returns.rules import Context, display, plain_list
 
-if TYPE_CHECKING:
-    from assurance.returns.specs import ColumnSpec, ReturnSpec
+if TYPE_CHECKING:  # annotations only: the specs package is built on the converters
+    from assurance.returns.specs.model import ColumnSpec, ReturnSpec
 
 MAX_ID_LENGTH = 60
 # The largest count a quarterly return may hold: more is a slip (an extra digit, a pasted reference), and it keeps

@@ -106,9 +106,9 @@ def test_unreadable_file_gets_one_clear_error(engine):
 def test_tracker_page_shows_states_and_history(demo_url, demo_engine):
     at = open_page("pages/submissions.py", period="2026-27 Q2")
     df = at.dataframe[0].value
-    assert len(df) == 13 and set(df["Period"]) == {"2026-27 Q2"}
+    assert len(df) == 13 and "Returns for 2026-27 Q2 were due by" in texts(at)
     hsg = df[df["Partner"] == "HSG"].iloc[0]
-    assert hsg["State"] == "Missing" and hsg["Attempts"] == 0  # the demo leaves HSG's last return out
+    assert hsg["State"] == "Missing" and hsg["Status"] == "" and hsg["Submitted at"] == ""  # the demo leaves it out
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Missing"] == str((df["State"] == "Missing").sum()) and int(metrics["Missing"]) >= 1
     at.selectbox(key="tracker_pair").set_value("LA · Safeguarding activity return").run()

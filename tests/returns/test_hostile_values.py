@@ -101,7 +101,7 @@ def test_cli_load_refuses_the_number_with_a_plain_message(engine, tmp_path, caps
     assert "Traceback" not in captured.out + captured.err
     line = next(s for s in captured.out.splitlines() if "BAD_NUMBER" in s)
     sheet = path.stem if kind == "csv" else "Measures"  # a CSV's one sheet is named after the file
-    assert f"{path.name}, sheet {sheet}, cell B3: Numerator `" in line and "Fix: " in line
+    assert f"{path.name}, sheet {sheet}, cell B3: Numerator “" in line and "Fix: " in line
     assert snapshot(engine)["assurance_measures"] == 0
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from assurance.returns.issues import ERROR, QUERY
 from assurance.returns.rules.registry import isin, rule
 

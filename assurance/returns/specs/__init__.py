@@ -7,7 +7,6 @@ loader does not know is refused with the file and the key named, so a misspelt k
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
