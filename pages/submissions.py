@@ -3,7 +3,7 @@ import streamlit as st
 import ui
 from assurance.config import RETURN_TYPES
 from assurance.directory import list_periods
-from assurance.returns.issues import screen_frame
+from assurance.returns.issues import SCREEN_WIDTHS, screen_frame
 from assurance.returns.tracker import (LATE, MISSING, NOT_DUE, SUBMITTED, history_frame, published_rows,
                                        state_counts, submission_issues, tracker_frame, tracker_screen)
 
@@ -27,7 +27,8 @@ cols = st.columns(4)
 for col, state in zip(cols, (MISSING, LATE, NOT_DUE, SUBMITTED)):
     col.metric(state, counts[state])
 st.dataframe(tracker_screen(df), hide_index=True, width="stretch", height="content",
-             column_config={"Last attempt": st.column_config.TextColumn(width="medium")})
+             column_config={"Errors": st.column_config.TextColumn(alignment="right"),
+                            "Last attempt": st.column_config.TextColumn(width="medium")})
 ui.download_csv(published_rows(df, True), f"submissions tracker {label}", key="dl-tracker")
 
 st.markdown("#### History")
@@ -50,9 +51,8 @@ else:
     if issues.empty:
         st.caption("No issues were recorded for this submission.")
     else:
-        st.dataframe(screen_frame(issues), hide_index=True, width="stretch", row_height=56,
-                     column_config={"Problem": st.column_config.TextColumn(width="large"),
-                                    "How to fix it": st.column_config.TextColumn(width="large")})
+        st.dataframe(screen_frame(issues), hide_index=True, width="stretch",
+                     column_config={c: st.column_config.TextColumn(width=w) for c, w in SCREEN_WIDTHS.items()})
         ui.download_csv(issues, f"issues submission {sub_id}", key="dl-sub-issues")
 
 if ui.allowed("manage_periods"):

@@ -76,6 +76,9 @@ def where_text(sheet: str | None, row: int | None, column: str | None) -> str:
 
 
 SCREEN_COLUMNS = ["Severity", "Where", "Problem", "How to fix it"]
+# Pixel widths that keep all four columns inside the main area of a 1366x768 laptop beside the sidebar (about
+# 900 px); a long message is read by hovering, or in the CSV.
+SCREEN_WIDTHS = {"Severity": 64, "Where": 120, "Problem": 380, "How to fix it": 330}
 _TEXT_COLUMNS = [c for c in ISSUE_COLUMNS if c != "row"]
 
 

@@ -71,11 +71,12 @@ def tracker_frame(engine: Engine, period: str | int, today: date | None = None,
 
 def tracker_screen(df: pd.DataFrame) -> pd.DataFrame:
     """The tracker's columns that fit a laptop screen beside the sidebar (the CSV keeps them all); the time of
-    submission as dd/mm/yyyy hh:mm text. A return not in has blank cells, not None."""
+    submission as dd/mm/yyyy hh:mm text, and the errors as text. A return not in has blank cells, not None."""
     out = df[SCREEN_COLUMNS].copy()
     out["Submitted at"] = [f"{v:%d/%m/%Y %H:%M}" if pd.notna(v) else "" for v in out["Submitted at"]]
     for c in ("Status", "Last attempt"):  # blank, never None, for a return not in
         out[c] = [v if isinstance(v, str) else "" for v in out[c]]
+    out["Errors"] = [f"{v:,}" if pd.notna(v) else "" for v in out["Errors"]]  # text, shown right-aligned
     return out
 
 

@@ -1,6 +1,8 @@
 """The upload and submissions pages at a glance on a 1366x768 laptop: the fix for each problem without scrolling
 sideways, the missing and late returns first, plain labels."""
 
+import json
+
 import pytest
 
 from tests.pages.helpers import open_page
@@ -23,6 +25,9 @@ def test_every_problem_shows_where_what_and_how_to_fix_it_in_four_columns(engine
     assert issues["Where"].tolist() == ["Concerns F3", "Enquiries G2"]
     assert issues["How to fix it"].tolist()[1] == "Did you mean \u201cFinancial or Material Abuse\u201d?"
     assert not issues.isna().any().any()
+    config = json.loads(at.dataframe[1].proto.columns)
+    widths = [config[c]["width"] for c in issues.columns]
+    assert all(isinstance(w, int) for w in widths) and sum(widths) <= 900  # beside the sidebar at 1366 px
 
 
 def test_tracker_puts_missing_and_late_returns_first(demo_url):
@@ -32,6 +37,7 @@ def test_tracker_puts_missing_and_late_returns_first(demo_url):
     ranks = [order[s] for s in df["State"]]
     assert ranks == sorted(ranks) and ranks[0] == 0
     assert len(df.columns) <= 7 and {"Partner", "Return", "State"} <= set(df.columns)
+    assert df.loc[df["State"] == "Missing", "Errors"].tolist() == [""] * int((df["State"] == "Missing").sum())
 
 
 def test_tracker_names_the_choice_of_submission_plainly(demo_url):
