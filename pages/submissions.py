@@ -4,8 +4,8 @@ import ui
 from assurance.config import RETURN_TYPES
 from assurance.directory import list_periods
 from assurance.returns.issues import SCREEN_WIDTHS, screen_frame
-from assurance.returns.tracker import (LATE, MISSING, NOT_DUE, SUBMITTED, history_frame, published_rows,
-                                       state_counts, submission_issues, tracker_frame, tracker_screen)
+from assurance.returns.tracker import (LATE, MISSING, NOT_DUE, SUBMITTED, history_frame, history_screen,
+                                       published_rows, state_counts, submission_issues, tracker_frame, tracker_screen)
 
 f = ui.page("Submissions", "Which returns are in, late or missing for a quarter, and every upload behind them.")
 engine = ui.engine()
@@ -43,7 +43,9 @@ hist = history_frame(engine, label, partner_code, rtype)
 if hist.empty:
     ui.no_data(f"No uploads from {ui.plain(partner_code)} for this return in {label}.")
 else:
-    st.dataframe(ui.blank_empty(published_rows(hist, ui.publication_mode())), hide_index=True, width="stretch")
+    st.dataframe(history_screen(hist, ui.publication_mode()), hide_index=True, width="stretch",
+                 column_config={c: st.column_config.TextColumn(alignment="right")
+                                for c in ("Rows", "Errors", "Queries", "Superseded by")})
     ui.download_csv(published_rows(hist, True), f"history {partner_code} {label}", key="dl-history")
     sub_id = st.selectbox("Show the problems found in", hist["Submission"].tolist(), key="tracker_sub",
                           format_func=lambda s: f"submission {s}")

@@ -127,6 +127,30 @@ def history_frame(engine: Engine, period: str | int, partner_code: str | None = 
     return df
 
 
+HISTORY_SCREEN_COLUMNS = ["Submission", "File", "Submitted by", "Submitted at", "Status", "Rows", "Errors", "Queries",
+                          "Superseded by"]
+
+
+def history_screen(df: pd.DataFrame, publish: bool) -> pd.DataFrame:
+    """The history as the page shows it beside the sidebar (the partner and return are chosen above it; the CSV
+    keeps the file's SHA-256 and template version). Every column but the submission number is text, so a blank is
+    blank rather than None and a published count ([c], [x]) sits in a column of its own type; the page aligns the
+    counts right."""
+    out = published_rows(df, publish)[HISTORY_SCREEN_COLUMNS].copy()
+    out["Submitted at"] = [f"{v:%d/%m/%Y %H:%M}" if pd.notna(v) else "" for v in out["Submitted at"]]
+    for c in ("Rows", "Errors", "Queries", "Superseded by"):
+        out[c] = [_count_text(v) for v in out[c]]
+    for c in ("File", "Submitted by", "Status"):
+        out[c] = [v if isinstance(v, str) else "" for v in out[c]]
+    return out
+
+
+def _count_text(v) -> str:
+    if isinstance(v, str):
+        return v
+    return "" if v is None or pd.isna(v) else f"{int(v):,}"
+
+
 def submission_issues(engine: Engine, submission_id: int) -> pd.DataFrame:
     with engine.connect() as conn:
         rows = conn.execute(

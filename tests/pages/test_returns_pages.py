@@ -116,7 +116,8 @@ def test_tracker_page_shows_states_and_history(demo_url, demo_engine):
     with demo_engine.connect() as c:
         n = c.scalar(select(Submission.row_count).join(Submission.period).where(
             Submission.return_type == "activity", Submission.period.has(label="2026-27 Q2")))
-    assert hist["Rows"].tolist() == [n] and hist["Status"].tolist() == ["accepted"]
+    assert hist["Rows"].tolist() == [f"{n:,}"] and hist["Status"].tolist() == ["accepted"]
+    assert hist["Superseded by"].tolist() == [""]  # blank, not None
 
 
 def test_replacing_the_return_in_use_needs_saying_so(engine):

@@ -5,7 +5,8 @@ from datetime import date, datetime
 from sqlalchemy import update
 
 from assurance.db.models import Submission
-from assurance.returns.tracker import history_frame, set_due_date, state_counts, tracker_frame, tracker_screen
+from assurance.returns.tracker import (history_frame, history_screen, set_due_date, state_counts, tracker_frame,
+                                       tracker_screen)
 from tests.returns.builders import activity_sheets, measure_sheets
 
 
@@ -95,3 +96,19 @@ def test_missing_and_late_returns_come_first_and_the_screen_has_no_none(engine, 
     assert screen.map(lambda v: v is None or v != v).sum().sum() == 0
     assert (screen.iloc[-1]["Submitted at"], screen.iloc[-1]["Errors"]) == ("20/10/2025 09:00", "0")
     assert (screen.iloc[0]["Status"], screen.iloc[0]["Errors"]) == ("", "")
+
+
+def test_history_on_screen_is_text_with_blanks_and_published_counts(engine, load):
+    first = load(measure_sheets(), "POL 2025-26 Q2.xlsx", user="ann")
+    second = load(measure_sheets(), "POL 2025-26 Q2 v2.xlsx", user="bob")
+    _stamp(engine, first.submission_id, datetime(2025, 10, 20, 9, 0))
+    hist = history_frame(engine, "2025-26 Q2", "POL")
+    screen = history_screen(hist, publish=False)
+    assert list(screen.columns) == ["Submission", "File", "Submitted by", "Submitted at", "Status", "Rows", "Errors",
+                                    "Queries", "Superseded by"]
+    assert screen["Superseded by"].tolist() == ["", str(second.submission_id)]
+    assert screen["Rows"].tolist() == ["5", "5"] and screen.iloc[1]["Submitted at"] == "20/10/2025 09:00"
+    assert screen.map(lambda v: v is None or v != v).sum().sum() == 0
+    assert history_screen(hist, publish=True)["Rows"].tolist() == ["5", "5"]  # 5 rounds to 5
+    small = hist.assign(Rows=[3, 3])
+    assert history_screen(small, publish=True)["Rows"].tolist() == ["[c]", "[c]"]
