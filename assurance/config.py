@@ -15,17 +15,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from assurance.errors import AssuranceError
+from assurance.returns.catalogue import RETURN_TYPES  # noqa: F401  (type -> title, from the return spec files)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_DB_PATH = DATA_DIR / "assurance.db"
 DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
-
-RETURN_TYPES = {
-    "activity": "Safeguarding activity return",
-    "assurance": "Partner assurance return",
-    "audit": "Multi-agency audit return",
-}
 
 
 class ConfigError(AssuranceError):

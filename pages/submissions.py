@@ -3,8 +3,9 @@ import streamlit as st
 import ui
 from assurance.config import RETURN_TYPES
 from assurance.directory import list_periods
-from assurance.returns.tracker import (LATE, MISSING, NOT_DUE, SUBMITTED, history_frame, published_rows,
-                                       state_counts, submission_issues, tracker_frame)
+from assurance.returns.issues import SCREEN_WIDTHS, screen_frame
+from assurance.returns.tracker import (LATE, MISSING, NOT_DUE, SUBMITTED, history_frame, history_screen,
+                                       published_rows, state_counts, submission_issues, tracker_frame, tracker_screen)
 
 f = ui.page("Submissions", "Which returns are in, late or missing for a quarter, and every upload behind them.")
 engine = ui.engine()
@@ -23,10 +24,11 @@ st.caption(f"Returns for {label} were due by {period.due:%d %B %Y}"
            + (f". {ui.plain(f.partner.name)} only: choose All partners in the sidebar for the whole Board." if f.partner and
               not ui.partner_bound(ui.current_user()) else "."))
 cols = st.columns(4)
-for col, state in zip(cols, (SUBMITTED, LATE, MISSING, NOT_DUE)):
+for col, state in zip(cols, (MISSING, LATE, NOT_DUE, SUBMITTED)):
     col.metric(state, counts[state])
-st.dataframe(published_rows(df, ui.publication_mode()).drop(columns=["Due"]), hide_index=True, width="stretch",
-             column_config={"Submitted at": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")})
+st.dataframe(tracker_screen(df), hide_index=True, width="stretch", height="content",
+             column_config={"Errors": st.column_config.TextColumn(alignment="right"),
+                            "Last attempt": st.column_config.TextColumn(width="medium")})
 ui.download_csv(published_rows(df, True), f"submissions tracker {label}", key="dl-tracker")
 
 st.markdown("#### History")
@@ -41,14 +43,18 @@ hist = history_frame(engine, label, partner_code, rtype)
 if hist.empty:
     ui.no_data(f"No uploads from {ui.plain(partner_code)} for this return in {label}.")
 else:
-    st.dataframe(ui.blank_empty(published_rows(hist, ui.publication_mode())), hide_index=True, width="stretch")
+    st.dataframe(history_screen(hist, ui.publication_mode()), hide_index=True, width="stretch",
+                 column_config={c: st.column_config.TextColumn(alignment="right")
+                                for c in ("Rows", "Errors", "Queries", "Superseded by")})
     ui.download_csv(published_rows(hist, True), f"history {partner_code} {label}", key="dl-history")
-    sub_id = st.selectbox("Issues of submission", hist["Submission"].tolist(), key="tracker_sub")
+    sub_id = st.selectbox("Show the problems found in", hist["Submission"].tolist(), key="tracker_sub",
+                          format_func=lambda s: f"submission {s}")
     issues = submission_issues(engine, int(sub_id))
     if issues.empty:
         st.caption("No issues were recorded for this submission.")
     else:
-        st.dataframe(ui.blank_empty(issues), hide_index=True, width="stretch")
+        st.dataframe(screen_frame(issues), hide_index=True, width="stretch",
+                     column_config={c: st.column_config.TextColumn(width=w) for c, w in SCREEN_WIDTHS.items()})
         ui.download_csv(issues, f"issues submission {sub_id}", key="dl-sub-issues")
 
 if ui.allowed("manage_periods"):

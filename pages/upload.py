@@ -5,6 +5,7 @@ from assurance.access import audit
 from assurance.access.roles import AccessDenied
 from assurance.config import RETURN_TYPES
 from assurance.directory import list_periods
+from assurance.returns.issues import SCREEN_WIDTHS
 from assurance.returns.load import LoadFailed, load_prepared, record_rejection
 from assurance.returns.read import ReadError
 from assurance.returns.report import highlighted_workbook
@@ -148,9 +149,10 @@ if report.issues:
         shown = shown[shown["Rule"].isin(rules)]
     if sheets:
         shown = shown[shown["Sheet"].isin(sheets)]
-    st.dataframe(ui.blank_empty(shown.drop(columns=["File", "Row", "Column"])), hide_index=True, width="stretch",
-                 column_config={c: st.column_config.TextColumn(width="large") for c in ("Problem", "How to fix it")})
-    st.caption("Hover over a cell to read all of a long message, or download the problems or the highlighted workbook.")
+    st.dataframe(report.screen(shown), hide_index=True, width="stretch",
+                 column_config={c: st.column_config.TextColumn(width=w) for c, w in SCREEN_WIDTHS.items()})
+    st.caption("Hover over a cell to read all of a long message, or download every problem (with its rule, field "
+               "and value) or the highlighted workbook.")
     d1, d2 = st.columns(2)
     with d1:
         ui.download_csv(issues, f"issues {uploaded.name.rsplit('.', 1)[0]}", "Download every problem (CSV)", key="dl-issues")

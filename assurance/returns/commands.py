@@ -114,7 +114,7 @@ def cmd_submissions(args) -> int:
     check(args, "view_returns", partner.id if partner else None)
     periods = list_periods(engine)
     if not periods:
-        raise CommandError("No reporting periods yet: run `python -m assurance init-db` first.")
+        raise CommandError("No reporting periods yet: run “python -m assurance init-db” first.")
     label = Period.parse(args.period).label if args.period else periods[-1].label
     if label not in {p.label for p in periods}:
         print(f"Error: {label} is not a reporting period (periods run {periods[0].label} to {periods[-1].label}).",

@@ -1,8 +1,12 @@
-"""Validation issues: one typed record per problem, with where it is and how to fix it."""
+"""Validation issues: one typed record per problem, with where it is and how to fix it.
+
+This module knows nothing of the rules: the summary is given the rules' titles by its caller.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 import pandas as pd
@@ -30,13 +34,7 @@ class Issue:
 
     @property
     def cell(self) -> str:
-        if self.column and self.row:
-            return f"{self.column}{self.row}"
-        if self.row:
-            return f"row {self.row}"
-        if self.column:
-            return f"column {self.column}"
-        return ""
+        return cell_text(self.row, self.column)
 
     @property
     def where(self) -> str:
@@ -60,19 +58,50 @@ class Issue:
         return d
 
 
+def cell_text(row: int | None, column: str | None) -> str:
+    """'D12', 'row 12', 'column D' or '' for an issue about the whole file."""
+    if column and row:
+        return f"{column}{row}"
+    if row:
+        return f"row {row}"
+    if column:
+        return f"column {column}"
+    return ""
+
+
+def where_text(sheet: str | None, row: int | None, column: str | None) -> str:
+    """Where an issue is, in one short cell of a table: 'Concerns D12', 'Enquiries column G', 'Whole file'."""
+    row = None if row is None or pd.isna(row) else int(row)
+    return " ".join(p for p in (sheet or "", cell_text(row, column or None)) if p) or "Whole file"
+
+
+SCREEN_COLUMNS = ["Severity", "Where", "Problem", "How to fix it"]
+# Pixel widths that keep all four columns inside the main area of a 1366x768 laptop beside the sidebar (about
+# 900 px); a long message is read by hovering, or in the CSV.
+SCREEN_WIDTHS = {"Severity": 64, "Where": 120, "Problem": 380, "How to fix it": 330}
+_TEXT_COLUMNS = [c for c in ISSUE_COLUMNS if c != "row"]
+
+
 def issues_frame(issues: list[Issue], readable: bool = False) -> pd.DataFrame:
+    """Every issue, one row each; a gap in a text column is blank, never None."""
     df = pd.DataFrame([i.as_dict() for i in issues], columns=ISSUE_COLUMNS)
+    df[_TEXT_COLUMNS] = df[_TEXT_COLUMNS].astype(object).where(df[_TEXT_COLUMNS].notna(), "")
     df["row"] = df["row"].astype("Int64")
     return df.rename(columns=REPORT_HEADERS) if readable else df
 
 
-def summary_by_rule(issues: list[Issue], counts: Counter | None = None) -> pd.DataFrame:
-    """One line per rule: severity, how many cells or rows, and the rule's title."""
-    from assurance.returns.rules import RULES
+def screen_frame(readable: pd.DataFrame) -> pd.DataFrame:
+    """The issues as the screen lists them on a laptop: severity, where, the problem and how to fix it (the rule,
+    the field and the value are in the summary, the filters and the problem's own words)."""
+    where = [where_text(s, r, c) for s, r, c in zip(readable["Sheet"], readable["Row"], readable["Column"])]
+    out = readable.assign(Where=where)[SCREEN_COLUMNS]
+    return out.astype({c: object for c in SCREEN_COLUMNS}).fillna("")
 
+
+def summary_by_rule(issues: list[Issue], titles: Mapping[str, str], counts: Counter | None = None) -> pd.DataFrame:
+    """One line per rule: severity, how many cells or rows, and the rule's title (`titles`: rule code -> title)."""
     tally = counts if counts is not None else Counter((i.rule, i.severity) for i in issues)
     rows = []
     for (code, severity), n in sorted(tally.items(), key=lambda kv: (kv[0][1] != ERROR, -kv[1], kv[0][0])):
-        rule = RULES.get(code)
-        rows.append({"Severity": severity, "Rule": code, "Problem": rule.title if rule else code, "Count": n})
+        rows.append({"Severity": severity, "Rule": code, "Problem": titles.get(code, code), "Count": n})
     return pd.DataFrame(rows, columns=["Severity", "Rule", "Problem", "Count"])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import numpy as np
 from sqlalchemy import Engine, insert, select, update
@@ -23,13 +22,11 @@ from assurance.access.roles import require
 from assurance.db.engine import bulk_insert, load_turn
 from assurance.errors import AssuranceError
 from assurance.measures.figures import refresh_after_load
-from assurance.db.models import Enquiry, EnquiryRisk, Partner, StoredFile, Submission, ValidationIssue
+from assurance.db.models import Base, Partner, StoredFile, Submission, ValidationIssue
 from assurance.returns.clean import CleanSheet
 from assurance.returns.validate import Prepared, Progress, Report, check, prepare
 
 ISSUE_COLUMNS = ["submission_id", "severity", "rule", "sheet", "row", "column", "field", "value", "message", "suggestion"]
-EXTRA = {"concerns": ("ethnicity_detailed", "ethnicity_broad"), "audit_results": ("agency_partner_id",)}
-SKIP = {"ethnicity", "risk_type", "risk_location", "risk_source"}  # stored through their twins / enquiry_risks
 
 
 class LoadFailed(AssuranceError):
@@ -55,11 +52,6 @@ def load_bytes(data: bytes, file_name: str, engine: Engine, user: str, partner: 
     """prepare + load_prepared. Raises ReadError (unreadable/hostile file) or UsageError (bad choices)."""
     prepared = prepare(data, file_name, engine, partner, period, return_type, progress)
     return load_prepared(prepared, engine, user, source, progress, by, address)
-
-
-def load_file(path: str | Path, engine: Engine, user: str, **kwargs) -> LoadResult:
-    path = Path(path)
-    return load_bytes(path.read_bytes(), path.name, engine, user, **kwargs)
 
 
 def load_prepared(prepared: Prepared, engine: Engine, user: str, source: str = "upload",
@@ -181,32 +173,40 @@ def _column(sheet: CleanSheet, name: str) -> list:
 
 
 def _insert_facts(conn, prepared: Prepared, sub_id: int) -> int:
+    """Each sheet's rows into the table its spec names, each value into the columns its column's `store` names;
+    lists of codes into their child tables, one row per code, hung from the row's id."""
     total = 0
     base = (sub_id, prepared.partner.id, prepared.period_id)
     for spec_sheet in prepared.spec.sheets:
         sheet = prepared.sheets.get(spec_sheet.name)
         if sheet is None or not sheet.n:
             continue
-        table = Submission.metadata.tables[spec_sheet.table]
-        fields = [c.field for c in spec_sheet.columns if c.field not in SKIP and c.type != "codes"]
-        fields += list(EXTRA.get(spec_sheet.table, ()))
-        columns = ["submission_id", "partner_id", "period_id", *fields]
-        data = [_column(sheet, f) for f in fields]
-        n = sheet.n
-        rows = zip(*([v] * n for v in base), *data)
+        table = Base.metadata.tables[spec_sheet.table]
+        stored = [name for c in spec_sheet.columns for name in c.store]
+        columns = ["submission_id", "partner_id", "period_id", *stored]
+        rows = zip(*([v] * sheet.n for v in base), *(_column(sheet, name) for name in stored))
         total += bulk_insert(conn, table, columns, rows)
-        risk_columns = [c for c in spec_sheet.columns if c.type == "codes" and c.dimension and c.field in sheet.present]
-        if table.name == "enquiries" and risk_columns:
-            ids = dict(conn.execute(select(Enquiry.enquiry_ref, Enquiry.id).where(Enquiry.submission_id == sub_id)).all())
-            refs = sheet.values["enquiry_ref"].tolist()
-            risk_rows = []
-            for c in risk_columns:
-                for ref, labels in zip(refs, sheet.values[c.field].tolist()):
-                    if labels:
-                        eid = ids[ref]
-                        risk_rows.extend((eid, c.dimension, label) for label in labels)
-            bulk_insert(conn, EnquiryRisk.__table__, ["enquiry_id", "dimension", "category"], risk_rows)
+        children = [c for c in spec_sheet.columns if c.child_table and c.field in sheet.present]
+        if children:
+            _insert_children(conn, sheet, table, children, sub_id)
     return total
+
+
+def _insert_children(conn, sheet: CleanSheet, table, columns, sub_id: int) -> None:
+    """Rows of (parent id, dimension, code) for each code in each list-of-codes column."""
+    key = sheet.spec.id_column.field
+    ids = dict(conn.execute(select(table.c[key], table.c.id).where(table.c.submission_id == sub_id)).all())
+    refs = sheet.values[key].tolist()
+    by_table: dict[str, list[tuple]] = {}
+    for c in columns:
+        out = by_table.setdefault(c.child_table, [])
+        for ref, labels in zip(refs, sheet.values[c.field].tolist()):
+            if labels:
+                out.extend((ids[ref], c.dimension, label) for label in labels)
+    for name, rows in by_table.items():
+        child = Base.metadata.tables[name]
+        parent = next(fk.parent.name for fk in child.foreign_keys if fk.column.table is table)
+        bulk_insert(conn, child, [parent, "dimension", "category"], rows)
 
 
 def _insert_issues(conn, report: Report, sub_id: int) -> None:

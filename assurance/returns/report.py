@@ -9,7 +9,6 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
-from openpyxl.utils import column_index_from_string
 
 from assurance.exports import safe_cell, sheet_title
 from assurance.returns.issues import ERROR, Issue
@@ -61,7 +60,3 @@ def _cell_text(v):
     if isinstance(v, str):
         v = ILLEGAL_CHARACTERS_RE.sub("\ufffd", v)
     return safe_cell(v)
-
-
-def column_number(letter: str) -> int:
-    return column_index_from_string(letter)

@@ -23,6 +23,8 @@ BLANK_OK_FILL = PatternFill("solid", fgColor="41B6E6")
 VOLUNTARY_FILL = PatternFill("solid", fgColor="D8DDE0")
 WHITE_BOLD = Font(bold=True, color="FFFFFF")
 DARK_BOLD = Font(bold=True, color="212B32")
+FILL_IN_NOTE = {"Every row": "Fill in on every row.", "When it applies": "Fill in when it applies.",
+                "Optional": "Optional: fill in if you collect it."}
 
 
 def template_bytes(return_type: str) -> bytes:
@@ -40,8 +42,7 @@ def template_bytes(return_type: str) -> bytes:
                 (BLANK_OK_FILL, DARK_BOLD) if col.mandatory else (VOLUNTARY_FILL, DARK_BOLD)
             cell.fill, cell.font = fill, font
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            need = "Mandatory" if col.required_cells else ("Mandatory column; cells may be blank" if col.mandatory else "Voluntary")
-            note = f"{need}. {TYPE_WORDS[col.type].capitalize()}."
+            note = f"{FILL_IN_NOTE[col.fill_in]} {TYPE_WORDS[col.type].capitalize()}."
             if col.help:
                 note += f" {col.help}"
             if col.example:
@@ -152,22 +153,21 @@ def _instructions(ws, spec: ReturnSpec) -> None:
     r = len(lines) + 3
     ws.cell(row=r, column=1, value="Colour key").font = Font(bold=True)
     for k, (fill, font, text) in enumerate((
-        (MANDATORY_FILL, WHITE_BOLD, "Mandatory: every row needs a value"),
-        (BLANK_OK_FILL, DARK_BOLD, "Mandatory column; a cell may be blank where the notes say so"),
-        (VOLUNTARY_FILL, DARK_BOLD, "Voluntary: fill in if you collect it"),
+        (MANDATORY_FILL, WHITE_BOLD, "Fill in on every row"),
+        (BLANK_OK_FILL, DARK_BOLD, "Fill in when it applies (the note on the heading says when)"),
+        (VOLUNTARY_FILL, DARK_BOLD, "Optional: fill in if you collect it"),
     ), start=1):
         c = ws.cell(row=r + k, column=1, value=text)
         c.fill, c.font = fill, font
     r += 5
-    for col_title, j in (("Sheet", 1), ("Column", 2), ("Need", 3), ("What to enter", 4)):
+    for col_title, j in (("Sheet", 1), ("Column", 2), ("Fill in", 3), ("What to enter", 4)):
         ws.cell(row=r, column=j, value=col_title).font = Font(bold=True)
     for s in spec.sheets:
         for c in s.columns:
             r += 1
-            need = "Mandatory" if c.required_cells else ("May be blank" if c.mandatory else "Voluntary")
             what = TYPE_WORDS[c.type].capitalize() + "." + (f" {c.help}" if c.help else "") + \
                 (f" Example: {c.example}" if c.example else "")
-            for j, v in enumerate((s.name, c.header, need, what), start=1):
+            for j, v in enumerate((s.name, c.header, c.fill_in, what), start=1):
                 ws.cell(row=r, column=j, value=v).alignment = Alignment(wrap_text=True, vertical="top")
     if spec.measures:
         r += 2

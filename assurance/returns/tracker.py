@@ -15,13 +15,17 @@ from assurance.db.models import Partner, ReportingPeriod, Submission, Validation
 from assurance.directory import find_period, list_partners
 
 SUBMITTED, LATE, MISSING, NOT_DUE = "Submitted", "Late", "Missing", "Not yet due"
+STATE_ORDER = (MISSING, LATE, NOT_DUE, SUBMITTED)  # what the Board must chase first
 TRACKER_COLUMNS = ["Partner", "Partner name", "Return", "Period", "State", "Due", "Latest file", "Status", "Rows",
                    "Errors", "Queries", "Submitted by", "Submitted at", "Attempts", "Last attempt"]
+# The tracker on a 1366x768 laptop: who, which return, its state and what happened to the last upload.
+SCREEN_COLUMNS = ["Partner", "Return", "State", "Status", "Submitted at", "Errors", "Last attempt"]
 
 
 def tracker_frame(engine: Engine, period: str | int, today: date | None = None,
                   partner_code: str | None = None) -> pd.DataFrame:
-    """One row per partner (or only `partner_code`) and return type it makes, for `period` (label or id)."""
+    """One row per partner (or only `partner_code`) and return type it makes, for `period` (label or id): missing
+    returns first, then late ones, then those not yet due, then those in on time, each in the Board's partner order."""
     today = today or date.today()
     p = find_period(engine, period)
     partners = [q for q in list_partners(engine) if partner_code is None or q.code == partner_code]
@@ -58,10 +62,22 @@ def tracker_frame(engine: Engine, period: str | int, today: date | None = None,
                 "Submitted at": shown.submitted_at if shown else None, "Attempts": len(history),
                 "Last attempt": describe_attempt(attempt) if attempt is not None and attempt is not shown else None,
             })
+    rows.sort(key=lambda r: STATE_ORDER.index(r["State"]))  # stable: the partner order stays within a state
     df = pd.DataFrame(rows, columns=TRACKER_COLUMNS)
     for c in ("Rows", "Errors", "Queries"):
         df[c] = df[c].astype("Int64")
     return df
+
+
+def tracker_screen(df: pd.DataFrame) -> pd.DataFrame:
+    """The tracker's columns that fit a laptop screen beside the sidebar (the CSV keeps them all); the time of
+    submission as dd/mm/yyyy hh:mm text, and the errors as text. A return not in has blank cells, not None."""
+    out = df[SCREEN_COLUMNS].copy()
+    out["Submitted at"] = [f"{v:%d/%m/%Y %H:%M}" if pd.notna(v) else "" for v in out["Submitted at"]]
+    for c in ("Status", "Last attempt"):  # blank, never None, for a return not in
+        out[c] = [v if isinstance(v, str) else "" for v in out[c]]
+    out["Errors"] = [f"{v:,}" if pd.notna(v) else "" for v in out["Errors"]]  # text, shown right-aligned
+    return out
 
 
 def published_rows(df: pd.DataFrame, publish: bool) -> pd.DataFrame:
@@ -111,6 +127,30 @@ def history_frame(engine: Engine, period: str | int, partner_code: str | None = 
     return df
 
 
+HISTORY_SCREEN_COLUMNS = ["Submission", "File", "Submitted by", "Submitted at", "Status", "Rows", "Errors", "Queries",
+                          "Superseded by"]
+
+
+def history_screen(df: pd.DataFrame, publish: bool) -> pd.DataFrame:
+    """The history as the page shows it beside the sidebar (the partner and return are chosen above it; the CSV
+    keeps the file's SHA-256 and template version). Every column but the submission number is text, so a blank is
+    blank rather than None and a published count ([c], [x]) sits in a column of its own type; the page aligns the
+    counts right."""
+    out = published_rows(df, publish)[HISTORY_SCREEN_COLUMNS].copy()
+    out["Submitted at"] = [f"{v:%d/%m/%Y %H:%M}" if pd.notna(v) else "" for v in out["Submitted at"]]
+    for c in ("Rows", "Errors", "Queries", "Superseded by"):
+        out[c] = [_count_text(v) for v in out[c]]
+    for c in ("File", "Submitted by", "Status"):
+        out[c] = [v if isinstance(v, str) else "" for v in out[c]]
+    return out
+
+
+def _count_text(v) -> str:
+    if isinstance(v, str):
+        return v
+    return "" if v is None or pd.isna(v) else f"{int(v):,}"
+
+
 def submission_issues(engine: Engine, submission_id: int) -> pd.DataFrame:
     with engine.connect() as conn:
         rows = conn.execute(
@@ -121,6 +161,8 @@ def submission_issues(engine: Engine, submission_id: int) -> pd.DataFrame:
         ).all()
     df = pd.DataFrame(rows, columns=["Severity", "Rule", "Sheet", "Row", "Column", "Field", "Value", "Problem",
                                      "How to fix it"])
+    text = [c for c in df.columns if c != "Row"]
+    df[text] = df[text].astype(object).where(df[text].notna(), "")  # blank, never None
     df["Row"] = df["Row"].astype("Int64")
     return df
 

@@ -1,8 +1,10 @@
-"""The validation pipeline: read, work out type, partner and quarter, clean, run the rules.
+"""The validation pipeline: read, work out type, partner and quarter (detection), clean and run the rules
+(checking).
 
-`prepare` does everything that needs only the file (and the partner/period lists); `check` adds the
-rules that need the database (run again inside the loading transaction, so what is loaded is what
-was checked).
+`prepare` does everything that needs only the file (and the partner/period lists); `check` fetches the facts the
+remaining rules need from the database and runs them (again inside the loading transaction, so what is loaded is
+what was checked). Which returns there are comes from the spec files; `specs=` gives another set (a return type
+being written, or a Board's own).
 """
 
 from __future__ import annotations
@@ -11,23 +13,23 @@ import copy
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from assurance.config import RETURN_TYPES
 from assurance.directory import PartnerInfo, list_partners, list_periods
 from assurance.errors import AssuranceError
 from assurance.periods import Period, PeriodError, find_period
 from assurance.reference.codelists import normalise
-from assurance.returns.clean import CleanSheet, clean_workbook, header_key, match_sheets
-from assurance.returns.issues import ERROR, QUERY, Issue, issues_frame, summary_by_rule
+from assurance.returns.clean import CleanSheet, clean_workbook, match_sheets
+from assurance.returns.facts import fetch
+from assurance.returns.issues import ERROR, QUERY, Issue, issues_frame, screen_frame, summary_by_rule
 from assurance.returns.read import RawWorkbook, read_bytes
-from assurance.returns.rules import RULES, Context, sheet_rules
-from assurance.returns.specs import ReturnSpec, all_specs, get_spec, version_tuple
+from assurance.returns.rules import RULES, Context, run_rules
+from assurance.returns.specs import ReturnSpec, all_specs, version_tuple
 
 Progress = Callable[[float, str], None]
 
@@ -76,6 +78,7 @@ class Report:
     counts: Counter
     detected: dict[str, str] = field(default_factory=dict)
     records: dict[str, str] = field(default_factory=dict)  # sheet as named in the file -> the spec's sheet name
+    title: str | None = None  # the return's title, from its spec
 
     @property
     def error_count(self) -> int:
@@ -92,14 +95,18 @@ class Report:
     def frame(self, readable: bool = True) -> pd.DataFrame:
         return issues_frame(self.issues, readable)
 
+    def screen(self, shown: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The issues (or the readable rows `shown` of them) as the upload page lists them."""
+        return screen_frame(self.frame() if shown is None else shown)
+
     def summary(self) -> pd.DataFrame:
-        return summary_by_rule(self.issues, self.counts)
+        return summary_by_rule(self.issues, {code: r.title for code, r in RULES.items()}, self.counts)
 
     def csv_bytes(self) -> bytes:
         return self.frame().to_csv(index=False).encode("utf-8-sig")
 
     def headline(self) -> str:
-        what = RETURN_TYPES.get(self.return_type or "", "A return of unknown type")
+        what = self.title or "A return of unknown type"
         who = f"{self.partner.code} " if self.partner else ""
         when = f"{self.period.label} " if self.period else ""
         rows = ", ".join(_how_many(n, self.records.get(s, s).lower()) for s, n in self.rows.items()) or "no rows read"
@@ -115,14 +122,15 @@ def _how_many(n: int, plural: str) -> str:
     return f"1 {plural[:-3] + 'y' if plural.endswith('ies') else plural[:-1] if plural.endswith('s') else plural}"
 
 
-# --- working out type, partner and period -----------------------------------------------------------
+# --- detection: type, partner and period -------------------------------------------------------------
 
-def detect_type(wb: RawWorkbook, file_name: str) -> tuple[str | None, str]:
+def detect_type(wb: RawWorkbook, file_name: str, specs: Sequence[ReturnSpec] | None = None) -> tuple[str | None, str]:
+    specs = all_specs() if specs is None else specs
     info = wb.template_info
-    if info.get("return type") in RETURN_TYPES:
+    if info.get("return type") in {s.type for s in specs}:
         return info["return type"], "template"
     best, best_score = None, 0
-    for spec in all_specs():
+    for spec in specs:
         matched = match_sheets(wb, spec)
         score = len(matched) * 2 - (len(spec.sheets) - len(matched))
         if matched and score > best_score:
@@ -130,7 +138,7 @@ def detect_type(wb: RawWorkbook, file_name: str) -> tuple[str | None, str]:
     if best:
         return best, "sheets"
     name = normalise(file_name)
-    for spec in all_specs():
+    for spec in specs:
         if any(re.search(rf"\b{re.escape(normalise(w))}\b", name) for w in spec.file_name_words):
             return spec.type, "file name"
     return None, ""
@@ -168,12 +176,6 @@ def partners_in_name(file_name: str, partners: list[PartnerInfo]) -> list[Partne
     return out
 
 
-def partner_from_name(file_name: str, partners: list[PartnerInfo]) -> PartnerInfo | None:
-    """The one partner named in the file name; None if none is, or if several are (see `partners_in_name`)."""
-    named = partners_in_name(file_name, partners)
-    return named[0] if len(named) == 1 else None
-
-
 def _period_from_dates(spec: ReturnSpec, sheets: dict[str, CleanSheet]) -> tuple[Period | None, float, str]:
     """The quarter most of the dates fall in, the share that do, and which column was used."""
     for sheet_name, field_name in spec.period_from:
@@ -193,83 +195,105 @@ def _period_from_dates(spec: ReturnSpec, sheets: dict[str, CleanSheet]) -> tuple
 
 
 def prepare(data: bytes, file_name: str, engine: Engine, partner: str | None = None, period: str | None = None,
-            return_type: str | None = None, progress: Progress | None = None) -> Prepared:
+            return_type: str | None = None, progress: Progress | None = None,
+            specs: Sequence[ReturnSpec] | None = None) -> Prepared:
     """Read and check a return without touching the database's data. Raises ReadError for unreadable or
     hostile files and UsageError for a partner code, period or type that does not exist."""
     report = progress or (lambda _f, _m: None)
     report(0.02, "Reading the file")
-    sha = hashlib.sha256(data).hexdigest()
+    specs = {s.type: s for s in (all_specs() if specs is None else specs)}
     partners = list_partners(engine)
-    periods = {p.label: p for p in list_periods(engine)}
-    chosen_partner = _chosen_partner(partner, partners)
-    chosen_period = _chosen_period(period)
-    if return_type is not None and return_type not in RETURN_TYPES:
-        raise UsageError(f"Unknown return type {return_type!r}; use one of {', '.join(RETURN_TYPES)}.")
+    choice = Choice(_chosen_partner(partner, partners), _chosen_period(period), _chosen_type(return_type, specs))
     wb = read_bytes(data, file_name)
-    name = wb.file_name
-    ctx = Context(file_name=name, spec=None, partners=tuple(partners))
+    ctx = Context(file_name=wb.file_name, spec=None, partners=tuple(partners))
     detected: dict[str, str] = {}
+    spec = detect_return(wb, ctx, choice, specs, detected)
+    sha = hashlib.sha256(data).hexdigest()
+    if spec is None:
+        return Prepared(wb.file_name, data, sha, None, choice.partner, choice.period, None, ctx, None, detected)
+    ctx.partner = detect_partner(ctx, choice, partners, spec, detected)
+    version = check_template(wb, ctx, spec)
+    report(0.1, "Cleaning the sheets")
+    clean_workbook(wb, spec, ctx, partners, progress)
+    ctx.period, ctx.period_id = detect_period(ctx, choice, {p.label: p for p in list_periods(engine)}, detected)
+    report(0.75, "Running the checks")
+    run_rules(ctx, with_facts=False)
+    report(0.85, "Checks done")
+    return Prepared(wb.file_name, data, sha, spec, ctx.partner, ctx.period, ctx.period_id, ctx, version, detected)
 
-    rtype, how = detect_type(wb, name)
-    if return_type and rtype and rtype != return_type and how in ("template", "sheets"):
-        ctx.add("TYPE_MISMATCH", f"You chose the {RETURN_TYPES[return_type].lower()}, but the file looks like the "
-                f"{RETURN_TYPES[rtype].lower()} (from its {how}).")
-    if return_type:
-        rtype = return_type
+
+@dataclass(frozen=True)
+class Choice:
+    """What the user chose (None: work it out from the file)."""
+
+    partner: PartnerInfo | None
+    period: Period | None
+    return_type: str | None
+
+
+def detect_return(wb: RawWorkbook, ctx: Context, choice: Choice, specs: dict[str, ReturnSpec],
+                  detected: dict[str, str]) -> ReturnSpec | None:
+    """The return's spec: chosen, else from the template, the sheets or the file name; None if none fits."""
+    rtype, how = detect_type(wb, ctx.file_name, list(specs.values()))
+    chosen = choice.return_type
+    if chosen and rtype and rtype != chosen and how in ("template", "sheets"):
+        ctx.add("TYPE_MISMATCH", f"You chose the {specs[chosen].title.lower()}, but the file looks like the "
+                f"{specs[rtype].title.lower()} (from its {how}).")
+    if chosen:
+        rtype = chosen
         detected["type"] = "chosen"
     elif rtype:
         detected["type"] = f"from the {how}"
     if rtype is None:
-        ctx.add("TYPE_UNKNOWN", f"{name} does not look like any of the returns (its sheets are "
+        ctx.add("TYPE_UNKNOWN", f"{ctx.file_name} does not look like any of the returns (its sheets are "
                 f"{', '.join(wb.sheet_names) or 'none'}).")
-        return Prepared(name, data, sha, None, chosen_partner, chosen_period, None, ctx, None, detected)
-    spec = get_spec(rtype)
-    ctx.spec = spec
+        return None
+    ctx.spec = specs[rtype]
+    return ctx.spec
 
-    # Partner: chosen, or from the file name, or the only partner that makes this return.
+
+def detect_partner(ctx: Context, choice: Choice, partners: list[PartnerInfo], spec: ReturnSpec,
+                   detected: dict[str, str]) -> PartnerInfo | None:
+    """The partner: chosen, or from the file name, or the only partner that makes this return."""
+    name = ctx.file_name
     in_name = partners_in_name(name, partners)
     named = in_name[0] if len(in_name) == 1 else None
-    the_partner = chosen_partner or named
-    if chosen_partner and in_name and all(p.id != chosen_partner.id for p in in_name):
-        ctx.add("PARTNER_MISMATCH", f"You chose {chosen_partner.code} ({chosen_partner.name}), but the file name "
+    chosen = choice.partner
+    the_partner = chosen or named
+    if chosen and in_name and all(p.id != chosen.id for p in in_name):
+        ctx.add("PARTNER_MISMATCH", f"You chose {chosen.code} ({chosen.name}), but the file name "
                 f"{name} names {_partner_words(in_name)}.")
     if the_partner is None and len(in_name) > 1:
         ctx.add("PARTNER_UNKNOWN", f"The file name {name} names more than one partner ({_partner_words(in_name)}), "
                 "so the partner was not guessed.", "Choose the partner (on the upload form, or --partner CODE), or "
-                "rename the file so that it names only one partner, e.g. `POL 2025-26 Q2.xlsx`.")
+                "rename the file so that it names only one partner, e.g. \u201cPOL 2025-26 Q2.xlsx\u201d.")
     elif the_partner is None:
-        makers = [p for p in partners if rtype in p.returns]
+        makers = [p for p in partners if spec.type in p.returns]
         if len(makers) == 1:
             the_partner = makers[0]
             detected["partner"] = f"the only partner that makes the {spec.title.lower()}"
         else:
             ctx.add("PARTNER_UNKNOWN", f"No partner was chosen and none is named in the file name {name}.")
     else:
-        detected["partner"] = "chosen" if chosen_partner else "from the file name"
-    if the_partner is not None and rtype not in the_partner.returns:
+        detected["partner"] = "chosen" if chosen else "from the file name"
+    if the_partner is not None and spec.type not in the_partner.returns:
         makes = ", ".join(the_partner.returns) or "none"
         ctx.add("RETURN_NOT_EXPECTED", f"{the_partner.code} ({the_partner.name}) does not make the "
                 f"{spec.title.lower()}; it makes: {makes}.")
-    ctx.partner = the_partner
+    return the_partner
 
-    info = wb.template_info
-    version = info.get("template version")
-    if version and version_tuple(version) < version_tuple(spec.version):
-        ctx.add("OLD_TEMPLATE", f"The file was made from template version {version}; the current version is "
-                f"{spec.version}.", value=version)
-    if wb.has_macros:
-        ctx.add("MACROS_IGNORED", f"{name} contains macros. They were not run: only the cell values were read.")
 
-    report(0.1, "Cleaning the sheets")
-    clean_workbook(wb, spec, ctx, partners, progress)
-
-    # Period: chosen, file name and the dates inside must agree.
+def detect_period(ctx: Context, choice: Choice, periods: dict[str, Period], detected: dict[str, str]
+                  ) -> tuple[Period | None, int | None]:
+    """The quarter and its id in the database: chosen, the file name and the dates inside must agree."""
+    name = ctx.file_name
     named_period = find_period(name)
-    if chosen_period and named_period and chosen_period != named_period:
-        ctx.add("PERIOD_MISMATCH", f"You chose {chosen_period.label}, but the file name {name} says {named_period.label}.")
-    the_period = chosen_period or named_period
-    detected["period"] = "chosen" if chosen_period else ("from the file name" if named_period else "")
-    inside, share, used = _period_from_dates(spec, ctx.sheets)
+    chosen = choice.period
+    if chosen and named_period and chosen != named_period:
+        ctx.add("PERIOD_MISMATCH", f"You chose {chosen.label}, but the file name {name} says {named_period.label}.")
+    the_period = chosen or named_period
+    detected["period"] = "chosen" if chosen else ("from the file name" if named_period else "")
+    inside, share, used = _period_from_dates(ctx.spec, ctx.sheets)
     if inside is not None:
         if the_period is None:
             the_period = inside
@@ -277,39 +301,41 @@ def prepare(data: bytes, file_name: str, engine: Engine, partner: str | None = N
         elif inside != the_period and share >= 0.5:
             ctx.add("PERIOD_MISMATCH", f"The return is for {the_period.label}, but {share:.0%} of the dates in "
                     f"{used} fall in {inside.label}.")
-    period_id = None
     if the_period is None:
         ctx.add("PERIOD_UNKNOWN", f"No quarter was chosen, none is in the file name {name}, and the file has no dates "
                 "to work it out from.")
-    elif the_period.label not in periods:
+        return None, None
+    if the_period.label not in periods:
         known = sorted(periods, key=lambda lbl: Period.parse(lbl))
         span = f" (periods run from {known[0]} to {known[-1]})" if known else ""
         ctx.add("PERIOD_NOT_OPEN", f"{the_period.label} is not a reporting period in the database{span}.")
-    else:
-        period_id = periods[the_period.label].id
-    ctx.period, ctx.period_id = the_period, period_id
+        return the_period, None
+    return the_period, periods[the_period.label].id
 
-    report(0.75, "Running the checks")
-    for sheet in ctx.sheets.values():
-        RULES["DUPLICATE_ID"].check(ctx, sheet)
-        sheet_rules(ctx, sheet, db=False)
-    report(0.85, "Checks done")
-    return Prepared(name, data, sha, spec, the_partner, the_period, period_id, ctx, version, detected)
+
+# --- checking ----------------------------------------------------------------------------------------
+
+def check_template(wb: RawWorkbook, ctx: Context, spec: ReturnSpec) -> str | None:
+    """The template version the file was made from (queried when older than the spec's), and macros (ignored)."""
+    version = wb.template_info.get("template version")
+    if version and version_tuple(version) < version_tuple(spec.version):
+        ctx.add("OLD_TEMPLATE", f"The file was made from template version {version}; the current version is "
+                f"{spec.version}.", value=version)
+    if wb.has_macros:
+        ctx.add("MACROS_IGNORED", f"{ctx.file_name} contains macros. They were not run: only the cell values were read.")
+    return version
 
 
 def check(prepared: Prepared, conn) -> Report:
     """All issues: the file's own plus those that need the database (loaded concerns, history)."""
     ctx = copy.copy(prepared.ctx)
     ctx.issues, ctx.counts, ctx._per_key = list(ctx.issues), Counter(ctx.counts), Counter(ctx._per_key)
-    ctx.conn = conn
     if prepared.spec is not None and prepared.can_record:
-        for sheet in ctx.sheets.values():
-            sheet_rules(ctx, sheet, db=True)
-        RULES["VOLUME_UNUSUAL"].check(ctx, rows=prepared.row_count, tolerance=prepared.spec.volume_tolerance)
-    ctx.conn = None
+        ctx.facts = fetch(conn, ctx)
+        run_rules(ctx, with_facts=True)
     return Report(prepared.file_name, prepared.spec.type if prepared.spec else None, prepared.partner, prepared.period,
                   {s.name: s.n for s in ctx.sheets.values()}, ctx.issues, ctx.counts, prepared.detected,
-                  {s.name: s.spec.name for s in ctx.sheets.values()})
+                  {s.name: s.spec.name for s in ctx.sheets.values()}, prepared.spec.title if prepared.spec else None)
 
 
 def preview(prepared: Prepared, engine: Engine) -> Report:
@@ -331,6 +357,12 @@ def _chosen_partner(code: str | None, partners: list[PartnerInfo]) -> PartnerInf
     raise UsageError(f"No partner with code {code!r}; the partners are {', '.join(p.code for p in partners)}.")
 
 
+def _chosen_type(return_type: str | None, specs: dict[str, ReturnSpec]) -> str | None:
+    if return_type is not None and return_type not in specs:
+        raise UsageError(f"Unknown return type {return_type!r}; use one of {', '.join(specs)}.")
+    return return_type
+
+
 def _chosen_period(text: str | None) -> Period | None:
     if not text:
         return None
@@ -338,8 +370,3 @@ def _chosen_period(text: str | None) -> Period | None:
         return Period.parse(text)
     except PeriodError as exc:
         raise UsageError(str(exc)) from None
-
-
-def header_matches(spec: ReturnSpec) -> dict[str, list[str]]:
-    """For documentation: every heading each column accepts, normalised."""
-    return {c.header: sorted({header_key(h) for h in c.headers}) for s in spec.sheets for c in s.columns}

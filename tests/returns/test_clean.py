@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from assurance.reference.codelists import codelist
-from assurance.returns.clean import Problem, header_key, parse_age, parse_date, parse_whole
+from assurance.returns.clean import header_key
+from assurance.returns.convert import Problem, parse_age, parse_date, parse_whole
 from assurance.returns.validate import prepare
 from tests.returns.builders import ENQUIRY_HEADERS, concern_rows, enquiry_rows, xlsx
 
@@ -167,10 +168,10 @@ def test_dates_with_a_time_of_day(value):
 
 
 @pytest.mark.parametrize("value, message, fix", [
-    ("31/02/2026", "`31/02/2026` is not a real date: February has no day 31.", "Check the day and the month"),
-    ("31/04/25", "`31/04/25` is not a real date: April has no day 31.", "Check the day and the month"),
-    ("12/25/2025", "`12/25/2025` has no month 25: it looks written month first.", "Write it day first: 25/12/2025."),
-    ("45/13/2025", "`45/13/2025` is not a date we can read.", "Write the date as dd/mm/yyyy"),
+    ("31/02/2026", "“31/02/2026” is not a real date: February has no day 31.", "Check the day and the month"),
+    ("31/04/25", "“31/04/25” is not a real date: April has no day 31.", "Check the day and the month"),
+    ("12/25/2025", "“12/25/2025” has no month 25: it looks written month first.", "Write it day first: 25/12/2025."),
+    ("45/13/2025", "“45/13/2025” is not a date we can read.", "Write the date as dd/mm/yyyy"),
 ])
 def test_an_impossible_date_is_explained(value, message, fix):
     problem = parse_date(value, "Date received")

@@ -24,12 +24,12 @@ def test_load_prints_summary_and_every_issue(engine, tmp_path, capsys):
     assert main(["load", str(bad), "--report", str(report)]) == 1
     out = capsys.readouterr().out
     assert "REJECTED" in out and "Nothing was loaded" in out
-    assert ("ERROR UNKNOWN_CODE                 LA 2025-26 Q2.xlsx, sheet Concerns, cell G3: Gender `Femail` is not in "
-            "the gender list. Fix: Did you mean `Female`?") in out
+    assert ("ERROR UNKNOWN_CODE                 LA 2025-26 Q2.xlsx, sheet Concerns, cell G3: Gender “Femail” is not in "
+            "the gender list. Fix: Did you mean “Female”?") in out
     assert snapshot(engine)["concerns"] == before["concerns"] == 0
     rows = list(csv.DictReader(report.open(encoding="utf-8-sig")))
     assert [(r["Rule"], r["Sheet"], r["Cell"], r["How to fix it"]) for r in rows] == [
-        ("UNKNOWN_CODE", "Concerns", "G3", "Did you mean `Female`?")]
+        ("UNKNOWN_CODE", "Concerns", "G3", "Did you mean “Female”?")]
 
 
 def test_a_file_that_is_not_a_spreadsheet_is_in_the_issues_report(engine, tmp_path, capsys):

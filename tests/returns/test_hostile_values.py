@@ -6,7 +6,7 @@ import pytest
 
 from assurance.cli import main
 from assurance.reference.codelists import codelist
-from assurance.returns.clean import MAX_COUNT, Problem, parse_age, parse_date, parse_whole
+from assurance.returns.convert import MAX_COUNT, Problem, parse_age, parse_date, parse_whole
 from assurance.returns.validate import prepare
 from tests.returns.builders import activity_sheets, fast_xlsx, measure_sheets, xlsx
 from tests.returns.conftest import snapshot, where
@@ -19,7 +19,7 @@ HUGE = ["inf", "-inf", "Infinity", "nan", "NaN", "1e309", "-1e309", "1e19", "999
 def test_infinite_or_huge_numbers_are_a_bad_number(value):
     problem = parse_whole(value, "Numerator")
     assert isinstance(problem, Problem) and problem.code == "BAD_NUMBER"
-    assert problem.message.startswith("Numerator `") and problem.fix
+    assert problem.message.startswith("Numerator “") and problem.fix
 
 
 def test_the_largest_count_a_quarterly_return_may_hold():
@@ -31,7 +31,7 @@ def test_the_largest_count_a_quarterly_return_may_hold():
 
 def test_a_number_too_big_to_store_says_so():
     problem = parse_whole("1e309", "Numerator")
-    assert problem.message == "Numerator `1e309` is not a whole number we can store."
+    assert problem.message == "Numerator “1e309” is not a whole number we can store."
     assert problem.fix.startswith("Enter the count as digits")
 
 
@@ -45,11 +45,11 @@ def test_thousands_separators_in_the_right_places(text, expected):
 def test_separators_in_the_wrong_places_are_not_read_as_a_number(text):
     problem = parse_whole(text, "Numerator")
     assert isinstance(problem, Problem) and problem.code == "BAD_NUMBER"
-    assert "thousands" in problem.message and f"`{text}`" in problem.message
+    assert "thousands" in problem.message and f"“{text}”" in problem.message
 
 
-@pytest.mark.parametrize("text, shown", [("١٢٣", "`١` `٢` `٣`"), ("۱۲۳", "`۱` `۲` `۳`"), ("１２３", "`１` `２` `３`"),
-                                         ("12३", "`३`")])
+@pytest.mark.parametrize("text, shown", [("١٢٣", "“١” “٢” “٣”"), ("۱۲۳", "“۱” “۲” “۳”"), ("１２３", "“１” “２” “３”"),
+                                         ("12३", "“३”")])
 def test_digits_from_other_scripts_are_named(text, shown):
     problem = parse_whole(text, "Numerator")
     assert isinstance(problem, Problem) and problem.code == "BAD_NUMBER"
@@ -71,7 +71,7 @@ def test_ids_from_infinite_numbers_are_refused(engine):
     sheets["Concerns"][3][1] = 1e300
     prepared = prepare(fast_xlsx(sheets), "LA 2025-26 Q2.xlsx", engine)
     issues = {(i.rule, i.row, i.column): i for i in prepared.ctx.issues}
-    assert issues[("BAD_ID", 3, "B")].message == "Person ID `inf` is a number too large to be an ID."
+    assert issues[("BAD_ID", 3, "B")].message == "Person ID “inf” is a number too large to be an ID."
     assert ("TOO_LONG", 4, "B") in issues or ("BAD_ID", 4, "B") in issues
 
 
@@ -101,7 +101,7 @@ def test_cli_load_refuses_the_number_with_a_plain_message(engine, tmp_path, caps
     assert "Traceback" not in captured.out + captured.err
     line = next(s for s in captured.out.splitlines() if "BAD_NUMBER" in s)
     sheet = path.stem if kind == "csv" else "Measures"  # a CSV's one sheet is named after the file
-    assert f"{path.name}, sheet {sheet}, cell B3: Numerator `" in line and "Fix: " in line
+    assert f"{path.name}, sheet {sheet}, cell B3: Numerator “" in line and "Fix: " in line
     assert snapshot(engine)["assurance_measures"] == 0
 
 
@@ -143,8 +143,8 @@ def test_a_code_with_look_alike_letters_is_shown_as_typed(check):
     assert [r for r in where(report) if r[0] != "MEASURE_NOT_REPORTED"] == [
         ("UNKNOWN_CODE", "Measures", 2, "A"), ("UNKNOWN_CODE", "Measures", 3, "A")]
     first = report.issues[0]
-    assert first.message == ("Measure code `st\u0430ff_trained` contains a look-alike character that is not a plain "
-                             "letter: `\u0430` (Cyrillic small letter a).")
-    assert first.suggestion == "Retype it with plain letters: did you mean `staff_trained`?"
-    assert "`\u041c` (Cyrillic capital letter em)" in report.issues[1].message
-    assert report.issues[1].suggestion == "Retype it with plain letters: did you mean `mca_training`?"
+    assert first.message == ("Measure code “st\u0430ff_trained” contains a look-alike character that is not a plain "
+                             "letter: “\u0430” (Cyrillic small letter a).")
+    assert first.suggestion == "Retype it with plain letters: did you mean “staff_trained”?"
+    assert "“\u041c” (Cyrillic capital letter em)" in report.issues[1].message
+    assert report.issues[1].suggestion == "Retype it with plain letters: did you mean “mca_training”?"

@@ -19,7 +19,7 @@ def test_problem_cells_are_highlighted_and_commented(engine):
     out = openpyxl.load_workbook(io.BytesIO(highlighted_workbook(data, "LA 2025-26 Q2.xlsx", report.issues)))
     cell = out["Concerns"]["G3"]
     assert cell.fill.fgColor.rgb[-6:] == ERROR_FILL.fgColor.rgb[-6:]
-    assert cell.comment.text == "[UNKNOWN_CODE] Gender `Femail` is not in the gender list. Fix: Did you mean `Female`?"
+    assert cell.comment.text == "[UNKNOWN_CODE] Gender “Femail” is not in the gender list. Fix: Did you mean “Female”?"
     assert out["Concerns"]["G4"].comment is None and out["Concerns"]["G4"].value == "Female"
     rows = list(csv.DictReader(io.StringIO(report.csv_bytes().decode("utf-8-sig"))))
     assert [(r["Severity"], r["Rule"], r["Cell"], r["Value"]) for r in rows] == [("error", "UNKNOWN_CODE", "G3", "Femail")]

@@ -76,7 +76,7 @@ def test_audit_template_offers_partner_codes():
 def test_documentation_page_from_the_spec():
     text = spec_markdown(get_spec("activity"))
     assert "#### Sheet `Enquiries`" in text
-    assert "| Felt safer | voluntary | one value from the list |" in text
+    assert "| Felt safer | Optional | one value from the list |" in text
     assert "**RISK_OUTCOME_MISMATCH** Risk outcome given or missing against the risk assessment outcome" in text
 
 

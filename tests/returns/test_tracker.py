@@ -5,7 +5,8 @@ from datetime import date, datetime
 from sqlalchemy import update
 
 from assurance.db.models import Submission
-from assurance.returns.tracker import history_frame, set_due_date, state_counts, tracker_frame
+from assurance.returns.tracker import (history_frame, history_screen, set_due_date, state_counts, tracker_frame,
+                                       tracker_screen)
 from tests.returns.builders import activity_sheets, measure_sheets
 
 
@@ -79,3 +80,35 @@ def test_state_follows_the_accepted_submission(engine, load):
     row = tracker_frame(engine, "2025-26 Q2", today=date(2025, 11, 20)).set_index("Partner").loc["POL"]
     assert (row["State"], row["Status"], row["Latest file"], row["Last attempt"]) == \
         ("Late", "accepted", "POL 2025-26 Q2 v2.xlsx", None)
+
+
+def test_missing_and_late_returns_come_first_and_the_screen_has_no_none(engine, load):
+    on_time = load(measure_sheets(), "POL 2025-26 Q2.xlsx")
+    late = load(measure_sheets(), "ACU 2025-26 Q2.xlsx")
+    _stamp(engine, on_time.submission_id, datetime(2025, 10, 20, 9, 0))  # due 30 October 2025
+    _stamp(engine, late.submission_id, datetime(2025, 11, 3, 9, 0))
+    df = tracker_frame(engine, "2025-26 Q2", today=date(2025, 11, 5))
+    states = df["State"].tolist()
+    assert states == ["Missing"] * 11 + ["Late", "Submitted"]
+    assert df["Partner"].tolist()[-2:] == ["ACU", "POL"]
+    screen = tracker_screen(df)
+    assert list(screen.columns) == ["Partner", "Return", "State", "Status", "Submitted at", "Errors", "Last attempt"]
+    assert screen.map(lambda v: v is None or v != v).sum().sum() == 0
+    assert (screen.iloc[-1]["Submitted at"], screen.iloc[-1]["Errors"]) == ("20/10/2025 09:00", "0")
+    assert (screen.iloc[0]["Status"], screen.iloc[0]["Errors"]) == ("", "")
+
+
+def test_history_on_screen_is_text_with_blanks_and_published_counts(engine, load):
+    first = load(measure_sheets(), "POL 2025-26 Q2.xlsx", user="ann")
+    second = load(measure_sheets(), "POL 2025-26 Q2 v2.xlsx", user="bob")
+    _stamp(engine, first.submission_id, datetime(2025, 10, 20, 9, 0))
+    hist = history_frame(engine, "2025-26 Q2", "POL")
+    screen = history_screen(hist, publish=False)
+    assert list(screen.columns) == ["Submission", "File", "Submitted by", "Submitted at", "Status", "Rows", "Errors",
+                                    "Queries", "Superseded by"]
+    assert screen["Superseded by"].tolist() == ["", str(second.submission_id)]
+    assert screen["Rows"].tolist() == ["5", "5"] and screen.iloc[1]["Submitted at"] == "20/10/2025 09:00"
+    assert screen.map(lambda v: v is None or v != v).sum().sum() == 0
+    assert history_screen(hist, publish=True)["Rows"].tolist() == ["5", "5"]  # 5 rounds to 5
+    small = hist.assign(Rows=[3, 3])
+    assert history_screen(small, publish=True)["Rows"].tolist() == ["[c]", "[c]"]

@@ -7,7 +7,7 @@ import pandas as pd
 
 from assurance.periods import Period
 from assurance.returns.issues import ERROR, QUERY
-from assurance.returns.rules import display, isin, rule
+from assurance.returns.rules.registry import display, isin, rule
 
 RISK_IDENTIFIED_PREFIX = "Risk identified"
 LACKED = "Yes, they lacked capacity"
@@ -74,10 +74,10 @@ def _conditional(ctx, sheet, code: str, cond_field: str, target: str, needed: np
     filled = ~sheet.blank[target]
     h_c, h_t = sheet.spec.column(cond_field).header, sheet.spec.column(target).header
     ctx.add_cells(code, sheet, target, valid & needed & ~filled,
-                  lambda v, i: f"{h_t} is blank, but {h_c} is `{cond[i]}`, so {need_text}.",
+                  lambda v, i: f"{h_t} is blank, but {h_c} is “{cond[i]}”, so {need_text}.",
                   lambda v, i: fill_fix)
     ctx.add_cells(code, sheet, target, valid & ~needed & filled,
-                  lambda v, i: f"{h_t} `{display(v)}` is given, but {h_c} is `{cond[i]}`, so it should be blank.",
+                  lambda v, i: f"{h_t} “{display(v)}” is given, but {h_c} is “{cond[i]}”, so it should be blank.",
                   lambda v, i: f"Leave {h_t} blank, or correct {h_c}.")
 
 
@@ -88,7 +88,7 @@ def risk_outcome_mismatch(ctx, sheet, **_):
         return
     identified = pd.Series(rao, dtype=object).str.startswith(RISK_IDENTIFIED_PREFIX, na=False).to_numpy(bool)
     _conditional(ctx, sheet, "RISK_OUTCOME_MISMATCH", "risk_assessment_outcome", "risk_outcome", identified,
-                 "a risk outcome is needed", "Enter `Risk removed`, `Risk reduced` or `Risk remained`.")
+                 "a risk outcome is needed", "Enter “Risk removed”, “Risk reduced” or “Risk remained”.")
 
 
 @rule("CAPACITY_SUPPORT_MISMATCH", ERROR, "Capacity support given or missing against lacked capacity")
@@ -97,7 +97,7 @@ def capacity_support_mismatch(ctx, sheet, **_):
     if lacked is None:
         return
     _conditional(ctx, sheet, "CAPACITY_SUPPORT_MISMATCH", "lacked_capacity", "capacity_support", lacked == LACKED,
-                 "say whether an advocate, family or friend supported them", "Enter `Yes` or `No`.")
+                 "say whether an advocate, family or friend supported them", "Enter “Yes” or “No”.")
 
 
 @rule("OUTCOMES_ACHIEVED_MISMATCH", ERROR, "Outcomes achieved given or missing against asked and expressed")
@@ -107,7 +107,7 @@ def outcomes_achieved_mismatch(ctx, sheet, **_):
         return
     _conditional(ctx, sheet, "OUTCOMES_ACHIEVED_MISMATCH", "msp_asked", "msp_achieved", asked == EXPRESSED,
                  "say whether the outcomes were achieved",
-                 "Enter `Fully achieved`, `Partially achieved` or `Not achieved`.")
+                 "Enter “Fully achieved”, “Partially achieved” or “Not achieved”.")
 
 
 @rule("ETHNICITY_NOT_RECORDED", QUERY, "Ethnicity not recorded for more concerns than expected",
@@ -122,49 +122,30 @@ def ethnicity_not_recorded(ctx, sheet, threshold: float = 0.10, **_):
     missing = int((valid & (broad == NOT_RECORDED)).sum())
     if n and missing / n > threshold:
         ctx.add("ETHNICITY_NOT_RECORDED",
-                f"{missing:,} of {n:,} rows ({missing / n:.0%}) have ethnicity `Undeclared / Not known`, above the "
+                f"{missing:,} of {n:,} rows ({missing / n:.0%}) have ethnicity “Undeclared / Not known”, above the "
                 f"{threshold:.0%} the Board expects.", sheet=sheet.name, column=sheet.letters.get("ethnicity"),
                 field_name=sheet.spec.column("ethnicity").header)
 
 
 @rule("UNKNOWN_CONCERN", ERROR, "An enquiry whose concern is neither in this return nor already loaded",
       "Check the Concern ID; if the concern came in an earlier quarter, load that quarter's return first.",
-      needs_db=True)
+      needs=("loaded_concerns",))
 def unknown_concern(ctx, sheet, **_):
-    from sqlalchemy import select
-
-    from assurance.db.models import Concern, ReportingPeriod, Submission
-
-    if ctx.conn is None or ctx.partner is None or ctx.period is None or "concern_ref" not in sheet.present:
+    loaded = ctx.facts.get("loaded_concerns")
+    if loaded is None or "concern_ref" not in sheet.present:
         return
     refs = sheet.values["concern_ref"]
     here = set()
     concerns = ctx.sheets.get("Concerns")
     if concerns is not None and "concern_ref" in concerns.present:
         here = set(concerns.values["concern_ref"][~concerns.blank["concern_ref"]].tolist())
-    valid = sheet.ok("concern_ref")
-    candidates = valid & ~isin(refs, here) if here else valid
-    if not candidates.any():
-        return
-    loaded_starts = ctx.conn.execute(
-        select(ReportingPeriod.start_date).join(Submission, Submission.period_id == ReportingPeriod.id).where(
-            Submission.partner_id == ctx.partner.id, Submission.return_type == "activity",
-            Submission.status == "accepted", Submission.period_id != ctx.period_id)
-    ).scalars().all()
-    earliest = min([*loaded_starts, ctx.period.start])
+    candidates = sheet.ok("concern_ref")
+    if here:
+        candidates &= ~isin(refs, here)
     if "date_started" in sheet.present:  # before the earliest data loaded, the concern cannot be checked
         started = sheet.values["date_started"]
-        candidates &= ~(sheet.ok("date_started") & (started < np.datetime64(earliest, "D")))
-    wanted = sorted(set(refs[candidates].tolist()))
-    found: set[str] = set()
-    for k in range(0, len(wanted), 500):
-        chunk = wanted[k:k + 500]
-        found.update(ctx.conn.execute(
-            select(Concern.concern_ref).join(Submission, Submission.id == Concern.submission_id).where(
-                Concern.partner_id == ctx.partner.id, Concern.concern_ref.in_(chunk),
-                Submission.status == "accepted", Submission.period_id != ctx.period_id)
-        ).scalars())
-    missing = candidates & ~isin(refs, found)
+        candidates &= ~(sheet.ok("date_started") & (started < np.datetime64(loaded.earliest, "D")))
+    missing = candidates & ~isin(refs, loaded.refs)
     ctx.add_cells("UNKNOWN_CONCERN", sheet, "concern_ref", missing,
-                  lambda v, i: f"Concern ID `{refs[i]}` is not on this return's Concerns sheet, nor in any "
-                               f"return already loaded for {ctx.partner.code}.")
+                  lambda v, i: f"Concern ID \u201c{refs[i]}\u201d is not on this return's Concerns sheet, nor in "
+                               f"any return already loaded for {ctx.partner.code}.")

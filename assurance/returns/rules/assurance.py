@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from assurance.returns.issues import ERROR, QUERY
-from assurance.returns.rules import isin, rule
+from assurance.returns.rules.registry import isin, rule
 
 
 @rule("NUMERATOR_ABOVE_DENOMINATOR", ERROR, "Numerator above the denominator",
@@ -21,7 +19,7 @@ def numerator_above_denominator(ctx, sheet, **_):
     codes = sheet.values.get("measure_code")
     ctx.add_cells("NUMERATOR_ABOVE_DENOMINATOR", sheet, "numerator", over,
                   lambda v, i: f"Numerator {num[i]:,} is more than the denominator {den[i]:,}"
-                               + (f" for `{codes[i]}`." if codes is not None and codes[i] else "."))
+                               + (f" for “{codes[i]}”." if codes is not None and codes[i] else "."))
 
 
 @rule("DENOMINATOR_NEEDED", ERROR, "A rate measure without a denominator (or with 0)",
@@ -35,7 +33,7 @@ def denominator_needed(ctx, sheet, **_):
     missing = is_rate & sheet.blank["denominator"]
     zero = is_rate & sheet.ok("denominator") & (den == 0)
     ctx.add_cells("DENOMINATOR_NEEDED", sheet, "denominator", missing | zero,
-                  lambda v, i: f"`{codes[i]}` is a rate, so it needs a denominator above 0 (found "
+                  lambda v, i: f"“{codes[i]}” is a rate, so it needs a denominator above 0 (found "
                                f"{'a blank' if missing[i] else '0'}).")
 
 
@@ -47,5 +45,5 @@ def measure_not_reported(ctx, sheet, **_):
     have = set(sheet.values["measure_code"][sheet.ok("measure_code")].tolist())
     for m in ctx.spec.measures:
         if m.code not in have:
-            ctx.add("MEASURE_NOT_REPORTED", f"There is no row for `{m.code}` ({m.label}).", sheet=sheet.name,
+            ctx.add("MEASURE_NOT_REPORTED", f"There is no row for “{m.code}” ({m.label}).", sheet=sheet.name,
                     column=sheet.letters.get("measure_code"), field_name="Measure code", value=m.code)

@@ -1,9 +1,10 @@
 """Rules about single cells and columns (raised while cleaning), and duplicate IDs."""
 
 import numpy as np
+import pandas as pd
 
 from assurance.returns.issues import ERROR
-from assurance.returns.rules import declare, rule
+from assurance.returns.rules.registry import declare, rule
 
 declare("MANDATORY_BLANK", ERROR, "A mandatory cell is blank", "Fill in the cell.")
 declare("BAD_DATE", ERROR, "Not a date", "Write the date as dd/mm/yyyy, for example 03/07/2025.")
@@ -30,7 +31,7 @@ def duplicate_id(ctx, sheet, **_):
         first = _first_rows(values, sheet.rows)
         ctx.add_cells(
             "DUPLICATE_ID", sheet, col.field, dup,
-            lambda v, i, c=col: f"{c.header} `{v}` appears more than once (first on row {first.get(_key(v), '?')}).",
+            lambda v, i, c=col: f"{c.header} “{v}” appears more than once (first on row {first.get(v, '?')}).",
             values=values,
         )
     if sheet.spec.unique_together and all(f in sheet.present for f in sheet.spec.unique_together):
@@ -43,20 +44,12 @@ def duplicate_id(ctx, sheet, **_):
                       lambda v, i: f"This combination of {headers} appears more than once.", values=keys)
 
 
-def _key(v):
-    return v
-
-
 def _duplicated(values: np.ndarray, filled: np.ndarray) -> np.ndarray:
-    import pandas as pd
-
     s = pd.Series(values, dtype=object)
     return (s.duplicated(keep="first").to_numpy() & filled) if len(s) else np.zeros(0, bool)
 
 
 def _first_rows(values: np.ndarray, rows: np.ndarray) -> dict:
-    import pandas as pd
-
     s = pd.Series(values, dtype=object)
     dup_any = s.duplicated(keep=False).to_numpy()
     out = {}

@@ -1,7 +1,7 @@
 """Rules about the file's shape: sheets, header rows and columns (raised while cleaning)."""
 
 from assurance.returns.issues import ERROR, QUERY
-from assurance.returns.rules import declare
+from assurance.returns.rules.registry import declare
 
 declare("UNREADABLE_FILE", ERROR, "The file is not a readable spreadsheet or CSV; nothing was loaded",
         "Save the return as .xlsx (or .csv for a one-sheet return) from the template and send it again.")

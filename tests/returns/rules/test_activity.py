@@ -32,7 +32,7 @@ def test_risk_outcome_against_risk_assessment(check):
     sheets["Enquiries"][3][10] = "Risk removed"
     report = check(sheets)
     assert where(report) == [("RISK_OUTCOME_MISMATCH", "Enquiries", 2, "K"), ("RISK_OUTCOME_MISMATCH", "Enquiries", 4, "K")]
-    assert "is blank, but Risk assessment outcome is `Risk identified and action taken`" in report.issues[0].message
+    assert "is blank, but Risk assessment outcome is “Risk identified and action taken”" in report.issues[0].message
     assert "should be blank" in report.issues[1].message
 
 

@@ -11,7 +11,7 @@ def test_numerator_above_denominator(check):
     sheets["Measures"][2][1] = 1500  # mca_training 1500 / 1400
     report = check(sheets, "POL 2025-26 Q2.xlsx")
     assert where(report) == [("NUMERATOR_ABOVE_DENOMINATOR", "Measures", 3, "B")]
-    assert report.issues[0].message == "Numerator 1,500 is more than the denominator 1,400 for `mca_training`."
+    assert report.issues[0].message == "Numerator 1,500 is more than the denominator 1,400 for “mca_training”."
 
 
 def test_rates_need_a_denominator(check):
@@ -37,7 +37,7 @@ def test_audit_overall_grade_and_unknown_agency(check):
     sheets["Audits"][2][4] = "Demo Polise"
     report = check(sheets, "SAB 2025-26 Q2.xlsx")
     assert where(report) == [("UNKNOWN_CODE", "Audits", 3, "E"), ("OVERALL_NOT_APPLICABLE", "Audits", 2, "L")]
-    assert report.issues[0].suggestion == "Did you mean `Demo Shire Police` (POL)?"
+    assert report.issues[0].suggestion == "Did you mean “Demo Shire Police” (POL)?"
 
 
 def _template_list(return_type: str, header: str) -> list[str]:

@@ -11,7 +11,7 @@ def test_mandatory_blank_with_fix(check):
     sheets["Concerns"][4][3] = None  # Decision date may be blank
     report = check(sheets)
     assert where(report) == [("MANDATORY_BLANK", "Concerns", 3, "C"), ("MANDATORY_BLANK", "Concerns", 4, "H")]
-    assert report.issues[1].suggestion == "Enter the ethnic group, or `Undeclared / Not known` if it was not recorded."
+    assert report.issues[1].suggestion == "Enter the ethnic group, or “Undeclared / Not known” if it was not recorded."
 
 
 def test_bad_types(check):
@@ -34,9 +34,9 @@ def test_unknown_code_suggests_the_nearest_label(check):
     sheets["Concerns"][5][9] = "Section 24 enquiry"
     report = check(sheets)
     assert where(report) == [("UNKNOWN_CODE", "Concerns", 6, "J"), ("UNKNOWN_CODE", "Enquiries", 2, "G")]
-    assert report.issues[0].suggestion == "Did you mean `Section 42 enquiry`?"
-    assert report.issues[1].suggestion == "Did you mean `Financial or Material Abuse`?"
-    assert "`Financal Abuse` is not in the type of risk list" in report.issues[1].message
+    assert report.issues[0].suggestion == "Did you mean “Section 42 enquiry”?"
+    assert report.issues[1].suggestion == "Did you mean “Financial or Material Abuse”?"
+    assert "“Financal Abuse” is not in the type of risk list" in report.issues[1].message
 
 
 def test_variants_of_labels_are_accepted(check):
