@@ -37,6 +37,9 @@ class View:
         """The table as it leaves: unrounded for the QA subgroup, through the disclosure policy when published."""
         if not publish:
             return self.frame
+        return disclosure.one_type_per_column(self._published())
+
+    def _published(self) -> pd.DataFrame:
         if self.published_frame is not None:
             return self.published_frame
         present = [c for c in self.count_columns if c in self.frame.columns]

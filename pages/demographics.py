@@ -38,7 +38,7 @@ ui.chart(representation_chart([r.group for r in drawn], [r.ratio for r in drawn]
          rep.representation_frame(rows, "Age band", True), "representation by age", ("Over-represented: " + ", ".join(over) + "." if over else
                                           "No age band is significantly over-represented.") +
          f" Age not known for {disclosure.publish_count(unknown_age) if publish else unknown_age} adults.", key="dm-age")
-st.dataframe(table, hide_index=True, width="stretch")
+ui.grid(table)
 rate_line = views.adults_per_100k({r.group: r.count for r in rows}, area, publish)
 if rate_line:
     st.markdown(rate_line)
@@ -70,7 +70,7 @@ ui.chart(representation_chart([r.group for r in drawn], [r.ratio for r in drawn]
          + (f"Under-represented: {', '.join(under)}. " if under else "")
          + f"Ethnicity Refused or not known for {disclosure.publish_count(unknown_eth) if publish else unknown_eth} adults.",
          key="dm-eth")
-st.dataframe(table, hide_index=True, width="stretch")
+ui.grid(table)
 
 st.markdown("#### Adjusted for age")
 people = rep.people_by_age_and(engine, col, period_ids, scope, partner_id)
