@@ -17,7 +17,7 @@ if users.empty:
     ui.no_data("No users yet.")
 else:
     shown = users.drop(columns=["role"]).rename(columns={"role_label": "role"})
-    st.dataframe(shown, hide_index=True, width="stretch")
+    ui.grid(ui.blank_empty(shown))
     ui.download_csv(shown, "users")
     locked = users[users["locked until"].notna()]
     if not locked.empty:

@@ -329,8 +329,9 @@ def grid(frame: pd.DataFrame, column_config: dict | None = None, height="content
     frame = one_type_per_column(frame)
     config = {c: st.column_config.TextColumn(alignment="right") for c in number_columns(frame)}
     config.update(column_config or {})
-    return st.dataframe(frame if styled is None else styled, hide_index=True, width="stretch", height=height,
-                        column_config=config, **kwargs)
+    kwargs.setdefault("width", "stretch")
+    return st.dataframe(frame if styled is None else styled, hide_index=True, height=height, column_config=config,
+                        **kwargs)
 
 
 def view_chart(fig, v, summary: str, key: str | None = None) -> None:
