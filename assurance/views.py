@@ -172,6 +172,15 @@ def submissions_tracker(engine: Engine, period: PeriodInfo, partner: PartnerInfo
 
 # --- Overview and Partner view -------------------------------------------------------------------------------------
 
+RAG_ORDER = ("Red", "Amber", "Green")
+
+
+def red_first(frame: pd.DataFrame, column: str = "RAG") -> pd.DataFrame:
+    """The rows red first, then amber, then green, then those not rated, each group in its own order."""
+    rank = frame[column].map({r: i for i, r in enumerate(RAG_ORDER)}).fillna(len(RAG_ORDER))
+    return frame.iloc[rank.argsort(kind="stable")]
+
+
 
 def scorecard(engine: Engine, period: PeriodInfo, partner: PartnerInfo | None, publish: bool) -> View:
     """The framework scorecard: each figure is published by the policy (disclosure.figure_value) as it is built."""
