@@ -152,6 +152,13 @@ def audit_grades(engine: Engine, window: list[PeriodInfo], agency_id: int | None
     return View(AUDITS, f"Audit grades by {by}", frame, grades if by == "domain" else grades[:4])
 
 
+def worst_grade_first(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings with the weakest overall grade first (Inadequate, then Requires improvement, ...), newest first within."""
+    order = {g: i for i, g in enumerate(reversed(bd.GRADES[:4]))}
+    rank = findings["Overall grade"].map(order).fillna(len(order))
+    return findings.iloc[rank.argsort(kind="stable")]
+
+
 def audit_findings(engine: Engine, window: list[PeriodInfo], agency_id: int | None, search: str = "") -> View:
     """The findings case by case for the QA subgroup; published, only by theme and agency (counted row by row, a
     list of cases would rebuild the grade tables)."""

@@ -12,7 +12,11 @@ ui.page("Framework targets", "Each measure's target and the tolerance within whi
         "against. Changes are written to the framework file and recorded in the audit trail.", needs="manage_targets")
 fw = framework()
 frame = framework_targets(fw)
-ui.grid(frame, column_config={"id": None, "Measure": st.column_config.TextColumn(width="large")})
+ui.grid(frame, column_config={  # sized for a laptop: unit and period are in the table's column menu
+    "id": None, "Measure": st.column_config.TextColumn(width=320), "Strand": st.column_config.TextColumn(width=110),
+    "Polarity": st.column_config.TextColumn(width=170), "Latest target": st.column_config.TextColumn(width=90),
+    "Amber tolerance": st.column_config.TextColumn(width=110), "Since": st.column_config.TextColumn(width=100),
+    "Unit": {"hidden": True}, "Measured over": {"hidden": True}})
 ui.download_csv(frame, "framework targets")
 st.caption(f"Read from `{framework_path().name}`. Green: on or better than target. Amber: short of target by no more "
            f"than the tolerance. Red: further short. A percentage on fewer than {fw.min_denominator} cases is not rated.")

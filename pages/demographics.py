@@ -87,7 +87,12 @@ else:
                                   [r.lower for r in view.shown], [r.upper for r in view.shown],
                                   "Representation by ethnic group, adjusted for age"),
              export, f"age-adjusted representation chart by {col}", view.summary, key="dm-adjusted-chart")
-    ui.table(view.table, f"age-adjusted representation by {col}", key="dm-adjusted", export=export)
+    ui.table(view.table, f"age-adjusted representation by {col}", key="dm-adjusted", export=export, column_config={
+        "Ratio before adjusting": st.column_config.Column("Crude ratio", help="Ratio before adjusting for age"),
+        "Expected from age": st.column_config.Column("Expected", help="Adults expected from the group's age mix"),
+        "Age-adjusted ratio": st.column_config.Column("Adjusted ratio", help="Age-adjusted ratio"),
+        "Finding after adjusting": st.column_config.Column("Finding (adjusted)", help="Finding after adjusting for age"),
+    })
     st.markdown("\n".join(f"- {ui.plain(sentence)}" for sentence in view.sentences))
     if baseline.synthetic:
         st.warning(f"The ethnic group by age baseline is synthetic: {ui.plain(baseline.source)}.",

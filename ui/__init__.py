@@ -328,7 +328,10 @@ def grid(frame: pd.DataFrame, column_config: dict | None = None, height="content
 
     frame = one_type_per_column(frame)
     config = {c: st.column_config.TextColumn(alignment="right") for c in number_columns(frame)}
-    config.update(column_config or {})
+    for name, given in (column_config or {}).items():
+        if name in config and isinstance(given, dict) and not given.get("alignment"):
+            given = {**given, "alignment": "right"}  # a label or width given: still a column of numbers
+        config[name] = given
     kwargs.setdefault("width", "stretch")
     return st.dataframe(frame if styled is None else styled, hide_index=True, height=height, column_config=config,
                         **kwargs)

@@ -46,3 +46,22 @@ def test_overview_scorecard_fits_a_laptop_screen(app_server, browser_page):
     rags = [c for c in quality["cells"] if c in ("Red", "Amber", "Green")]
     order = {"Red": 0, "Amber": 1, "Green": 2}
     assert rags == sorted(rags, key=order.get)  # red first
+
+
+def test_review_pages_have_no_sideways_scrolling_on_a_laptop(app_server, browser_page):
+    """Demographics and Audits: every column of every table in view; the grade tables show all their rows (the
+    case-by-case findings, a long list, scroll inside their table with the weakest grades first)."""
+    page = browser_page
+    page.set_viewport_size(LAPTOP)
+    sign_in(page, app_server, "chair", DEMO_PASSWORD)
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    for title, tables, scrolling in (("Demographics", 5, 0), ("Audits", 4, 1)):
+        nav.get_by_text(title, exact=True).click()
+        wait_until_idle(page)
+        page.get_by_role("heading", name=title).wait_for()
+        grids = _grids(page, tables)
+        assert len(grids) == tables, title
+        for g in grids:
+            assert g["scrollWidth"] <= g["clientWidth"] + 1 and g["right"] <= LAPTOP["width"], (title, g)
+        whole = [g for g in grids if g["scrollHeight"] <= g["clientHeight"] + 1]
+        assert len(whole) == tables - scrolling, (title, grids)
