@@ -54,10 +54,10 @@ RAG_FILL = {"Red": "background-color: #F4B6B6", "Amber": "background-color: #FFE
 # Sized for a 1366x768 laptop and a projector: the columns the Board reads first in view; the rest a click away in
 # the table's "Show/hide columns" menu and in full under "A measure in detail".
 SCORECARD_COLUMNS = {
-    "Measure": st.column_config.TextColumn(width=300, pinned=True),
+    "Measure": st.column_config.TextColumn(width=292, pinned=True),
     "Value": st.column_config.TextColumn(width=66, alignment="right"),
     "Target": st.column_config.TextColumn(width=52, alignment="right"),
-    "RAG": st.column_config.TextColumn(width=58),
+    "RAG": st.column_config.TextColumn(width=66),
     "Variation icon": st.column_config.ImageColumn(
         "Var.", width=40, help="Variation (Making Data Count): grey common cause; blue special cause improving, "
         "orange concerning, purple a change in a measure with no better direction; H or L for higher or lower."),
@@ -65,8 +65,8 @@ SCORECARD_COLUMNS = {
         "Ass.", width=40, help="Assurance (Making Data Count): P consistently passing the target, F consistently "
         "failing, ? hit and miss."),
     "On quarter": st.column_config.TextColumn(width=70, alignment="right"),
-    "Last 8 quarters": st.column_config.LineChartColumn("Last 8 quarters", width=88),
-    "QA commentary": st.column_config.TextColumn(width=150),
+    "Last 8 quarters": st.column_config.LineChartColumn("Last 8 quarters", width=96),
+    "QA commentary": st.column_config.TextColumn(width=146),
     **{name: {"hidden": True} for name in ("Counts", "On year", "England", "Variation", "Assurance")},
 }
 for strand in STRANDS:
