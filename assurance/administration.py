@@ -1,8 +1,8 @@
 """What an administrator changes in the product: partners, the population baseline, publication mode, framework
 targets and reporting periods' due dates.
 
-The Board configuration (data/board.toml) and the framework file (data/framework.toml) stay the one home of these
-settings: changes are written into them (keeping their comments and layout), checked by the same readers the
+The Board configuration (board.toml) and the framework file (framework.toml) in the instance folder stay the one
+home of these settings: changes are written into them (keeping their comments and layout), checked by the same readers the
 product uses before the file is replaced, and recorded in the audit trail with what changed. Partners are then
 synchronised to the database in one transaction.
 """
@@ -136,7 +136,7 @@ def sync_partners_now(engine: Engine) -> None:
 
 def set_population_baseline(engine: Engine, by, area: str, note: str, source: str = "app",
                             address: str | None = None) -> bool:
-    """Choose the population baseline (an area of data/population/) and the note shown with it."""
+    """Choose the population baseline (an area of the population files) and the note shown with it."""
     require(by, "manage_baseline")
     if area not in population.areas():
         raise AdminError(f"There is no population baseline for {area!r}; choose one of: {', '.join(population.areas())}.")

@@ -1,26 +1,27 @@
-"""Settings from the environment and data/: database URL, the Board and its partners.
+"""Settings from the environment and the instance folder: database URL, the Board and its partners.
 
 The product ships its default Board configuration and framework in assurance/defaults/. An installation's own
-copies live in data/ (board.toml, framework.toml): made from the defaults the first time they are needed, then
-edited by the administrator (by hand or on the Admin pages). The defaults are never written.
+copies live in its instance folder (assurance.paths: ASSURANCE_INSTANCE_DIR, else instance/): made from the
+defaults the first time they are needed (or carried over from data/, where earlier versions kept them), then
+edited by the administrator (by hand or on the Admin pages). The defaults and data/ are never written.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from assurance.errors import AssuranceError
+from assurance.measures.conventions import WEEKEND_RECEIPT
+from assurance.paths import DATA_DIR, DEFAULTS_DIR, PROJECT_ROOT, installed_file  # noqa: F401 - used by callers
+from assurance.reference.codelists import codelist
+from assurance.reference.population import areas, canonical_area
 from assurance.returns.catalogue import RETURN_TYPES  # noqa: F401  (type -> title, from the return spec files)
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = PROJECT_ROOT / "data"
 DEFAULT_DB_PATH = DATA_DIR / "assurance.db"
-DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
 
 
 class ConfigError(AssuranceError):
@@ -32,25 +33,8 @@ def database_url() -> str:
     return os.environ.get("ASSURANCE_DATABASE_URL") or f"sqlite:///{DEFAULT_DB_PATH}"
 
 
-def installed_file(name: str) -> Path:
-    """data/NAME, made from the shipped default assurance/defaults/NAME if the installation has none yet."""
-    path = DATA_DIR / name
-    if not path.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=DATA_DIR)
-        with os.fdopen(fd, "wb") as f:
-            f.write((DEFAULTS_DIR / name).read_bytes())
-        try:
-            os.link(tmp, path)  # never replaces a copy made meanwhile by another process
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(tmp)
-    return path
-
-
 def board_config_path() -> Path:
-    """ASSURANCE_BOARD_CONFIG, or the installation's data/board.toml."""
+    """ASSURANCE_BOARD_CONFIG, or the instance folder's board.toml."""
     env = os.environ.get("ASSURANCE_BOARD_CONFIG")
     return Path(env) if env else installed_file("board.toml")
 
@@ -115,7 +99,6 @@ def read_toml(path: Path, what: str) -> dict:
 def load_board_config(path: Path | None = None) -> BoardConfig:
     path = path or board_config_path()
     raw = read_toml(path, "Board configuration")
-    from assurance.reference.codelists import codelist
 
     board = raw.get("board", {})
     partner_types = codelist("partner_type")
@@ -161,8 +144,6 @@ def load_board_config(path: Path | None = None) -> BoardConfig:
 
 
 def _weekend_receipt(raw: dict, path: Path) -> str:
-    from assurance.measures.conventions import WEEKEND_RECEIPT
-
     value = str(raw.get("weekend_receipt", WEEKEND_RECEIPT[0])).strip().lower()
     if value not in WEEKEND_RECEIPT:
         raise ConfigError(f"[figures] weekend_receipt in {path.name} is {value!r}; use "
@@ -186,8 +167,6 @@ def _auth_settings(raw: dict, demo: bool, path: Path) -> AuthSettings:
 
 def _population_area(value, path: Path) -> str:
     """The population baseline's area as data/population/ names it; a ConfigError if there is no such area."""
-    from assurance.reference.population import areas, canonical_area
-
     found = canonical_area(str(value))
     if found is None:
         raise ConfigError(

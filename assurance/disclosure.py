@@ -241,3 +241,57 @@ def figure_counts(f, publish: bool) -> str:
     num, den = (publish_count(f.numerator), publish_count(f.denominator)) if protected else (f.numerator, f.denominator)
     fmt = lambda v: f"{v:,}" if isinstance(v, int) else str(v)  # noqa: E731
     return f"{fmt(num)} of {fmt(den)}"
+
+
+SYMBOLS = (SUPPRESSED, NOT_AVAILABLE, "")
+
+
+def _number_text(v) -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return ""
+    if isinstance(v, str):
+        return v
+    if hasattr(v, "item"):  # numpy numbers
+        v = v.item()
+    return str(v)
+
+
+def one_type_per_column(frame: pd.DataFrame) -> pd.DataFrame:
+    """A published table with every column of one type: a column mixing numbers with symbols ([c], [x]) becomes
+    text throughout, the numbers written as a CSV writes them. (A mixed column cannot be sent to the browser as
+    it is: pyarrow refuses it and the screen would show the numbers as left-aligned text.)"""
+    out = frame.copy()
+    for c in out.columns:
+        col = out[c]
+        if col.dtype != object:
+            continue
+        values = [v for v in col if v is not None and not (isinstance(v, float) and pd.isna(v))]
+        if any(isinstance(v, str) for v in values) and not all(isinstance(v, str) for v in values):
+            out[c] = [_number_text(v) for v in col]
+    return out
+
+
+def is_number_text(value) -> bool:
+    """A cell of a published column of numbers: a number written as text (1234, 12.5, 1,234, -3), or a symbol."""
+    if not isinstance(value, str):
+        return False
+    if value in SYMBOLS:
+        return True
+    try:
+        float(value.replace(",", "").removesuffix("%"))
+    except ValueError:
+        return False
+    return True
+
+
+def number_columns(frame: pd.DataFrame) -> list[str]:
+    """The text columns of a published table that hold numbers (and symbols): the screen right-aligns them."""
+    out = []
+    for c in frame.columns:
+        col = frame[c]
+        if pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype):
+            continue
+        values = [v for v in col if not (v is None or (isinstance(v, float) and pd.isna(v)))]
+        if values and all(is_number_text(v) for v in values) and any(v not in SYMBOLS for v in values):
+            out.append(c)
+    return out

@@ -37,6 +37,9 @@ class View:
         """The table as it leaves: unrounded for the QA subgroup, through the disclosure policy when published."""
         if not publish:
             return self.frame
+        return disclosure.one_type_per_column(self._published())
+
+    def _published(self) -> pd.DataFrame:
         if self.published_frame is not None:
             return self.published_frame
         present = [c for c in self.count_columns if c in self.frame.columns]
@@ -149,6 +152,13 @@ def audit_grades(engine: Engine, window: list[PeriodInfo], agency_id: int | None
     return View(AUDITS, f"Audit grades by {by}", frame, grades if by == "domain" else grades[:4])
 
 
+def worst_grade_first(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings with the weakest overall grade first (Inadequate, then Requires improvement, ...), newest first within."""
+    order = {g: i for i, g in enumerate(reversed(bd.GRADES[:4]))}
+    rank = findings["Overall grade"].map(order).fillna(len(order))
+    return findings.iloc[rank.argsort(kind="stable")]
+
+
 def audit_findings(engine: Engine, window: list[PeriodInfo], agency_id: int | None, search: str = "") -> View:
     """The findings case by case for the QA subgroup; published, only by theme and agency (counted row by row, a
     list of cases would rebuild the grade tables)."""
@@ -168,6 +178,15 @@ def submissions_tracker(engine: Engine, period: PeriodInfo, partner: PartnerInfo
 
 
 # --- Overview and Partner view -------------------------------------------------------------------------------------
+
+RAG_ORDER = ("Red", "Amber", "Green")
+
+
+def red_first(frame: pd.DataFrame, column: str = "RAG") -> pd.DataFrame:
+    """The rows red first, then amber, then green, then those not rated, each group in its own order."""
+    rank = frame[column].map({r: i for i, r in enumerate(RAG_ORDER)}).fillna(len(RAG_ORDER))
+    return frame.iloc[rank.argsort(kind="stable")]
+
 
 
 def scorecard(engine: Engine, period: PeriodInfo, partner: PartnerInfo | None, publish: bool) -> View:

@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui
 from assurance.access import audit
+from assurance.admin_tables import audit_events
 
 ui.page("Audit trail", "Every sign-in, export, upload, challenge change, admin change and command, as recorded. "
         "Nothing here can be changed or deleted.")
@@ -26,5 +27,8 @@ st.markdown(f"**{len(events):,}** events" + (" (the newest 5,000)" if len(events
 if events.empty:
     ui.no_data("No events match this search.")
 else:
-    st.dataframe(ui.blank_empty(events), hide_index=True, width="stretch")
+    ui.grid(audit_events(events), height=min(36 * (len(events) + 1) + 3, 560),
+            column_config={"When": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm:ss"),
+                           "Details": st.column_config.TextColumn(width="large")})
     ui.download_csv(events, "audit trail")
+    st.caption("The download keeps each event's details exactly as recorded (JSON).")

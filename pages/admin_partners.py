@@ -15,7 +15,7 @@ NEW = "(a new partner)"
 partners = pd.DataFrame([{"Code": p.code, "Name": p.name, "Type": p.type,
                           "Returns": ", ".join(RETURN_TYPES[r] for r in p.returns), "Active": p.active}
                          for p in board.partners])
-st.dataframe(partners, hide_index=True, width="stretch")
+ui.grid(partners)
 ui.download_csv(partners, "partners")
 st.caption(f"Read from `{config.board_config_path().name}`. An inactive partner keeps its history but makes no more "
            "returns and is hidden from the filters.")

@@ -14,7 +14,7 @@ if not periods:
     st.stop()
 board = config.board()
 frame = pd.DataFrame([{"Period": p.label, "Starts": p.start, "Ends": p.end, "Returns due": p.due} for p in periods])
-st.dataframe(frame, hide_index=True, width="stretch", column_config={
+ui.grid(frame, column_config={
     c: st.column_config.DateColumn(format="DD/MM/YYYY") for c in ("Starts", "Ends", "Returns due")})
 ui.download_csv(frame, "reporting periods")
 st.caption(f"Periods run from {board.first_period} (set in the Board configuration) to the last complete quarter; a new "

@@ -1,22 +1,22 @@
-import pandas as pd
 import streamlit as st
 
 import ui
 from assurance import administration as adm
+from assurance.admin_tables import POLARITY, framework_targets, target_history
 from assurance.access.roles import AccessDenied
 from assurance.directory import list_periods
-from assurance.measures.framework import BASIS_NAMES, STRAND_NAMES, framework, framework_path
+from assurance.measures.framework import framework, framework_path
 
 ui.page("Framework targets", "Each measure's target and the tolerance within which it is amber rather than red. "
         "A change takes effect from the quarter you choose: earlier quarters keep the target they were rated "
         "against. Changes are written to the framework file and recorded in the audit trail.")
 fw = framework()
-POLARITY = {"higher": "Higher is better", "lower": "Lower is better", "information": "Information only (not rated)"}
-frame = pd.DataFrame([{"Measure": m.name, "Strand": STRAND_NAMES[m.strand], "Polarity": POLARITY[m.polarity],
-                       "Latest target": m.target, "Amber tolerance": m.tolerance if m.polarity != "information" else None,
-                       "Since": (m.spells[-1].from_period or "the start") if m.polarity != "information" else None,
-                       "Unit": m.unit, "Measured over": BASIS_NAMES[m.basis], "id": m.id} for m in fw.measures])
-st.dataframe(frame, hide_index=True, width="stretch")
+frame = framework_targets(fw)
+ui.grid(frame, column_config={  # sized for a laptop: unit and period are in the table's column menu
+    "id": None, "Measure": st.column_config.TextColumn(width=320), "Strand": st.column_config.TextColumn(width=110),
+    "Polarity": st.column_config.TextColumn(width=170), "Latest target": st.column_config.TextColumn(width=90),
+    "Amber tolerance": st.column_config.TextColumn(width=110), "Since": st.column_config.TextColumn(width=100),
+    "Unit": {"hidden": True}, "Measured over": {"hidden": True}})
 ui.download_csv(frame, "framework targets")
 st.caption(f"Read from `{framework_path().name}`. Green: on or better than target. Amber: short of target by no more "
            f"than the tolerance. Red: further short. A percentage on fewer than {fw.min_denominator} cases is not rated.")
@@ -45,5 +45,4 @@ with st.form("target"):
             st.error(ui.message(exc))
 
 st.markdown(f"**{ui.plain(m.name)}: targets in force**")
-st.dataframe(pd.DataFrame([{"In force from": s.from_period or "the start", "Target": s.target, "Amber tolerance": s.tolerance}
-                           for s in framework().get(pick).spells]), hide_index=True)
+ui.grid(target_history(framework().get(pick)), width="content")

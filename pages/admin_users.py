@@ -17,7 +17,9 @@ if users.empty:
     ui.no_data("No users yet.")
 else:
     shown = users.drop(columns=["role"]).rename(columns={"role_label": "role"})
-    st.dataframe(shown, hide_index=True, width="stretch")
+    ui.grid(ui.blank_empty(shown), column_config={"email": {"hidden": True},  # in the table's column menu
+                                                  "last sign-in": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
+                                                  "locked until": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")})
     ui.download_csv(shown, "users")
     locked = users[users["locked until"].notna()]
     if not locked.empty:

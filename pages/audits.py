@@ -49,13 +49,10 @@ else:
     st.caption("Too few audits to draw the grades without revealing small numbers: see the table.")
 ui.view(by_domain, key="au-domain-t")
 
-left, right = st.columns(2)
-with left:
-    st.markdown("**By theme**")
-    ui.view(views.audit_grades(engine, window_periods, agency_id, "theme"), key="au-theme")
-with right:
-    st.markdown("**By agency**")
-    ui.view(views.audit_grades(engine, window_periods, agency_id, "agency"), key="au-agency")
+st.markdown("**By theme**")  # each table full width, so every grade column is in view on a laptop
+ui.view(views.audit_grades(engine, window_periods, agency_id, "theme"), key="au-theme")
+st.markdown("**By agency**")
+ui.view(views.audit_grades(engine, window_periods, agency_id, "agency"), key="au-agency")
 
 # The trend is of each quarter's own audits: the four-quarter figures overlap, so limits on them would be too narrow.
 quarters = [x for x in fs.quarter_series("audit_good", f.period.label) if x.has_data]
@@ -78,7 +75,12 @@ if publish:  # no case-level list in publication mode: counted row by row it wou
     st.markdown("**Actions required** are tracked on the SAR and audit actions page.")
 else:
     st.caption(f"{len(findings)} audit findings" + (f" mentioning '{ui.plain(search)}'" if search else "") + ".")
-    st.dataframe(findings, hide_index=True, width="stretch")
+    st.caption("The weakest grades first. Period, case and date are in the table's column menu.")
+    ui.grid(views.worst_grade_first(findings), height=min(36 * (len(findings) + 1) + 3, 440), column_config={
+        **{c: {"hidden": True} for c in ("Period", "Case", "Date")},
+        "Audit": st.column_config.TextColumn(width=118), "Theme": st.column_config.TextColumn(width=130),
+        "Agency": st.column_config.TextColumn(width=170), "Overall grade": st.column_config.TextColumn(width=120),
+        "Findings": st.column_config.TextColumn(width=220), "Action required": st.column_config.TextColumn(width=130)})
     case_grades = [c for c in findings.columns if "grade" in c.lower()]
     ui.download_csv(findings.drop(columns=case_grades), "audit findings", key="au-findings")
     st.markdown(f"**Actions required: {len(actions)}** (tracked on the SAR and audit actions page).")

@@ -38,7 +38,7 @@ ui.chart(representation_chart([r.group for r in drawn], [r.ratio for r in drawn]
          rep.representation_frame(rows, "Age band", True), "representation by age", ("Over-represented: " + ", ".join(over) + "." if over else
                                           "No age band is significantly over-represented.") +
          f" Age not known for {disclosure.publish_count(unknown_age) if publish else unknown_age} adults.", key="dm-age")
-st.dataframe(table, hide_index=True, width="stretch")
+ui.grid(table)
 rate_line = views.adults_per_100k({r.group: r.count for r in rows}, area, publish)
 if rate_line:
     st.markdown(rate_line)
@@ -70,7 +70,7 @@ ui.chart(representation_chart([r.group for r in drawn], [r.ratio for r in drawn]
          + (f"Under-represented: {', '.join(under)}. " if under else "")
          + f"Ethnicity Refused or not known for {disclosure.publish_count(unknown_eth) if publish else unknown_eth} adults.",
          key="dm-eth")
-st.dataframe(table, hide_index=True, width="stretch")
+ui.grid(table)
 
 st.markdown("#### Adjusted for age")
 people = rep.people_by_age_and(engine, col, period_ids, scope, partner_id)
@@ -87,7 +87,12 @@ else:
                                   [r.lower for r in view.shown], [r.upper for r in view.shown],
                                   "Representation by ethnic group, adjusted for age"),
              export, f"age-adjusted representation chart by {col}", view.summary, key="dm-adjusted-chart")
-    ui.table(view.table, f"age-adjusted representation by {col}", key="dm-adjusted", export=export)
+    ui.table(view.table, f"age-adjusted representation by {col}", key="dm-adjusted", export=export, column_config={
+        "Ratio before adjusting": st.column_config.Column("Crude ratio", help="Ratio before adjusting for age"),
+        "Expected from age": st.column_config.Column("Expected", help="Adults expected from the group's age mix"),
+        "Age-adjusted ratio": st.column_config.Column("Adjusted ratio", help="Age-adjusted ratio"),
+        "Finding after adjusting": st.column_config.Column("Finding (adjusted)", help="Finding after adjusting for age"),
+    })
     st.markdown("\n".join(f"- {ui.plain(sentence)}" for sentence in view.sentences))
     if baseline.synthetic:
         st.warning(f"The ethnic group by age baseline is synthetic: {ui.plain(baseline.source)}.",

@@ -9,6 +9,7 @@ from assurance.analysis.recalculations import RecalculationError, add_recalculat
 from assurance.analysis.spc import label_svg
 from assurance.charts import spc_chart
 from assurance.disclosure import figure_text, figure_value
+from assurance.views import red_first
 from assurance.board.challenges import Evidence, may_raise
 from assurance.measures.compute import applies, scorecard, scorecard_frame
 from assurance.measures.conventions import figure_notes
@@ -50,33 +51,41 @@ c4.caption(f"{for_information} for information only, {on_small} on small numbers
            + (f", {not_collected} not collected" if not_collected else ""))
 
 RAG_FILL = {"Red": "background-color: #F4B6B6", "Amber": "background-color: #FFE08A", "Green": "background-color: #B7E1B0"}
+# Sized for a 1366x768 laptop and a projector: the columns the Board reads first in view; the rest a click away in
+# the table's "Show/hide columns" menu and in full under "A measure in detail".
+SCORECARD_COLUMNS = {
+    "Measure": st.column_config.TextColumn(width=292, pinned=True),
+    "Value": st.column_config.TextColumn(width=66, alignment="right"),
+    "Target": st.column_config.TextColumn(width=52, alignment="right"),
+    "RAG": st.column_config.TextColumn(width=66),
+    "Variation icon": st.column_config.ImageColumn(
+        "Var.", width=40, help="Variation (Making Data Count): grey common cause; blue special cause improving, "
+        "orange concerning, purple a change in a measure with no better direction; H or L for higher or lower."),
+    "Assurance icon": st.column_config.ImageColumn(
+        "Ass.", width=40, help="Assurance (Making Data Count): P consistently passing the target, F consistently "
+        "failing, ? hit and miss."),
+    "On quarter": st.column_config.TextColumn(width=70, alignment="right"),
+    "Last 8 quarters": st.column_config.LineChartColumn("Last 8 quarters", width=96),
+    "QA commentary": st.column_config.TextColumn(width=146),
+    **{name: {"hidden": True} for name in ("Counts", "On year", "England", "Variation", "Assurance")},
+}
 for strand in STRANDS:
-    part = frame[frame["Strand"] == STRAND_NAMES[strand]]
+    part = red_first(frame[frame["Strand"] == STRAND_NAMES[strand]])
     if part.empty:
         continue
     st.subheader(f"{STRAND_NAMES[strand]} strand")
     drawn = part.drop(columns=["Strand", "id"])
     words = drawn.pop("Variation"), drawn.pop("Assurance")
-    # Making Data Count's icons beside the RAG; the same in words at the end
+    # Making Data Count's icons beside the RAG; the same in words in the hidden columns and in the detail below
     for name, labels in zip(("Variation", "Assurance"), words):
         drawn.insert(drawn.columns.get_loc("RAG") + (1 if name == "Variation" else 2), f"{name} icon",
                      labels.map(lambda v: label_svg(v) or ""))
         drawn[name] = labels
+    drawn = drawn[[c for c in SCORECARD_COLUMNS if c in drawn.columns]]
+    drawn["Last 8 quarters"] = [[x for x in points if x is not None] for points in drawn["Last 8 quarters"]]
     shown = drawn.style.map(lambda v: RAG_FILL.get(v, ""), subset=["RAG"])
-    picked = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                          key=f"ov-table-{strand}", column_config={
-                              "Last 8 quarters": st.column_config.LineChartColumn("Last 8 quarters", width="small"),
-                              "Measure": st.column_config.TextColumn(width="large"),
-                              "Variation": st.column_config.TextColumn("Variation (in words)"),
-                              "Assurance": st.column_config.TextColumn("Assurance (in words)"),
-                              "Variation icon": st.column_config.ImageColumn(
-                                  "Variation", width="small", help="Variation (Making Data Count): grey common cause; blue "
-                                  "special cause improving, orange concerning, purple a change in a measure with no "
-                                  "better direction; H or L for higher or lower."),
-                              "Assurance icon": st.column_config.ImageColumn(
-                                  "Assurance", width="small", help="Assurance (Making Data Count): P consistently passing the "
-                                  "target, F consistently failing, ? hit and miss."),
-                          })
+    picked = ui.grid(drawn, styled=shown, on_select="rerun", selection_mode="single-row", key=f"ov-table-{strand}",
+                     column_config=SCORECARD_COLUMNS)
     rows_picked = picked.selection.rows if picked else []
     if rows_picked and st.session_state.get(f"_ov-picked-{strand}") != rows_picked:
         st.session_state[f"_ov-picked-{strand}"] = rows_picked
@@ -103,6 +112,12 @@ m = fs.framework.get(pick)
 series = [x for p in fs.periods[: fs.periods.index(f.period.label) + 1] if (x := fs.get(pick, p)) is not None and x.has_data]
 st.markdown(f"**{m.name}** ({m.unit}, over {BASIS_NAMES[m.basis]}): {m.numerator}"
             + (f" ÷ {m.denominator}" if m.denominator else "") + ".")
+row = frame.set_index("id").loc[pick]
+facts = [(k, row[k]) for k in ("Value", "Counts", "Target", "RAG", "On quarter", "On year", "England", "Variation",
+                                "Assurance") if k in row and str(row[k]).strip()]
+st.markdown(" · ".join(f"{k}: **{ui.plain(str(v))}**" for k, v in facts))
+if str(row.get("QA commentary", "")).strip():
+    st.info(f"QA commentary: {ui.plain(str(row['QA commentary']))}", icon=":material/comment:")
 if m.comparator is not None:
     st.caption(f"England comparator: {m.comparator:g}{'%' if m.unit == '%' else ''}. {m.comparator_note or ''}")
 for note in figure_notes(fs, pick, f.period.label, publish, board.weekend_receipt):

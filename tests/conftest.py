@@ -3,10 +3,10 @@ ASSURANCE_TEST_DATABASE_URL names a server (an admin URL such as
 postgresql+psycopg://postgres@127.0.0.1:5433/postgres): each test database is created there.
 In CI (CI=true) nothing is skipped: a missing browser or database server fails the run.
 
-The tests never read or write the installation's data/board.toml and data/framework.toml (an administrator's
-change in a running install must not change a test): at start-up they get private copies of the shipped defaults
-(assurance/defaults/), named in ASSURANCE_BOARD_CONFIG and ASSURANCE_FRAMEWORK so that `python -m assurance` run
-by a test reads them too.
+The tests never read or write the installation's configuration (its instance folder, or data/ where earlier versions
+kept it): an administrator's change in a running install must not change a test. At start-up they get an instance
+folder of their own (ASSURANCE_INSTANCE_DIR) and private copies of the shipped defaults (assurance/defaults/), named
+in ASSURANCE_BOARD_CONFIG and ASSURANCE_FRAMEWORK, so that `python -m assurance` run by a test reads them too.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from assurance import config
+from assurance import config, paths
 from assurance.db.bootstrap import init_database
 from assurance.db.engine import get_engine
 from assurance.demo import DemoSpec, build_demo
@@ -39,6 +39,7 @@ PRISTINE = Path(tempfile.mkdtemp(prefix="assurance-test-config-"))
 
 def pytest_configure():
     pristine = PRISTINE
+    os.environ["ASSURANCE_INSTANCE_DIR"] = str(pristine / "instance")
     for name, variable in (("board.toml", "ASSURANCE_BOARD_CONFIG"), ("framework.toml", "ASSURANCE_FRAMEWORK")):
         shutil.copy(config.DEFAULTS_DIR / name, pristine / name)
         os.environ[variable] = str(pristine / name)
@@ -48,29 +49,31 @@ def pytest_unconfigure():
     shutil.rmtree(PRISTINE, ignore_errors=True)
 
 
-LIVE_DATA = config.DATA_DIR.resolve()
+LIVE = (paths.DATA_DIR.resolve(), paths.DEFAULT_INSTANCE_DIR.resolve())
 
 
 def outside_live_data(path: Path) -> bool:
-    return LIVE_DATA not in Path(path).resolve().parents
+    resolved = Path(path).resolve()
+    return not any(live == resolved or live in resolved.parents for live in LIVE)
 
 
 def _configuration_in_use() -> list[str]:
-    """Where the Board configuration and the framework would be read from now, without making anything."""
-    if config.DATA_DIR.resolve() != LIVE_DATA:  # a test of a fresh installation, in a data folder of its own
-        return []
+    """Where the configuration would be read from and written to now, without making anything."""
     problems = []
+    instance = os.environ.get("ASSURANCE_INSTANCE_DIR")
+    if not instance or not outside_live_data(Path(instance)):
+        problems.append(f"ASSURANCE_INSTANCE_DIR is {instance!r}: the test would use the installation's own folder")
     for variable in ("ASSURANCE_BOARD_CONFIG", "ASSURANCE_FRAMEWORK"):
         value = os.environ.get(variable)
-        if not value or not outside_live_data(Path(value)):
-            problems.append(f"{variable} is {value!r}: the test would use the installation's data/ folder")
+        if value and not outside_live_data(Path(value)):
+            problems.append(f"{variable} is {value!r}: the test would use the installation's configuration")
     return problems
 
 
 @pytest.fixture(autouse=True)
 def _never_the_live_configuration(monkeypatch):
-    """Fails a test that would read the installation's own data/board.toml or data/framework.toml (checked again
-    at the end, before the test's own monkeypatching is undone)."""
+    """Fails a test that would read or write the installation's own configuration (checked again at the end,
+    before the test's own monkeypatching is undone)."""
     assert _configuration_in_use() == []
     yield
     assert _configuration_in_use() == []

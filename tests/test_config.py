@@ -60,24 +60,6 @@ def test_a_wrong_sign_in_setting_is_refused_in_plain_words(tmp_path, old, new, w
     assert words in str(err.value)
 
 
-def test_a_fresh_installation_gets_its_own_copies_of_the_defaults(tmp_path, monkeypatch):
-    from assurance.measures.framework import framework_path
-
-    data = tmp_path / "data"
-    monkeypatch.setattr(config, "DATA_DIR", data)
-    monkeypatch.delenv("ASSURANCE_BOARD_CONFIG")
-    monkeypatch.delenv("ASSURANCE_FRAMEWORK")
-    assert config.board_config_path() == data / "board.toml" and framework_path() == data / "framework.toml"
-    shipped = (config.DEFAULTS_DIR / "board.toml").read_bytes()
-    assert (data / "board.toml").read_bytes() == shipped
-    assert (data / "framework.toml").read_bytes() == (config.DEFAULTS_DIR / "framework.toml").read_bytes()
-    (data / "board.toml").write_text("# the administrator's own\n", encoding="utf-8")
-    config.board_config_path()  # an installation's copy is never replaced by the defaults
-    assert (data / "board.toml").read_text(encoding="utf-8") == "# the administrator's own\n"
-    assert (config.DEFAULTS_DIR / "board.toml").read_bytes() == shipped
-    assert sorted(p.name for p in data.iterdir()) == ["board.toml", "framework.toml"]
-
-
 def test_tests_and_the_commands_they_run_never_use_the_installations_configuration():
     import subprocess
     import sys
@@ -85,13 +67,14 @@ def test_tests_and_the_commands_they_run_never_use_the_installations_configurati
 
     from assurance.measures.framework import framework_path
 
-    live = config.DATA_DIR.resolve()
+    from tests.conftest import outside_live_data
+
     script = ("from assurance import config; from assurance.measures.framework import framework_path; "
               "print(config.board_config_path()); print(framework_path())")
     shown = subprocess.run([sys.executable, "-c", script], cwd=config.PROJECT_ROOT, capture_output=True, text=True,
                            check=True).stdout.split()
     for path in [config.board_config_path(), framework_path(), *map(Path, shown)]:
-        assert live not in path.resolve().parents
+        assert outside_live_data(path)
     assert config.board_config_path().read_bytes() == (config.DEFAULTS_DIR / "board.toml").read_bytes()
 
 

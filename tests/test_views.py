@@ -93,3 +93,25 @@ def test_in_publication_mode_the_audits_page_lists_no_case_and_draws_the_bundle_
     assert any(frame.reset_index(drop=True).astype(str).equals(summary.reset_index(drop=True).astype(str))
                for frame in shown)
     assert "audits__audit-findings.csv" in bundle
+
+
+def test_published_views_convert_to_arrow_with_typed_columns(demo_url):
+    """Published tables keep each column one type: pyarrow converts them as they are (no ArrowInvalid in the
+    server log) and a column of counts is text throughout, so the page can right-align it."""
+    import pyarrow as pa
+
+    from assurance.directory import list_partners, list_periods
+
+    engine = get_engine(demo_url)
+    periods = list_periods(engine)
+    period = periods_with_data(engine)[-1]
+    period = next(p for p in periods if p.label == period.label)
+    failures = []
+    for v in views.period_views(engine, period, periods, None, list_partners(engine), True):
+        for publish in (False, True):
+            frame = v.shown(publish)
+            try:
+                pa.Table.from_pandas(frame, preserve_index=False)
+            except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+                failures.append(f"{v.file_name} (published={publish}): {exc}")
+    assert failures == [], "\n".join(failures)

@@ -328,7 +328,7 @@ def table(frame: pd.DataFrame, file_stem: str, count_columns: list[str] | None =
     the download (every export leaves the product in publication mode; `export`, when given, is the frame's
     published form to download). Returns what was shown."""
     on_screen = shown(frame, count_columns or [], percent_columns, totals)
-    st.dataframe(on_screen, hide_index=True, width="stretch", **kwargs)
+    grid(on_screen, **kwargs)
     download_csv(published(frame if export is None else export, count_columns, percent_columns, totals), file_stem,
                  key=key)
     return on_screen
@@ -349,9 +349,26 @@ def view(v, key: str | None = None, **kwargs) -> pd.DataFrame:
     """A table from the presentation layer (assurance.views): drawn as the policy publishes it for this user on
     screen, downloaded as it leaves in a file. Returns what was shown."""
     on_screen = v.shown(publication_mode())
-    st.dataframe(on_screen, hide_index=True, width="stretch", **kwargs)
+    grid(on_screen, **kwargs)
     download_csv(v.shown(True), v.file_name.removesuffix(".csv"), key=key)
     return on_screen
+
+
+def grid(frame: pd.DataFrame, column_config: dict | None = None, height="content", styled=None, **kwargs):
+    """A table drawn for a laptop and a projector: every row in view (no scrolling inside the table unless the
+    caller gives a height), and the published numbers (text beside [c]) right-aligned like numbers.
+    `styled`, when given, is the frame's pandas Styler to draw instead."""
+    from assurance.disclosure import number_columns, one_type_per_column
+
+    frame = one_type_per_column(frame)
+    config = {c: st.column_config.TextColumn(alignment="right") for c in number_columns(frame)}
+    for name, given in (column_config or {}).items():
+        if name in config and isinstance(given, dict) and not given.get("alignment"):
+            given = {**given, "alignment": "right"}  # a label or width given: still a column of numbers
+        config[name] = given
+    kwargs.setdefault("width", "stretch")
+    return st.dataframe(frame if styled is None else styled, hide_index=True, height=height, column_config=config,
+                        **kwargs)
 
 
 def view_chart(fig, v, summary: str, key: str | None = None) -> None:

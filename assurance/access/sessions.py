@@ -1,7 +1,7 @@
 """Browser sign-ins that survive a refresh: a signed, HttpOnly cookie names a web session kept in the database.
 
-The server hands every browser a random token in a cookie (see `serve.py`), signed with a secret kept outside
-the code checkout. Signing in binds the browser's token to the user (a `web_sessions` row whose id is the
+The server hands every browser a random token in a cookie (see `serve.py`), signed with a secret kept in the
+instance folder (assurance/paths.py). Signing in binds the browser's token to the user (a `web_sessions` row whose id is the
 token's SHA-256, so the database never holds a usable token). Each run of the app looks the token up: the
 sign-in holds while the row is not ended, not idle past the limit, not older than MAX_HOURS and the user is still
 active. Signing out ends the row. A page load whose token names no live sign-in gets a fresh token, so a token
@@ -16,7 +16,6 @@ import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import OperationalError
@@ -24,20 +23,14 @@ from sqlalchemy.exc import OperationalError
 from assurance.access import audit
 from assurance.db.engine import session_scope, short_write
 from assurance.db.models import User, WebSession
+from assurance.paths import instance_dir
 
 COOKIE = "assurance_session"
 SECURE_COOKIE = "__Host-assurance_session"  # over HTTPS: Secure, and no subdomain can set it
 MAX_HOURS = 12  # a sign-in lasts a working day at most, however active
 TOUCH_SECONDS = 15  # last_seen_at is written at most this often
 SECRET_ENV = "ASSURANCE_SESSION_SECRET"
-INSTANCE_ENV = "ASSURANCE_INSTANCE_DIR"
 _PURPOSE = b"assurance web session\x00"
-
-
-def instance_dir() -> Path:
-    """This installation's own folder, outside the code checkout (ASSURANCE_INSTANCE_DIR)."""
-    configured = os.environ.get(INSTANCE_ENV)
-    return Path(configured) if configured else Path.home() / ".local" / "share" / "safeguarding-assurance"
 
 
 def secret() -> bytes:

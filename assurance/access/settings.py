@@ -1,4 +1,4 @@
-"""How people sign in: the [auth] section of the Board configuration (data/board.toml), read with it."""
+"""How people sign in: the [auth] section of the Board configuration (board.toml in the instance folder), read with it."""
 
 from __future__ import annotations
 

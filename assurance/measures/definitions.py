@@ -1,7 +1,7 @@
 """One SQL definition per measure: a numerator and a denominator per row of a source, summed by quarter and partner.
 
 A source is a fact table restricted to accepted submissions, with the period and partner each row counts for.
-Adding a measure means adding a Definition here and an entry in data/framework.toml; nothing else changes.
+Adding a measure means adding a Definition here and an entry in framework.toml (assurance/defaults/ and the instance folder); nothing else changes.
 """
 
 from __future__ import annotations

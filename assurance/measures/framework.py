@@ -1,4 +1,4 @@
-"""Read the framework file (data/framework.toml): what each measure is, its target and how it is rated."""
+"""Read the framework file (framework.toml in the instance folder): what each measure is, its target and how it is rated."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from assurance.config import ConfigError, installed_file, read_toml
+from assurance.config import ConfigError, read_toml
+from assurance.paths import installed_file
 
 STRANDS = ("data", "quality", "experience")
 STRAND_NAMES = {"data": "Data", "quality": "Quality", "experience": "Lived experience"}
@@ -96,7 +97,7 @@ def column_name(m: MeasureDef) -> str:
 
 
 def framework_path() -> Path:
-    """ASSURANCE_FRAMEWORK, or the installation's data/framework.toml."""
+    """ASSURANCE_FRAMEWORK, or the instance folder's framework.toml."""
     env = os.environ.get("ASSURANCE_FRAMEWORK")
     return Path(env) if env else installed_file("framework.toml")
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from assurance.config import DATA_DIR
+from assurance.paths import DATA_DIR
 
 CALENDAR_FIRST = date(2019, 1, 1)
 CALENDAR_LAST = date(2030, 12, 31)

@@ -9,7 +9,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from assurance.config import DATA_DIR
+from assurance.paths import DATA_DIR
 
 _NON_ALNUM = re.compile(r"[^a-z0-9+]+")
 SUGGEST_CUTOFF = 0.8  # difflib similarity a typo reaches; unrelated words sharing letters stay below it

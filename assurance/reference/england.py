@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from functools import lru_cache
 
-from assurance.config import DATA_DIR
+from assurance.paths import DATA_DIR
 
 
 @lru_cache(maxsize=1)

@@ -4,8 +4,9 @@ Source: Census 2021 dataset RM032 "Ethnic group by sex by age" (ONS), downloaded
 https://www.ons.gov.uk/datasets/RM032 with single years of age ("Age (101 categories)") so that the ages can be
 put into the safeguarding age bands. The loader also takes the product's own layout (the files it writes).
 
-Stored in data/population/ethnic_group_by_age/<area>.csv (one file per area, replaced atomically); the demo ships
-<area>-synthetic.csv, made up and labelled so, which a loaded file for the same area takes precedence over.
+A loaded file is stored in the instance folder, population/ethnic_group_by_age/<area>.csv (one file per area,
+replaced atomically); data/population/ethnic_group_by_age/ ships <area>-synthetic.csv for the demo, made up and
+labelled so, which a loaded file for the same area takes precedence over.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assurance.errors import AssuranceError
+from assurance.paths import instance_dir
 from assurance.reference import population
 from assurance.reference.codelists import ethnicity_broad_map
 
@@ -82,15 +84,20 @@ def slug(area: str) -> str:
 
 
 def folder() -> Path:
-    return population.population_dir() / FOLDER
+    """Where loaded baselines are written: ASSURANCE_POPULATION_DIR's folder if set, else the instance folder's."""
+    if os.environ.get("ASSURANCE_POPULATION_DIR"):
+        return population.population_dir() / FOLDER
+    return instance_dir() / "population" / FOLDER
 
 
 def load(area: str) -> EthnicityByAge | None:
-    """The area's baseline: a loaded file, else the demo's synthetic one, else None."""
+    """The area's baseline: a loaded file, else the demo's synthetic one, else None. The instance folder is looked
+    in first, then the shipped folder (which also holds files loaded by earlier versions)."""
+    folders = dict.fromkeys((folder(), population.population_dir() / FOLDER))
     for name in (f"{slug(area)}.csv", f"{slug(area)}-synthetic.csv"):
-        path = folder() / name
-        if path.exists():
-            return parse(path.read_bytes(), area)
+        for place in folders:
+            if (place / name).exists():
+                return parse((place / name).read_bytes(), area)
     return None
 
 

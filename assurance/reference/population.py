@@ -7,7 +7,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from assurance.config import DATA_DIR
+from assurance.paths import DATA_DIR
 from assurance.reference.codelists import ethnicity_broad_map
 
 POP_DIR = DATA_DIR / "population"

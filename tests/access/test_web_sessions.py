@@ -39,7 +39,7 @@ def test_the_cookie_is_http_only_strict_and_expiring():
 
 def test_the_secret_is_made_once_outside_the_checkout_and_kept_private(tmp_path, monkeypatch):
     monkeypatch.delenv(sessions.SECRET_ENV, raising=False)
-    monkeypatch.setenv(sessions.INSTANCE_ENV, str(tmp_path / "instance"))
+    monkeypatch.setenv("ASSURANCE_INSTANCE_DIR", str(tmp_path / "instance"))
     first = sessions.secret()
     path = tmp_path / "instance" / "session-secret"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600 and len(first) == 64

@@ -166,7 +166,7 @@ def load_spec(path: Path) -> ReturnSpec:
 
 def get_spec(return_type: str) -> ReturnSpec:
     """The return's spec. For a return that collects framework measures (`framework_measures` in its file), the
-    measures and the measure codes accepted are the framework's measures for it (data/framework.toml, re-read
+    measures and the measure codes accepted are the framework's measures for it (framework.toml, re-read
     when it changes) followed by any the spec file lists that the framework does not (yet) define."""
     if return_type not in RETURN_TYPES:
         raise KeyError(f"Unknown return type {return_type!r}; use {', '.join(RETURN_TYPES)}.")
