@@ -5,8 +5,6 @@ Only presentation lives here; every figure comes from the assurance package.
 
 from __future__ import annotations
 
-import re
-import string
 from dataclasses import dataclass
 from pathlib import Path
 

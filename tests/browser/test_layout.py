@@ -4,7 +4,7 @@ inside a table."""
 from __future__ import annotations
 
 from assurance.access.demo_accounts import DEMO_PASSWORD
-from tests.browser.conftest import sign_in, wait_until_idle
+from tests.browser.conftest import open_from_menu, sign_in
 
 LAPTOP = {"width": 1366, "height": 768}
 
@@ -54,11 +54,8 @@ def test_review_pages_have_no_sideways_scrolling_on_a_laptop(app_server, browser
     page = browser_page
     page.set_viewport_size(LAPTOP)
     sign_in(page, app_server, "chair", DEMO_PASSWORD)
-    nav = page.locator('[data-testid="stSidebarNav"]')
     for title, tables, scrolling in (("Demographics", 5, 0), ("Audits", 4, 1)):
-        nav.get_by_text(title, exact=True).click()
-        wait_until_idle(page)
-        page.get_by_role("heading", name=title).wait_for()
+        open_from_menu(page, title, "Review")
         grids = _grids(page, tables)
         assert len(grids) == tables, title
         for g in grids:

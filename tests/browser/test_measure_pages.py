@@ -6,7 +6,7 @@ import re
 import pytest
 
 from assurance.access.demo_accounts import DEMO_PASSWORD
-from tests.browser.conftest import sign_in, wait_until_idle
+from tests.browser.conftest import open_from_menu, sign_in
 from tests.pages.test_measure_pages import CONCERNS, OUTCOMES
 
 CUT_SHORT = """() => [...document.querySelectorAll('[data-testid="stMain"] *')]
@@ -20,9 +20,7 @@ def test_headlines_fit_a_laptop_screen(app_server, browser_page, nav, names):
     page = browser_page
     page.set_viewport_size({"width": 1366, "height": 768})
     sign_in(page, app_server, "chair", DEMO_PASSWORD)
-    page.locator('[data-testid="stSidebarNav"]').get_by_text(nav, exact=True).click()
-    wait_until_idle(page)
-    page.get_by_role("heading", name=nav).wait_for()
+    open_from_menu(page, nav, "Review")
     page.locator('[data-testid="stMetric"]').first.wait_for()
     assert page.evaluate(CUT_SHORT) == []
     main = page.locator('[data-testid="stMain"]')
