@@ -53,7 +53,8 @@ def cmd_create_admin(args) -> int:
                            email=args.email, password=password, source="cli", address="cli")
     except AccountError as exc:
         raise CommandError(str(exc))
-    print(f"Administrator {user.username} created ({count_admins(engine)} active administrator(s) in all).")
+    admins = count_admins(engine)
+    print(f"Administrator {user.username} created ({admins} active administrator{'' if admins == 1 else 's'} in all).")
     return 0
 
 

@@ -335,7 +335,8 @@ def import_tracker(engine: Engine, content: bytes, by, file_name: str = "tracker
     header = [str(h).strip() if h is not None else "" for h in rows[0]]
     missing = [c for c in TRACKER_COLUMNS if c not in header and c != "RAG"]
     if missing:
-        result.problems.append(f"{file_name}, sheet {ws.title}: missing column(s) {', '.join(missing)} in row 1.")
+        result.problems.append((f"{file_name}, sheet {ws.title}: row 1 has no {missing[0]} column." if len(missing) == 1 else
+                                f"{file_name}, sheet {ws.title}: row 1 has no columns {', '.join(missing)}."))
         return result
     idx = {c: header.index(c) for c in TRACKER_COLUMNS if c in header}
     titles: dict[int, tuple[str, str]] = {}  # review id -> (title asked for, where), so two rows cannot disagree

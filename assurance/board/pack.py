@@ -103,7 +103,9 @@ class Inputs:
 
     @property
     def open_challenges(self) -> pd.DataFrame:
-        return self.challenges[self.challenges["Status"] != "closed"]
+        from assurance.board.challenges import is_open
+
+        return self.challenges[self.challenges["Status"].map(is_open)]
 
     @property
     def exceptions(self) -> list[dict]:
@@ -450,6 +452,8 @@ def _target(value: float | None, unit: str) -> str:
 def _challenge_table(log: pd.DataFrame) -> pd.DataFrame:
     """The board pack's view of the open challenges: partner names, evidence in words, the partner's response."""
     columns = ["No.", "Partner", "Question", "Evidence", "Raised", "Due", "Status", "Overdue", "Partner's response"]
+    from assurance.board.challenges import status_text
+
     rows = []
     for r in log.to_dict("records"):
         response = r.get("Response")
@@ -457,7 +461,7 @@ def _challenge_table(log: pd.DataFrame) -> pd.DataFrame:
         rows.append({
             "No.": r["No."], "Partner": r["Partner name"], "Question": r["Question"], "Evidence": r["Evidence"] or "",
             "Raised": r["Raised"], "Due": r["Due"],
-            "Status": "Responded: awaiting the Board's decision" if r["Status"] == "responded" else "Open",
+            "Status": status_text(r["Status"], r.get("Outcome"), r["Overdue"] == "Yes"),
             "Overdue": "Overdue" if r["Overdue"] == "Yes" else "",
             "Partner's response": response.strip() if responded else "",
         })

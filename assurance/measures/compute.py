@@ -151,6 +151,18 @@ def compute_figures(engine: Engine, partner_code: str | None = None, fw: Framewo
     ensure_current(engine)  # a definition added or changed since the stored figures were built: built now
     with engine.connect() as conn:
         quarter = all_quarter_figures(conn, partner.id if partner else None)
+    from assurance.analysis.recalculations import recalculations
+
+    recalculated = recalculations(engine, partner.id if partner else None)
+    fs = _assemble(fw, partner, partner_code, periods, quarter, recalculated)
+    spanning = tuple(replace(m, basis="quarter") for m in fw.measures if m.basis != "quarter")
+    if spanning:  # each quarter's own figure, for SPC: from the same quarter figures
+        fs.quarterly = _assemble(replace(fw, measures=spanning), partner, partner_code, periods, quarter, recalculated)
+    return fs
+
+
+def _assemble(fw: Framework, partner, partner_code: str | None, periods, quarter, recalculated) -> FigureSet:
+    """The framework's figures for every period, summed over each measure's window from the quarter figures."""
     label_of = {p.id: p.label for p in periods}
     sums: dict[tuple[str, str], list[int | None]] = defaultdict(lambda: [0, None])
     with_source = {(DEFINITIONS[q.definition].source, label_of.get(q.period_id)) for q in quarter}
@@ -164,16 +176,19 @@ def compute_figures(engine: Engine, partner_code: str | None = None, fw: Framewo
     adults = population.adults(board.population_area)
     labels = [p.label for p in periods]
     out: dict[tuple[str, str], Figure] = {}
+    windows: dict[tuple[str, str], list[str]] = {}
     for m in fw.measures:
         if not applies(m, partner):
             continue
         definition = CONVENTION_VARIANTS.get((m.definition, board.weekend_receipt), m.definition)
         for label in labels:
             num = den = None
-            quarters = window(Period.parse(label), m.basis)
+            quarters = windows.get((label, m.basis))
+            if quarters is None:
+                quarters = windows[(label, m.basis)] = [q.label for q in window(Period.parse(label), m.basis)]
             with_data = 0
             for q in quarters:
-                s = sums.get((definition, q.label))
+                s = sums.get((definition, q))
                 if s is None:
                     continue
                 with_data += 1
@@ -192,13 +207,7 @@ def compute_figures(engine: Engine, partner_code: str | None = None, fw: Framewo
                 basis=m.basis, protected=DEFINITIONS[m.definition].people, quarters_with_data=with_data if num is not None else None, window_quarters=len(quarters),
                 not_collected=num is None and (DEFINITIONS[definition].source, label) in with_source,
             )
-    from assurance.analysis.recalculations import recalculations
-
-    fs = FigureSet(out, labels, fw, recalculations=recalculations(engine, partner.id if partner else None))
-    spanning = tuple(replace(m, basis="quarter") for m in fw.measures if m.basis != "quarter")
-    if spanning:
-        fs.quarterly = compute_figures(engine, partner_code, replace(fw, measures=spanning))
-    return fs
+    return FigureSet(out, labels, fw, recalculations=recalculated)
 
 
 def period_figures(engine: Engine, period: str, partner_code: str | None = None) -> list[Figure]:

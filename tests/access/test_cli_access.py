@@ -29,7 +29,7 @@ def run(argv, stdin: str | None = None, monkeypatch=None) -> int:
 def test_create_admin_then_sign_in(engine, monkeypatch, capsys):
     assert run(["create-admin", "boss", "--name", "Big Boss", "--email", "Boss@Board.Example", "--password-stdin"],
                PASSWORD + "\n", monkeypatch) == 0
-    assert "Administrator boss created (1 active administrator(s) in all)." in capsys.readouterr().out
+    assert "Administrator boss created (1 active administrator in all)." in capsys.readouterr().out
     boss = find_user(engine, "boss")
     assert (boss.role, boss.name, boss.email, boss.partner_code) == ("admin", "Big Boss", "boss@board.example", None)
     assert authenticate(engine, "boss", PASSWORD, settings=AuthSettings()).user.username == "boss"
