@@ -136,7 +136,10 @@ def test_challenge_tables_are_in_plain_words(built):
     responded = log[log["Status"] == "responded"].iloc[0]
     row = challenges[challenges["No."] == responded["No."]].iloc[0]
     assert row["Partner's response"] == responded["Response"]  # the partner's answer is in front of the Board
-    assert row["Status"].startswith("Responded")
+    assert row["Status"] == "Awaiting the Board's decision"
+    on_screen = ch.log_table(log).set_index("No.")["Status"]  # the pack words each status as the challenge log does
+    assert all(on_screen[n] == status for n, status in zip(challenges["No."], challenges["Status"]))
+    assert set(challenges["No."]) == set(log[log["Status"].map(ch.is_open)]["No."])  # and means the same by open
     assert responded["Response"][:40] in re.sub(r"\s+", " ", pdf_text(pdf))
     assert challenges[challenges["Partner"] == names["HSG"]].iloc[0]["Overdue"] == "Overdue"
 
