@@ -34,6 +34,7 @@ from assurance.charts import (
     Spc,
     Trend,
     axis_title,
+    quarter_ticks,
     target_label,
     value_suffix,
     wrap,
@@ -124,6 +125,15 @@ def _legend(fig: Figure, ax, size_px: float, rows_below: float = 0.0) -> None:
               handlelength=1.8, columnspacing=1.2, borderaxespad=0)
 
 
+def _percent_axis(ax, y_range: tuple[float, float] | None) -> None:
+    """A percentage axis within 0 to 100, as on the screen; the points on its edge drawn whole."""
+    if y_range is None:
+        return
+    ax.set_ylim(*y_range)
+    for line in ax.get_lines():
+        line.set_clip_on(False)
+
+
 @singledispatch
 def _draw(chart, fig: Figure, ax) -> None:
     raise TypeError(f"No printed drawing for {type(chart).__name__}")
@@ -150,8 +160,9 @@ def _(chart: Trend, fig: Figure, ax) -> None:
     if chart.target is not None and xs:
         ax.plot([xs[0], xs[-1]], [chart.target] * 2, linestyle="--", color=LINE_GREY, linewidth=1.5 * PX,
                 label=target_label(chart.target, chart.unit), zorder=1)
-    ax.set_xticks(xs, [p.replace(" ", "\n", 1) for p in chart.periods])
+    ax.set_xticks(xs, quarter_ticks(chart.periods, "\n"))
     ax.set_xlim(-0.4, max(len(xs) - 0.6, 0.4))
+    _percent_axis(ax, chart.y_range())
     suffix = value_suffix(chart.unit)
     ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:g}{suffix}")
     ax.set_ylabel(axis_title(chart.unit))
@@ -164,12 +175,15 @@ def _(chart: Trend, fig: Figure, ax) -> None:
 def _(chart: Spc, fig: Figure, ax) -> None:
     xs = list(range(len(chart.periods)))
     ax.plot(xs, chart.values, color=POINT_GREY, linewidth=2 * PX, marker="o", markersize=9 * PX, zorder=2)
+    drawn = set()
     for kind, colour in SPC_POINT_COLOURS.items():
-        at, ys = chart.special(kind)
-        if at:
+        meaning = SPC_POINT_NAMES[kind]
+        at, ys = chart.special(meaning)
+        if at and meaning not in drawn:  # high and low: one set of points, one legend entry
+            drawn.add(meaning)
             concern = kind == "special_cause_concern"
             ax.plot(at, ys, linestyle="none", marker="D" if concern else "o", markersize=12 * PX * (0.85 if concern else 1),
-                    color=colour, label=SPC_POINT_NAMES[kind], zorder=3)
+                    color=colour, label=meaning, zorder=3, clip_on=False)
     for attr, name, dash in SPC_LINES:
         for k, (start, end, y) in enumerate(chart.line(attr)):
             ax.plot([start, end - 1] if end - start > 1 else [start - 0.2, start + 0.2], [y, y], color=LINE_GREY,
@@ -181,8 +195,9 @@ def _(chart: Spc, fig: Figure, ax) -> None:
     if chart.target is not None and xs:
         ax.plot([xs[0], xs[-1]], [chart.target] * 2, color=OKABE_ITO[3], linestyle="--", linewidth=1.5 * PX,
                 label="target", zorder=1)
-    ax.set_xticks(xs, [p.replace(" ", "\n", 1) for p in chart.periods])
+    ax.set_xticks(xs, quarter_ticks(chart.periods, "\n"))
     ax.set_ylabel(axis_title(chart.unit) if chart.unit != "%" else "%")
+    _percent_axis(ax, chart.y_range())
     _title(fig, ax, chart.title, 15, 90)
     fig.subplots_adjust(left=0.09, right=0.97, top=0.86, bottom=0.30)
     _legend(fig, ax, 12, rows_below=0.1)
@@ -191,7 +206,13 @@ def _(chart: Spc, fig: Figure, ax) -> None:
 @_draw.register
 def _(chart: Bars, fig: Figure, ax) -> None:
     ys = list(range(len(chart.labels)))
-    ax.barh(ys, chart.values, color=OKABE_ITO[0], label=chart.value_name, zorder=2)
+    small = chart.small
+    plain = [i for i in ys if not small[i]]
+    ax.barh(plain, [chart.values[i] for i in plain], color=OKABE_ITO[0], label=chart.value_name, zorder=2)
+    hatched = [i for i in ys if small[i]]
+    if hatched:  # hatched and pale: a share of a handful of cases is not read as a plain bar
+        ax.barh(hatched, [chart.values[i] for i in hatched], color="white", edgecolor=OKABE_ITO[0], hatch="//",
+                linewidth=1, label=chart.small_note, zorder=2)
     if chart.comparator:
         place = {label: i for i, label in enumerate(chart.labels)}
         at = [(place[k], v) for k, v in chart.comparator.items() if k in place]
@@ -203,7 +224,7 @@ def _(chart: Bars, fig: Figure, ax) -> None:
     ax.set_xlabel(chart.value_name)
     _title(fig, ax, chart.title, 15, 90)
     fig.subplots_adjust(left=0.3, right=0.97, top=0.88, bottom=0.2)
-    if chart.comparator:
+    if chart.comparator or hatched:
         _legend(fig, ax, 12)
 
 

@@ -29,6 +29,7 @@ SPC_POINT_COLOURS = {"special_cause_improvement": "#005EB8", "special_cause_conc
 SPC_POINT_NAMES = {"special_cause_improvement": "Special cause improving",
                    "special_cause_concern": "Special cause concerning",
                    "special_cause_neutral_high": "Special cause", "special_cause_neutral_low": "Special cause"}
+SPC_MEANINGS = tuple(dict.fromkeys(SPC_POINT_NAMES.values()))  # one legend entry per meaning, high and low as one
 SPC_LINES = (("mean", "mean", "solid"), ("upper", "upper limit", "dot"), ("lower", "lower limit", "dot"))
 
 GRADE_COLOURS = {"Outstanding": OKABE_ITO[2], "Good": OKABE_ITO[4], "Requires improvement": OKABE_ITO[1],
@@ -53,6 +54,10 @@ class Trend:
     def rated(self) -> bool:
         return bool(self.rags) and any(self.rags)
 
+    def y_range(self) -> tuple[float, float] | None:
+        levels = [v for v in self.values if v is not None] + ([self.target] if self.target is not None else [])
+        return percent_range(levels, self.unit)
+
     def points(self, rag: str | None) -> tuple[list[int], list[float]]:
         """Positions and values of the points with this RAG (quarters with no figure left out)."""
         found = [(i, v) for i, (v, r) in enumerate(zip(self.values, self.rags or [])) if r == rag and v is not None]
@@ -75,15 +80,25 @@ class Spc:
     def point_types(self) -> list[str]:
         return list(self.spc.point_types) if self.spc else ["common_cause"] * len(self.values)
 
-    def special(self, kind: str) -> tuple[list[int], list[float]]:
-        found = [(i, v) for i, (v, t) in enumerate(zip(self.values, self.point_types)) if t == kind]
+    def special(self, meaning: str) -> tuple[list[int], list[float]]:
+        """Positions and values of the special-cause points with this meaning (a name in SPC_POINT_NAMES)."""
+        found = [(i, v) for i, (v, t) in enumerate(zip(self.values, self.point_types))
+                 if SPC_POINT_NAMES.get(t) == meaning]
         return [i for i, _ in found], [v for _, v in found]
 
     def line(self, attr: str) -> list[tuple[int, int, float]]:
-        """(first point, last point + 1, level) of the mean or a limit, one piece per segment."""
+        """(first point, last point + 1, level) of the mean or a limit, one piece per segment; a percentage's
+        limits are bounded by 0 and 100 (Making Data Count: a proportion's limits never pass its bounds)."""
         if not self.spc:
             return []
-        return [(s.start, s.end, getattr(s, attr)) for s in self.spc.segments if getattr(s, attr) is not None]
+        return [(s.start, s.end, bounded(getattr(s, attr), self.unit)) for s in self.spc.segments
+                if getattr(s, attr) is not None]
+
+    def y_range(self) -> tuple[float, float] | None:
+        """The value axis of a percentage, never past 0 or 100; None for other units (the library chooses)."""
+        levels = [v for v in self.values if v is not None] + [y for a in ("mean", "upper", "lower")
+                                                               for _, _, y in self.line(a)]
+        return percent_range(levels + ([self.target] if self.target is not None else []), self.unit)
 
     def fresh_limits(self) -> list[tuple[int, str]]:
         """Where the limits are worked out afresh: the first point of each later segment, and the reason given."""
@@ -97,13 +112,30 @@ class Spc:
 
 @dataclass
 class Bars:
-    """Horizontal bars, largest at the top; an optional comparator (e.g. England %) as a mark on each bar."""
+    """Horizontal bars, largest at the top; an optional comparator (e.g. England %) as a mark on each bar.
+    Given each bar's count of cases and the minimum, a bar resting on fewer cases is hatched, with a note."""
 
     labels: list[str]
     values: list[float]
     title: str
     value_name: str = "number"
     comparator: dict[str, float] | None = None
+    counts: list[int | None] | None = None
+    minimum: int | None = None
+
+    @property
+    def small(self) -> list[bool]:
+        if not self.counts or not self.minimum:
+            return [False] * len(self.labels)
+        return [c is not None and c < self.minimum for c in self.counts]
+
+    @property
+    def small_note(self) -> str:
+        return f"Fewer than {self.minimum} cases: read with care"
+
+    def part(self, small: bool) -> tuple[list[str], list[float]]:
+        found = [(label, v) for label, v, s in zip(self.labels, self.values, self.small) if s == small]
+        return [label for label, _ in found], [v for _, v in found]
 
 
 @dataclass
@@ -136,6 +168,25 @@ class Grades:
         """A handful of audits: whole-number ticks, never 0.5 of an audit."""
         widest = max((sum(v or 0 for v in bar) for bar in zip(*self.grades.values())), default=0)
         return widest < 10
+
+
+def bounded(level: float, unit: str) -> float:
+    """A level on a percentage chart held within 0 to 100."""
+    return min(max(level, 0.0), 100.0) if unit == "%" else level
+
+
+def percent_range(levels: list[float], unit: str) -> tuple[float, float] | None:
+    """A percentage axis fitting the levels with a little room, never below 0 or above 100."""
+    if unit != "%" or not levels:
+        return None
+    low, high = min(levels), max(levels)
+    room = max((high - low) * 0.08, 2.0)
+    return max(low - room, 0.0), min(high + room, 100.0)
+
+
+def quarter_ticks(periods: list[str], newline: str) -> list[str]:
+    """'2026-27 Q2' on two lines, so the quarters fit across a chart without slanting (and none is cut)."""
+    return [p.replace(" ", newline, 1) for p in periods]
 
 
 def value_suffix(unit: str) -> str:
@@ -210,10 +261,11 @@ def _(chart: Trend, print_size: bool = False) -> go.Figure:
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.2, "yanchor": "top", "font": {"size": text - 1}},
         margin={"l": 60, "r": 20, "t": 80 if "<br>" in heading else 55, "b": 20}, font={"family": "Arial, sans-serif", "size": text},
     )
-    fig.update_xaxes(tickfont={"size": text - 1}, type="category")
-    if print_size:  # '2026-27<br>Q2': eight quarters fit across a half-page chart without turning the labels
-        fig.update_xaxes(tickvals=periods, ticktext=[p.replace(" ", "<br>", 1) for p in periods])
-    fig.update_yaxes(tickfont={"size": text - 1}, ticksuffix=value_suffix(unit), title_text=axis_title(unit))
+    fig.update_xaxes(tickfont={"size": text - 1}, type="category", tickvals=periods,
+                     ticktext=quarter_ticks(periods, "<br>"), tickangle=0)
+    fig.update_yaxes(tickfont={"size": text - 1}, ticksuffix=value_suffix(unit), title_text=axis_title(unit),
+                     range=chart.y_range())
+    fig.update_traces(cliponaxis=False)  # a point at 100% sits on the axis's edge, drawn whole
     return fig
 
 
@@ -225,10 +277,11 @@ def _(chart: Spc, print_size: bool = False) -> go.Figure:
                              line={"color": POINT_GREY, "width": 2}, marker={"size": 9, "color": POINT_GREY},
                              hovertemplate="%{x}: %{y:,.1f}<extra></extra>"))
     for kind, colour in SPC_POINT_COLOURS.items():
-        xs, ys = chart.special(kind)
-        if xs:
+        meaning = SPC_POINT_NAMES[kind]
+        xs, ys = chart.special(meaning)
+        if xs and meaning not in {t.name for t in fig.data}:  # high and low: one trace, one legend entry
             fig.add_trace(go.Scatter(x=[periods[i] for i in xs], y=ys, mode="markers",
-                                     name=SPC_POINT_NAMES[kind], hovertemplate="%{x}: %{y:,.1f}<extra></extra>",
+                                     name=meaning, hovertemplate="%{x}: %{y:,.1f}<extra></extra>",
                                      marker={"size": 12, "color": colour,
                                              "symbol": "diamond" if kind == "special_cause_concern" else "circle"}))
     for attr, name, dash in SPC_LINES:
@@ -247,21 +300,32 @@ def _(chart: Spc, print_size: bool = False) -> go.Figure:
     if chart.target is not None:
         fig.add_trace(go.Scatter(x=periods, y=[chart.target] * len(periods), mode="lines", name="target",
                                  line={"color": OKABE_ITO[3], "dash": "dash", "width": 1.5}, hoverinfo="skip"))
-    return _layout(fig, chart.title, yaxis_title=chart.unit if chart.unit != "count" else "number", height=360,
-                   legend={"orientation": "h", "y": -0.2})
+    fig.update_xaxes(type="category", tickvals=periods, ticktext=quarter_ticks(periods, "<br>"), tickangle=0)
+    fig.update_yaxes(range=chart.y_range())
+    fig.update_traces(cliponaxis=False)  # a point at 100% sits on the axis's edge, drawn whole
+    return _layout(fig, chart.title, yaxis_title=chart.unit if chart.unit != "count" else "number", height=380,
+                   legend={"orientation": "h", "y": -0.25})
 
 
 @plotly_figure.register
 def _(chart: Bars, print_size: bool = False) -> go.Figure:
-    fig = go.Figure(go.Bar(y=chart.labels, x=chart.values, orientation="h", marker_color=OKABE_ITO[0],
+    labels, values = chart.part(small=False)
+    fig = go.Figure(go.Bar(y=labels, x=values, orientation="h", marker_color=OKABE_ITO[0],
                            name=chart.value_name, hovertemplate="%{y}: %{x:,}<extra></extra>"))
+    small_labels, small_values = chart.part(small=True)
+    if small_labels:  # hatched and pale: a share of a handful of cases is not read as a plain bar
+        fig.add_trace(go.Bar(y=small_labels, x=small_values, orientation="h", name=chart.small_note,
+                             marker={"color": "white", "line": {"color": OKABE_ITO[0], "width": 1},
+                                     "pattern": {"shape": "/", "fgcolor": OKABE_ITO[0], "size": 6}},
+                             hovertemplate="%{y}: %{x:,} (" + chart.small_note.lower() + ")<extra></extra>"))
+        fig.update_yaxes(categoryorder="array", categoryarray=chart.labels)
     if chart.comparator:
         fig.add_trace(go.Scatter(y=list(chart.comparator), x=list(chart.comparator.values()), mode="markers",
                                  name="England", marker={"symbol": "line-ns-open", "size": 18, "color": OKABE_ITO[3],
                                                          "line": {"width": 3}}))
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, chart.title, xaxis_title=chart.value_name, height=max(260, 28 * len(chart.labels) + 90),
-                   showlegend=bool(chart.comparator))
+                   showlegend=bool(chart.comparator) or any(chart.small), legend={"orientation": "h", "y": -0.3})
 
 
 @plotly_figure.register
@@ -303,8 +367,9 @@ def spc_chart(periods: list[str], values: list[float], title: str, unit: str, sp
 
 
 def bar_chart(labels: list[str], values: list[float], title: str, value_name: str = "number",
-              comparator: dict[str, float] | None = None) -> go.Figure:
-    return plotly_figure(Bars(labels, values, title, value_name, comparator))
+              comparator: dict[str, float] | None = None, counts: list[int | None] | None = None,
+              minimum: int | None = None) -> go.Figure:
+    return plotly_figure(Bars(labels, values, title, value_name, comparator, counts, minimum))
 
 
 def representation_chart(groups: list[str], ratios: list[float | None], lows: list[float | None],

@@ -88,3 +88,98 @@ def test_charts_drawn_at_once_in_several_threads_come_out_as_drawn_alone():
     with ThreadPoolExecutor(4) as pool:
         drawn = list(pool.map(lambda c: png(raster(c, 760, 370, 1)), work))
     assert all(d == alone[id(c)] for d, c in zip(drawn, work))
+
+
+# --- percentages stay within 0 to 100 (Making Data Count: the limits of a proportion are bounded) -----------------
+
+AUDIT_GOOD = [67.0, 100.0, 100.0, 75.0, 83.0, 50.0, 83.0, 60.0, 83.0, 92.0, 92.0, 100.0]
+QUARTERS = [f"{2023 + (i + 2) // 4}-{(24 + (i + 2) // 4) % 100:02d} Q{(i + 2) % 4 + 1}" for i in range(12)]
+
+
+def test_limits_of_a_percentage_are_bounded_on_screen_and_in_print():
+    result = xmr(AUDIT_GOOD, "higher", 70, [], QUARTERS)
+    upper = result.segments[-1].upper
+    assert upper > 100  # worked out unbounded, as the rules give it
+    chart = Spc(QUARTERS, AUDIT_GOOD, "Good or better, each quarter's audits", "%", result, 70)
+    screen = {t.name: t for t in plotly_figure(chart).data if t.name}
+    assert max(y for y in screen["upper limit"].y if y is not None) == 100
+    bottom, top = plotly_figure(chart).layout.yaxis.range
+    assert top <= 100 and bottom >= 0
+    assert top >= 100  # the points at 100% are on the chart
+    printed = draw(chart).axes[0]
+    assert max(printed_lines(draw(chart))["upper limit"].get_ydata()) == 100
+    low, high = printed.get_ylim()
+    assert high <= 100 and low >= 0 and high >= 100
+
+
+def test_a_lower_limit_below_zero_percent_is_drawn_at_zero():
+    values = [3.0, 40.0, 2.0, 1.0, 35.0, 5.0, 2.0, 4.0]
+    result = xmr(values, "higher", None, [], QUARTERS[:8])
+    assert result.segments[-1].lower < 0
+    chart = Spc(QUARTERS[:8], values, "Share", "%", result)
+    screen = {t.name: t for t in plotly_figure(chart).data if t.name}
+    assert min(y for y in screen["lower limit"].y if y is not None) == 0
+    assert plotly_figure(chart).layout.yaxis.range[0] >= 0
+    assert min(printed_lines(draw(chart))["lower limit"].get_ydata()) == 0
+    assert draw(chart).axes[0].get_ylim()[0] >= 0
+
+
+def test_a_count_keeps_its_limits_as_worked_out():
+    values = [30.0, 125.0, 125.0, 30.0, 35.0, 30.0, 30.0, 40.0]
+    result = xmr(values, "information", None, [], QUARTERS[:8])
+    chart = Spc(QUARTERS[:8], values, "Concerns", "count", result)
+    screen = {t.name: t for t in plotly_figure(chart).data if t.name}
+    assert max(y for y in screen["upper limit"].y if y is not None) == result.segments[-1].upper > 100
+
+
+def test_a_percentage_trend_axis_never_passes_100():
+    trend = Trend(PERIODS, [99.0, 100.0, 98.0, 100.0, 97.0, 100.0, 99.0, 100.0], "Staff trained", "%", 95)
+    for fig in (plotly_figure(trend), plotly_figure(trend, print_size=True)):
+        assert fig.layout.yaxis.range[1] <= 100 <= fig.layout.yaxis.range[1] + 1e-9
+    assert draw(trend).axes[0].get_ylim()[1] == 100
+
+
+# --- one legend entry per meaning; readable quarter labels --------------------------------------------------------
+
+POLICE = [30.0, 25.0, 25.0, 30.0, 35.0, 30.0, 30.0, 40.0, 40.0, 35.0, 40.0, 40.0]
+
+
+def test_special_causes_high_and_low_share_one_legend_entry():
+    result = xmr(POLICE, "information", None, [], QUARTERS)
+    assert {"special_cause_neutral_high", "special_cause_neutral_low"} <= set(result.point_types)
+    chart = Spc(QUARTERS, POLICE, "Concerns raised", "count", result)
+    names = [t.name for t in plotly_figure(chart).data if t.showlegend is not False and t.name]
+    assert len(names) == len(set(names)), names
+    special = [t for t in plotly_figure(chart).data if t.name == "Special cause"]
+    assert len(special) == 1
+    assert sorted(special[0].x) == sorted(q for q, k in zip(QUARTERS, result.point_types) if k.startswith("special"))
+    _, labels = draw(chart).axes[0].get_legend_handles_labels()
+    assert len(labels) == len(set(labels)), labels
+
+
+def test_quarter_labels_on_screen_are_on_two_lines():
+    result = xmr(POLICE, "information", None, [], QUARTERS)
+    for fig in (plotly_figure(Spc(QUARTERS, POLICE, "Concerns", "count", result)),
+                plotly_figure(Trend(QUARTERS, POLICE, "Concerns", "count"))):
+        assert list(fig.layout.xaxis.tickvals) == QUARTERS
+        assert list(fig.layout.xaxis.ticktext) == [q.replace(" ", "<br>") for q in QUARTERS]
+        assert fig.layout.xaxis.tickangle == 0  # never slanted (and so never cut)
+    labels = [t.get_text() for t in draw(Spc(QUARTERS, POLICE, "Concerns", "count", result)).axes[0].get_xticklabels()]
+    assert labels == [q.replace(" ", "\n") for q in QUARTERS]
+
+
+# --- a share of a small group is marked, not drawn as a plain bar ----------------------------------------------------
+
+def test_a_share_of_fewer_than_the_minimum_is_hatched_with_a_note():
+    chart = Bars(["18-64", "65-74", "Not known"], [79.9, 81.0, 100.0], "Asked, by group", "% asked",
+                 counts=[333, 96, 1], minimum=10)
+    traces = {t.name: t for t in plotly_figure(chart).data}
+    plain = traces["% asked"]
+    assert list(plain.y) == ["18-64", "65-74"]
+    small = next(t for name, t in traces.items() if name and name.startswith("Fewer than 10"))
+    assert list(small.y) == ["Not known"] and small.marker.pattern.shape == "/"
+    assert plotly_figure(chart).layout.showlegend is True
+    printed = draw(chart).axes[0]
+    hatched = [p for p in printed.patches if p.get_hatch()]
+    assert len(hatched) == 1 and hatched[0].get_width() == 100.0
+    assert any(label.startswith("Fewer than 10") for label in printed.get_legend_handles_labels()[1])
