@@ -127,8 +127,40 @@ def outcome_breakdown(engine: Engine, period: PeriodInfo, partner_id: int | None
 
 def outcomes_by_group(engine: Engine, window: list[PeriodInfo], partner_id: int | None, group: str) -> View:
     by_group = bd.outcomes_by_group(engine, group, [p.id for p in window], partner_id)
-    return View(OUTCOMES, f"Outcomes by {bd.DEMOGRAPHICS[group].lower()}", bd.outcome_shares(by_group, False),
-                ("Enquiries",), published_frame=_published_shares(by_group))
+    return View(OUTCOMES, f"Outcomes by {bd.DEMOGRAPHICS[group].lower()}",
+                _one_decimal(bd.outcome_shares(by_group, False)), ("Enquiries",),
+                published_frame=_one_decimal(_published_shares(by_group)))
+
+
+def outcomes_by_group_chart(engine: Engine, window: list[PeriodInfo], partner_id: int | None, group: str,
+                            publish: bool, minimum: int):
+    """Asked about desired outcomes, by group: the bar chart (a share resting on fewer than `minimum` enquiries
+    hatched, with a note; a withheld one not drawn) and a sentence on it. (None, sentence) when nothing is drawn."""
+    from assurance.charts import Bars
+    from assurance.numbers import fmt
+
+    by_group = bd.outcomes_by_group(engine, group, [p.id for p in window], partner_id)
+    shares = _published_shares(by_group) if publish else bd.outcome_shares(by_group, False)
+    _, _, asked_of = bd.OUTCOME_SHARES["Asked %"]
+    drawn = [(g, v, int(n)) for g, v, n in zip(shares.iloc[:, 0], shares["Asked %"], by_group[asked_of])
+             if isinstance(v, float)]
+    if not drawn:
+        return None, "Every group is too small to compare."
+    steady = [(g, v) for g, v, n in drawn if n >= minimum]
+    low, high = min(steady, key=lambda x: x[1], default=None), max(steady, key=lambda x: x[1], default=None)
+    summary = (f"Among groups of {minimum} or more enquiries, lowest: {low[0]} ({fmt(low[1])}%); highest: "
+               f"{high[0]} ({fmt(high[1])}%)." if steady else "Every group is too small to compare.")
+    if len(steady) < len(drawn):
+        summary += f" A hatched bar rests on fewer than {minimum} enquiries: read it with care."
+    return Bars([g for g, _, _ in drawn], [v for _, v, _ in drawn], "Asked about desired outcomes, by group",
+                "% asked", counts=[n for _, _, n in drawn], minimum=minimum), summary
+
+
+def _one_decimal(shares: pd.DataFrame) -> pd.DataFrame:
+    """Each percentage written with one decimal (81.0, not 81), symbols as they are."""
+    from assurance.numbers import fmt
+
+    return shares.assign(**{c: [fmt(v) if isinstance(v, float) else v for v in shares[c]] for c in bd.OUTCOME_SHARES})
 
 
 def _published_shares(by_group: pd.DataFrame) -> pd.DataFrame:

@@ -5,9 +5,8 @@ import ui
 from ui.tiles import headline_tiles
 from assurance import views
 from assurance.analysis import breakdowns as bd
-from assurance.charts import bar_chart, spc_chart
-from assurance.disclosure import SMALL_DENOMINATOR, figure_value
-from assurance.numbers import fmt
+from assurance.charts import plotly_figure, spc_chart
+from assurance.disclosure import figure_value
 from assurance.measures.compute import headlines
 from assurance.measures.framework import column_name, outcomes_page_measures
 from assurance.measures.variation import measure_spc
@@ -55,14 +54,9 @@ group = st.radio("By", ["age_band", "gender", "ethnicity_broad"], horizontal=Tru
                  format_func=lambda c: bd.DEMOGRAPHICS[c])
 window_ids = [p.id for p in f.periods if p.label in fs.periods[max(0, fs.periods.index(f.period.label) - 3): fs.periods.index(f.period.label) + 1]]
 v = views.outcomes_by_group(engine, [p for p in f.periods if p.id in window_ids], partner_id, group)
-shown = ui.view(v, key="oc-eq")
-numeric = shown[[isinstance(v, float) for v in shown["Asked %"]]]
-steady = numeric[pd.to_numeric(numeric["Enquiries"], errors="coerce") >= SMALL_DENOMINATOR]  # groups big enough to compare
-if not numeric.empty:
-    ui.view_chart(bar_chart(numeric.iloc[:, 0].tolist(), numeric["Asked %"].tolist(), "Asked about desired outcomes, by group",
-                            "% asked"), v,
-             (f"Among groups of {SMALL_DENOMINATOR} or more enquiries, lowest: "
-              f"{steady.loc[steady['Asked %'].idxmin()].iloc[0]} ({fmt(steady['Asked %'].min())}%); highest: "
-              f"{steady.loc[steady['Asked %'].idxmax()].iloc[0]} ({fmt(steady['Asked %'].max())}%)." if not steady.empty
-              else "Every group is too small to compare."), key="oc-eq-chart")
+ui.view(v, key="oc-eq")
+bars, summary = views.outcomes_by_group_chart(engine, [p for p in f.periods if p.id in window_ids], partner_id, group,
+                                              publish, fs.framework.min_denominator)
+if bars is not None:
+    ui.view_chart(plotly_figure(bars), v, summary, key="oc-eq-chart")
 ui.disclosure_key()
