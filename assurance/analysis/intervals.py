@@ -16,7 +16,7 @@ from statistics import NormalDist
 
 Z95 = NormalDist().inv_cdf(0.975)  # 1.959964...
 BYAR_FROM = 10  # below this count the exact Poisson interval is used
-BYAR = "Byar's method (exact Poisson below 10)"
+BYAR = "Byar's method, exact Poisson below 10"
 DOBSON = "Dobson's method"
 WILSON = "Wilson score method"
 
@@ -113,9 +113,10 @@ def wilson(numerator: int | None, denominator: int | None, z: float = Z95) -> In
 
 
 def describe(ci: Interval | None, dp: int = 1, method: bool = True) -> str:
-    """'95% CI 4.1 to 5.2 (Byar's method ...)', halves rounded up (without the method if said nearby); '' if none."""
+    """'95% CI 4.1 to 5.2, Byar's method, ...', halves rounded up (without the method if said nearby); '' if none.
+    No brackets of its own, so it reads cleanly inside a pair."""
     from assurance.numbers import fmt
 
     if ci is None:
         return ""
-    return f"95% CI {fmt(ci.lower, dp)} to {fmt(ci.upper, dp)}" + (f" ({ci.method})" if method else "")
+    return f"95% CI {fmt(ci.lower, dp)} to {fmt(ci.upper, dp)}" + (f", {ci.method}" if method else "")

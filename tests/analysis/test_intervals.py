@@ -10,6 +10,7 @@ Dobson: two age bands worked by hand (see the test).
 import pytest
 
 from assurance.analysis import intervals
+from assurance.numbers import fmt
 
 
 @pytest.mark.parametrize("count,lower,upper", [
@@ -62,5 +63,33 @@ def test_dobson_interval_for_a_directly_standardised_rate():
 
 def test_described_with_halves_rounded_up():
     ci = intervals.Interval(1.25, 2.35, "Wilson score method")
-    assert intervals.describe(ci) == "95% CI 1.3 to 2.4 (Wilson score method)"
+    assert intervals.describe(ci) == "95% CI 1.3 to 2.4, Wilson score method"
     assert intervals.describe(None) == ""
+
+
+def _depth(text: str) -> int:
+    """How deep the brackets nest (0 with none); -1 when they do not pair up."""
+    deepest = level = 0
+    for ch in text:
+        level += {"(": 1, ")": -1}.get(ch, 0)
+        if level < 0:
+            return -1
+        deepest = max(deepest, level)
+    return deepest if level == 0 else -1
+
+
+def test_an_interval_reads_without_brackets_so_it_can_sit_in_one_pair():
+    assert intervals.describe(intervals.rate(433, 100_000)) == (
+        f"95% CI {fmt(intervals.rate(433, 100_000).lower)} to {fmt(intervals.rate(433, 100_000).upper)}, "
+        "Byar's method, exact Poisson below 10")
+    for ci in (intervals.rate(433, 100_000), intervals.rate(4, 100_000), intervals.wilson(5, 10),
+               intervals.dobson({"a": 20, "b": 30}, {"a": 10_000, "b": 5_000}, {"a": 0.8, "b": 0.2})[1]):
+        assert _depth(intervals.describe(ci)) == 0
+
+
+def test_the_adults_per_100000_line_has_one_pair_of_brackets_at_most():
+    from assurance.views import adults_per_100k
+
+    line = adults_per_100k({"18-64": 900, "65-74": 300, "75-84": 300, "85-94": 150, "95+": 20}, "Luton", False)
+    assert "95% CI" in line and "Byar's method" in line
+    assert _depth(line) == 1, line

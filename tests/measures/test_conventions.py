@@ -164,7 +164,7 @@ def test_a_rate_per_100000_carries_its_interval(engine, monkeypatch):
     assert (f.numerator, f.denominator) == (7, 155_454)
     # 7 concerns: exact Poisson 2.8144 to 14.4227, over 155,454 adults per 100,000: 1.81 to 9.28
     notes = figure_notes(fs, "concern_rate", dataset.Q3, False, "as received")
-    assert any("95% CI 1.8 to 9.3 (Byar's method" in n for n in notes)
+    assert any("95% CI 1.8 to 9.3, Byar's method" in n for n in notes)
 
 
 def test_a_database_from_before_the_new_definition_gets_its_figures_on_start(weekend, board):

@@ -87,4 +87,4 @@ def test_demographics_page_states_the_once_rule_and_rate_intervals(demo_url):
     shown = texts(at)
     assert ("Each adult is counted once: in the group recorded on their latest concern in the period, a recorded "
             "group winning over Not known, Refused or blank.") in shown
-    assert "crude" in shown and "(95% CI" in shown and "(Dobson's method)" in shown
+    assert "crude" in shown and "(95% CI" in shown and ", Dobson's method)" in shown
