@@ -93,3 +93,14 @@ def test_each_adult_counted_once_in_section_42_enquiries(people):
     assert eth == {"Asian / Asian British": 1, "Black / African / Caribbean / Black British": 1}
     ages = table(bd.individuals_by(engine, "age_band", period[Q3], scope="s42"))
     assert ages == {"75-84": 1, "85-94": 1}
+
+
+def test_the_once_rule_names_the_unrecorded_values_as_the_tables_show_them():
+    from assurance.analysis import breakdowns
+    from assurance.reference import codelists
+
+    for key in ("age_band", "gender", "ethnicity_broad"):
+        unrecorded = [v for v in codelists.codelist(key).values if v in codelists.NOT_RECORDED]
+        assert unrecorded
+        for value in unrecorded:  # the national label, spelt as the gender or age table spells it
+            assert value in breakdowns.ONCE_RULE, (key, value)

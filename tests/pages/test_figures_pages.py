@@ -86,5 +86,6 @@ def test_demographics_page_states_the_once_rule_and_rate_intervals(demo_url):
     at = open_page("pages/demographics.py", period=PERIOD)
     shown = texts(at)
     assert ("Each adult is counted once: in the group recorded on their latest concern in the period, a recorded "
-            "group winning over Not known, Refused or blank.") in shown
+            "group winning over a blank or one not recorded (age band Not known; gender Not Known; ethnicity "
+            "Refused or Undeclared / Not Known).") in shown
     assert "crude" in shown and "(95% CI" in shown and ", Dobson's method)" in shown
