@@ -205,7 +205,7 @@ def summary_section(d: Inputs) -> Section:
     summary = [
         f"Of {_n(len(rated), 'measure')} rated against a target this quarter, {len(reds)} {_be(len(reds))} red, "
         f"{sum(r.figure.rag == 'amber' for r in rated)} amber and {sum(r.figure.rag == 'green' for r in rated)} green. "
-        + (f"A further {_n(small, 'measure')} {'rests' if small == 1 else 'rest'} on fewer than "
+        + (f"{_more(small, 'measure')} {'rests' if small == 1 else 'rest'} on fewer than "
            f"{d.min_denominator} cases and {_be(small)} not rated." if small else ""),
         "What needs the Board's attention, most important first: special-cause variation of concern, measures red "
         "for more than one quarter, measures that will not meet their target as things stand, partners off target "
@@ -294,7 +294,7 @@ def partner_signals(d: Inputs) -> list[Signal]:
     found.sort(key=lambda s: -s.weight)
     if len(found) > PARTNER_SIGNALS:
         rest = len(found) - PARTNER_SIGNALS
-        found = found[:PARTNER_SIGNALS] + [Signal(PARTNER_DRIFT, -1, f"A further {_n(rest, 'partner figure')} "
+        found = found[:PARTNER_SIGNALS] + [Signal(PARTNER_DRIFT, -1, f"{_more(rest, 'partner figure')} "
                                                   f"{'has' if rest == 1 else 'have'} been off target for {SEVERAL} "
                                                   "quarters or more (see Partner exceptions).")]
     return found
@@ -436,6 +436,11 @@ def key(d: Inputs) -> list[tuple[str, str]]:
 def _n(n: int, noun: str) -> str:
     """'1 measure', '3 measures'."""
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+def _more(n: int, noun: str) -> str:
+    """'One more measure', '3 more measures'."""
+    return f"One more {noun}" if n == 1 else f"{n:,} more {noun}s"
 
 
 def _be(n: int) -> str:

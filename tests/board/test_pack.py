@@ -181,13 +181,15 @@ def test_executive_summary_grammar_and_key(built):
     _, pack, _, _ = built
     summary = next(s for s in pack.sections if s.title == "Executive summary")
     text = " ".join(summary.paragraphs + summary.bullets)
-    found = re.findall(r"\b(\d+) (?:measures? |challenges? |partner figures? |SAR or audit actions? )?(rests?|is|are)\b",
-                       text)
+    found = re.findall(r"\b(\d+|One) (?:more )?(?:measures? |challenges? |partner figures? |SAR or audit actions? )?"
+                       r"(rests?|is|are)\b", text)
     assert len(found) >= 5
     for n, verb in found:
-        assert (verb in ("rests", "is")) == (n == "1"), (n, verb, text)
+        assert (verb in ("rests", "is")) == (n in ("1", "One")), (n, verb, text)
     assert not re.search(r"\b1 (measures|partner figures|challenges|SAR or audit actions)\b", text)
-    assert "A further 1 measure rests on fewer than 10 cases and is not rated." in text  # the demo has one
+    assert "One more measure rests on fewer than 10 cases and is not rated." in text  # the demo has one
+    everything = " ".join(p for s in pack.sections for p in s.paragraphs + s.bullets)
+    assert not re.search(r"\bA further 1\b", everything)
     key = dict(pack.key[1:])
     for symbol in ("pts", "Overdue", "Late", "Missing", "Dashed line", "[c]"):
         assert symbol in key, symbol
@@ -372,3 +374,11 @@ def test_summary_is_written_from_signals_most_important_first(built):
     assert concern.startswith("Special cause concerning:") and "below its lower process limit" in concern
     returns = next(b for b in bullets if b.startswith("Returns:"))
     assert "1 missing (Demo Housing Association)" in returns
+
+
+def test_one_more_is_said_in_words():
+    from assurance.board.pack import _more
+
+    assert _more(1, "measure") == "One more measure"
+    assert _more(1, "partner figure") == "One more partner figure"
+    assert _more(3, "partner figure") == "3 more partner figures"
