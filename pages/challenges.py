@@ -36,7 +36,7 @@ else:
     table = ch.log_table(log)
     st.dataframe(ui.blank_empty(table), hide_index=True, width="stretch", height=min(38 + 35 * len(table), 300),
                  column_config={"No.": st.column_config.NumberColumn(format="%d", width=48),
-                                "Partner": st.column_config.TextColumn(width=70),
+                                "Partner": st.column_config.TextColumn(width=190),
                                 "Status": st.column_config.TextColumn(width=210),
                                 "Due": st.column_config.DateColumn(format="DD/MM/YYYY", width=95),
                                 "Raised": st.column_config.DateColumn(format="DD/MM/YYYY"),

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 from assurance.access import audit
 from assurance.access.roles import can, can_use, require
 from assurance.db.engine import session_scope, short_write
-from assurance.db.models import Challenge, ChallengeEvent, Partner
+from assurance.db.models import Challenge, ChallengeEvent, Partner, User
 from assurance.errors import AssuranceError
 
 STATUSES = ("open", "responded", "closed")
@@ -304,6 +304,7 @@ def challenge_log(
     rows = []
     with session_scope(engine) as s:
         notes = {cid: note for cid, note in s.execute(closing)}  # the latest close of each challenge
+        who = _names(s)
         for ch, code, name in s.execute(stmt):
             overdue = is_overdue(ch.status, ch.due_date, today)
             if overdue_only and not overdue:
@@ -313,9 +314,9 @@ def challenge_log(
             closed = ch.status == "closed"
             rows.append([
                 ch.id, code, name, ch.question, ev.describe(publish), measure_name(ch.measure) if ch.measure else None,
-                ch.period_label, ch.raised_by, ch.raised_at.date(), ch.meeting_date, ch.due_date, ch.status, ch.outcome,
-                "Yes" if overdue else "", ch.response, ch.responded_by,
-                ch.responded_at.date() if ch.responded_at else None, ch.closed_by if closed else None,
+                ch.period_label, who(ch.raised_by), ch.raised_at.date(), ch.meeting_date, ch.due_date, ch.status,
+                ch.outcome, "Yes" if overdue else "", ch.response, who(ch.responded_by),
+                ch.responded_at.date() if ch.responded_at else None, who(ch.closed_by) if closed else None,
                 ch.closed_at.date() if closed and ch.closed_at else None, notes.get(ch.id) if closed else None,
             ])
     # object columns keep an empty field as None (pandas 3 would turn it into NaN, shown as 'nan')
@@ -353,6 +354,7 @@ def log_table(log: pd.DataFrame) -> pd.DataFrame:
     out = _worded(log)
     out["_order"] = out["Status"].map(_ORDER).fillna(3)
     out = out.sort_values(["_order", "No."], ascending=[True, False], kind="stable")
+    out["Partner"] = out["Partner name"]  # the name on screen; the export keeps the code beside it
     return out[TABLE_COLUMNS].reset_index(drop=True)
 
 
@@ -361,10 +363,19 @@ def log_export(log: pd.DataFrame) -> pd.DataFrame:
     return _worded(log)[EXPORT_COLUMNS]
 
 
+def _names(s):
+    """Who did what, as people read it: a user's display name for their username; any other record as kept."""
+    names = dict(s.execute(select(User.username, User.display_name)).all())
+    return lambda actor: names.get(actor, actor) if actor else actor
+
+
 def history(engine: Engine, challenge_id: int) -> pd.DataFrame:
+    """Every change to a challenge, oldest first: when (dd/mm/yyyy hh:mm), who by name, what."""
     stmt = select(ChallengeEvent).where(ChallengeEvent.challenge_id == challenge_id).order_by(ChallengeEvent.at, ChallengeEvent.id)
     with session_scope(engine) as s:
-        rows = [[e.at, e.actor, e.action, e.from_status or "", e.to_status, e.note or ""] for e in s.scalars(stmt)]
+        who = _names(s)
+        rows = [[f"{e.at:%d/%m/%Y %H:%M}", who(e.actor), e.action, e.from_status or "", e.to_status, e.note or ""]
+                for e in s.scalars(stmt)]
     return pd.DataFrame(rows, columns=["When", "Who", "What", "From", "To", "Note"])
 
 

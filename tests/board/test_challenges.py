@@ -275,3 +275,29 @@ def test_partner_view_opens_on_the_partner_with_the_most_red_measures(demo_engin
     chosen = opening_partner(partners, lambda code: compute_figures(demo_engine, code), label)
     assert reds[chosen.code] == max(reds.values()) and max(reds.values()) > 0
     assert rag_cell_style("Red") == "background-color: #F4B6B6" and rag_cell_style("no return") == ""
+
+
+def test_people_are_shown_by_name_and_times_to_the_minute(engine):
+    from assurance.access.accounts import create_user
+
+    maker = UserInfo(None, "setup", "setup", "admin")
+    chair = create_user(engine, maker, "chris.chair", "Chris Chair", "chair")
+    amb = create_user(engine, maker, "lead.amb", "Sam Lead (Ambulance)", "partner_lead", "AMB")
+    n = raise_one(engine, by=chair, now=datetime(2026, 12, 1, 4, 27, 2))
+    ch.respond(engine, n, "Plan agreed.", amb, now=datetime(2026, 12, 2, 9, 5, 59))
+    ch.close(engine, n, "assured", CHAIR, "Assured", now=datetime(2026, 12, 3, 14, 0))  # 'chair': no such user here
+    hist = ch.history(engine, n)
+    assert list(hist["Who"]) == ["Chris Chair", "Sam Lead (Ambulance)", "chair"]  # a name; else the record as kept
+    assert list(hist["When"]) == ["01/12/2026 04:27", "02/12/2026 09:05", "03/12/2026 14:00"]
+    row = ch.challenge_log(engine, date(2026, 12, 5)).iloc[0]
+    assert (row["Raised by"], row["Responded by"], row["Closed by"]) == ("Chris Chair", "Sam Lead (Ambulance)", "chair")
+    exported = ch.log_export(ch.challenge_log(engine, date(2026, 12, 5))).iloc[0]
+    assert (exported["Raised by"], exported["Responded by"]) == ("Chris Chair", "Sam Lead (Ambulance)")
+
+
+def test_the_screen_log_names_the_partner_and_the_export_keeps_the_code(engine):
+    raise_one(engine)
+    log = ch.challenge_log(engine, date(2026, 11, 23))
+    assert ch.log_table(log).iloc[0]["Partner"] == "Demo Ambulance Service NHS Trust"
+    exported = ch.log_export(log).iloc[0]
+    assert (exported["Partner"], exported["Partner name"]) == ("AMB", "Demo Ambulance Service NHS Trust")
