@@ -37,7 +37,7 @@ ui.chart(representation_chart([r.group for r in drawn], [r.ratio for r in drawn]
                               [r.upper for r in drawn], "Representation by age band"),
          rep.representation_frame(rows, "Age band", True), "representation by age", ("Over-represented: " + ", ".join(over) + "." if over else
                                           "No age band is significantly over-represented.") +
-         f" Age not known for {disclosure.publish_count(unknown_age) if publish else unknown_age} adults.", key="dm-age")
+         f" Age band {bd.unrecorded('age_band')} for {disclosure.publish_count(unknown_age) if publish else unknown_age} adults.", key="dm-age")
 ui.grid(table)
 rate_line = views.adults_per_100k({r.group: r.count for r in rows}, area, publish)
 if rate_line:
@@ -68,7 +68,7 @@ ui.chart(representation_chart([r.group for r in drawn], [r.ratio for r in drawn]
                               [r.upper for r in drawn], "Representation by ethnic group"),
          rep.representation_frame(rows, "Ethnic group", True), f"representation by {col}", (f"Over-represented: {', '.join(over)}. " if over else "")
          + (f"Under-represented: {', '.join(under)}. " if under else "")
-         + f"Ethnicity Refused or not known for {disclosure.publish_count(unknown_eth) if publish else unknown_eth} adults.",
+         + f"Ethnicity {bd.unrecorded('ethnicity_broad')} for {disclosure.publish_count(unknown_eth) if publish else unknown_eth} adults.",
          key="dm-eth")
 ui.grid(table)
 

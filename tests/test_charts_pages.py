@@ -49,3 +49,12 @@ def test_audit_trend_axis_never_passes_100(demo_url):
     assert chart["layout"]["yaxis"]["range"][1] <= 100
     upper = next(t for t in chart["data"] if t.get("name") == "upper limit")
     assert max(y for y in upper["y"] if y is not None) <= 100
+
+
+def test_demographics_words_the_unrecorded_in_the_national_labels(demo_url):
+    from tests.pages.helpers import texts
+
+    shown = texts(open_page("pages/demographics.py", period=PERIOD))
+    assert "Refused or not known" not in shown and "Age not known" not in shown
+    assert f"Ethnicity {bd.unrecorded('ethnicity_broad')} for " in shown  # Refused or Undeclared / Not Known
+    assert f"Age band {bd.unrecorded('age_band')} for " in shown

@@ -73,14 +73,14 @@ def _s42_people():
 NOT_RECORDED = cl.NOT_RECORDED
 
 
-def _unrecorded(key: str) -> str:
+def unrecorded(key: str) -> str:
     """The not-recorded values of a demographic, in the national labels the tables show, e.g. 'Not Known'."""
     return " or ".join(v for v in cl.codelist(key).values if v in NOT_RECORDED)
 
 
 ONCE_RULE = ("Each adult is counted once: in the group recorded on their latest concern in the period, a recorded "
-             f"group winning over a blank or one not recorded (age band {_unrecorded('age_band')}; gender "
-             f"{_unrecorded('gender')}; ethnicity {_unrecorded('ethnicity_broad')}).")
+             f"group winning over a blank or one not recorded (age band {unrecorded('age_band')}; gender "
+             f"{unrecorded('gender')}; ethnicity {unrecorded('ethnicity_broad')}).")
 
 
 def individuals_by(engine: Engine, column: str, period_ids, scope: str = "concerns",
