@@ -184,9 +184,15 @@ def percent_range(levels: list[float], unit: str) -> tuple[float, float] | None:
     return max(low - room, 0.0), min(high + room, 100.0)
 
 
+MOST_TICKS = 16  # more quarters than this: every other one labelled, counting back from the latest
+
+
 def quarter_ticks(periods: list[str], newline: str) -> list[str]:
-    """'2026-27 Q2' on two lines, so the quarters fit across a chart without slanting (and none is cut)."""
-    return [p.replace(" ", newline, 1) for p in periods]
+    """'2026-27 Q2' on two lines, so the quarters fit across a chart without slanting (and none is cut); past
+    MOST_TICKS quarters, every other label, always the latest."""
+    last = len(periods) - 1
+    return [p.replace(" ", newline, 1) if len(periods) <= MOST_TICKS or (last - i) % 2 == 0 else ""
+            for i, p in enumerate(periods)]
 
 
 def value_suffix(unit: str) -> str:

@@ -183,3 +183,12 @@ def test_a_share_of_fewer_than_the_minimum_is_hatched_with_a_note():
     hatched = [p for p in printed.patches if p.get_hatch()]
     assert len(hatched) == 1 and hatched[0].get_width() == 100.0
     assert any(label.startswith("Fewer than 10") for label in printed.get_legend_handles_labels()[1])
+
+
+def test_a_long_series_labels_every_other_quarter_and_always_the_latest():
+    quarters = [f"{2021 + i // 4}-{(22 + i // 4) % 100:02d} Q{i % 4 + 1}" for i in range(20)]
+    values = [30.0 + (i % 3) for i in range(20)]
+    ticks = plotly_figure(Spc(quarters, values, "Concerns", "count", xmr(values, "information", None, [], quarters))
+                          ).layout.xaxis.ticktext
+    assert ticks[-1] == "2025-26<br>Q4" and ticks[-2] == "" and ticks[-3] == "2025-26<br>Q2"
+    assert sum(bool(t) for t in ticks) == 10
