@@ -73,7 +73,8 @@ for table in scorecard_tables(frame):
                          + ("s" if len(table.commentary) > 1 else "") + f" of the {table.title}"):
             for measure, note in table.commentary:
                 st.markdown(f"**{ui.plain(measure)}**: {ui.plain(note)}")
-exported = scorecard_frame(listed, True, qa_commentary(ui.engine(), f.period.label, f.partner.id if f.partner else None))
+exported = scorecard_frame(listed, True, qa_commentary(ui.engine(), f.period.label,
+                                                     f.partner.id if f.partner else None))
 ui.download_csv(exported.drop(columns=["Last 8 quarters", "id"], errors="ignore"), f"scorecard {f.period.label}")
 ui.disclosure_key()
 st.caption("Variation and Assurance are Making Data Count's: variation from the latest quarter against the limits "

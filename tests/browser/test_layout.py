@@ -52,7 +52,8 @@ CUT_CELLS = """() => {
           texts.push([text, ctx.measureText(text).width + 2 * pad]);
         }
       }
-      for (const [text, need] of texts) if (need > width + 0.5) cut.push({grid: g, column: col.title, text, need: Math.ceil(need), width});
+      for (const [text, need] of texts)
+        if (need > width + 0.5) cut.push({grid: g, column: col.title, text, need: Math.ceil(need), width});
     });
     return cut;
   }).flat();

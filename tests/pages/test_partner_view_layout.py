@@ -22,7 +22,8 @@ def test_their_figures_are_red_first_with_no_empty_column_taking_room(demo_url):
     table = at.dataframe[0]
     rags = list(table.value["RAG"])
     rated = [r for r in rags if r in ("Red", "Amber", "Green")]
-    assert rated == sorted(rated, key=["Red", "Amber", "Green"].index) and rags[: rated.count("Red")] == ["Red"] * rated.count("Red")
+    assert rated == sorted(rated, key=["Red", "Amber", "Green"].index)
+    assert rags[: rated.count("Red")] == ["Red"] * rated.count("Red")  # red at the very top
     drawn = _drawn(table)
     assert drawn[:5] == ["Measure", "Value", "Counts", "Target", "RAG"]
     assert "Their commentary" not in drawn  # read in full under "Their commentary"
@@ -34,7 +35,8 @@ def test_their_figures_are_red_first_with_no_empty_column_taking_room(demo_url):
 def test_challenges_show_dates_as_the_log_does_and_each_question_in_full(demo_url, demo_engine):
     at = open_page("pages/partner_view.py", period="2026-27 Q2", partner="LA")
     with demo_engine.connect() as c:
-        raised = c.execute(select(Challenge.due_date, Challenge.question).join(Partner, Partner.id == Challenge.partner_id)
+        raised = c.execute(select(Challenge.due_date, Challenge.question)
+                           .join(Partner, Partner.id == Challenge.partner_id)
                            .where(Partner.code == "LA")).all()
     assert raised
     table = next(t.value for t in at.dataframe if "Status" in t.value.columns)
