@@ -191,6 +191,36 @@ def worst_grade_first(findings: pd.DataFrame) -> pd.DataFrame:
     return findings.iloc[rank.argsort(kind="stable")]
 
 
+FINDINGS_ON_SCREEN = ["Audit", "Overall grade", "Theme", "Agency", "Action"]
+
+
+@dataclass(frozen=True)
+class FindingsTable:
+    """The findings case by case as the Audits page lists them: weakest grade first, short columns each as wide as
+    its text, and the finding and its action (long text) read in full on a row's selection."""
+
+    frame: pd.DataFrame  # every column; FINDINGS_ON_SCREEN are drawn
+    widths: dict[str, int]
+
+    def detail(self, row: int) -> list[tuple[str, str]]:
+        """A finding in full: (label, text) pairs, blank ones left out."""
+        r = self.frame.iloc[row]
+        return [(k, str(r[k])) for k in ("Audit", "Case", "Period", "Date", "Theme", "Agency", "Overall grade",
+                                         "Findings", "Action required") if str(r.get(k, "")).strip()]
+
+
+def findings_table(findings: pd.DataFrame) -> FindingsTable:
+    from assurance.layout import column_widths
+
+    out = worst_grade_first(findings).reset_index(drop=True)
+    for c in ("Findings", "Action required", "Case", "Theme", "Agency"):
+        out[c] = out[c].fillna("").astype(str)
+    out["Date"] = [f"{pd.Timestamp(v):%d/%m/%Y}" if pd.notna(v) and str(v).strip() else "" for v in out["Date"]]
+    out.insert(out.columns.get_loc("Findings"), "Action", ["Yes" if a.strip() else "" for a in out["Action required"]])
+    out = out[FINDINGS_ON_SCREEN + [c for c in out.columns if c not in FINDINGS_ON_SCREEN]]
+    return FindingsTable(out, column_widths(out, FINDINGS_ON_SCREEN))
+
+
 def audit_findings(engine: Engine, window: list[PeriodInfo], agency_id: int | None, search: str = "") -> View:
     """The findings case by case for the QA subgroup; published, only by theme and agency (counted row by row, a
     list of cases would rebuild the grade tables)."""

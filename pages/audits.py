@@ -75,12 +75,18 @@ if publish:  # no case-level list in publication mode: counted row by row it wou
     st.markdown("**Actions required** are tracked on the SAR and audit actions page.")
 else:
     st.caption(f"{len(findings)} audit findings" + (f" mentioning '{ui.plain(search)}'" if search else "") + ".")
-    st.caption("The weakest grades first. Period, case and date are in the table's column menu.")
-    ui.grid(views.worst_grade_first(findings), height=min(36 * (len(findings) + 1) + 3, 440), column_config={
-        **{c: {"hidden": True} for c in ("Period", "Case", "Date")},
-        "Audit": st.column_config.TextColumn(width=118), "Theme": st.column_config.TextColumn(width=130),
-        "Agency": st.column_config.TextColumn(width=170), "Overall grade": st.column_config.TextColumn(width=120),
-        "Findings": st.column_config.TextColumn(width=220), "Action required": st.column_config.TextColumn(width=130)})
+    st.caption("The weakest grades first. Click a row to read its finding and action in full below the table.")
+    listed = views.findings_table(findings)
+    picked = ui.grid(listed.frame, height=min(36 * (len(findings) + 1) + 3, 440), on_select="rerun",
+                     selection_mode="single-row", key="au-findings-table", column_config={
+        **{c: st.column_config.TextColumn(width=listed.widths[c]) for c in views.FINDINGS_ON_SCREEN},
+        "Action": st.column_config.TextColumn(width=listed.widths["Action"], help="An action is required"),
+        **{c: {"hidden": True} for c in listed.frame.columns if c not in views.FINDINGS_ON_SCREEN}})
+    if len(listed.frame):
+        chosen = picked.selection.rows[0] if picked and picked.selection.rows else 0
+        with st.container(border=True):
+            for label, text in listed.detail(chosen):
+                st.markdown(f"**{label}:** {ui.plain(text)}")
     case_grades = [c for c in findings.columns if "grade" in c.lower()]
     ui.download_csv(findings.drop(columns=case_grades), "audit findings", key="au-findings")
     st.markdown(f"**Actions required: {len(actions)}** (tracked on the SAR and audit actions page).")

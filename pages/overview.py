@@ -6,18 +6,17 @@ from assurance import config
 from assurance.board.commentary import (CommentaryError, add_commentary, commentary_text, confirm_commentary,
                                          figure_changed, may_write, qa_commentary)
 from assurance.analysis.recalculations import RecalculationError, add_recalculation
-from assurance.analysis.spc import label_svg
 from assurance.charts import spc_chart
 from assurance.disclosure import figure_text, figure_value
-from assurance.views import red_first
 from assurance.board.challenges import Evidence, may_raise
-from assurance.measures.compute import applies, scorecard, scorecard_frame
+from assurance.measures.compute import (SCORECARD_LABELS, SCORECARD_ON_SCREEN, applies, scorecard, scorecard_counts,
+                                        scorecard_frame, scorecard_tables)
 from assurance.measures.conventions import figure_notes
 from ui.challenge import raise_challenge_form
-from assurance.measures.framework import BASIS_NAMES, STRAND_NAMES, STRANDS
+from assurance.measures.framework import BASIS_NAMES
 from assurance.measures.variation import measure_spc
 
-f = ui.page("Overview", "The Performance Assurance Framework for the quarter: every measure, its RAG and how it moved.")
+f = ui.page("Overview")
 if f.period is None:
     ui.no_data("No returns have been loaded yet. Upload a return or build the demo.")
     st.stop()
@@ -27,8 +26,9 @@ fs = ui.figures(code)
 rows = scorecard(fs, f.period.label)
 who = ui.plain(f.partner.name) if f.partner else "the whole Board"
 board = config.board()
-st.caption(f"{f.period.label} · {who} · rates per 100,000 use {ui.plain(board.population_area)}'s adult population "
-           f"(ONS mid-2020). RAG needs {fs.framework.min_denominator} or more cases. "
+st.caption(f"Every measure of the Performance Assurance Framework for {f.period.label}, {who}: its RAG and how it "
+           f"moved. Rates per 100,000 use {ui.plain(board.population_area)}'s adult population (ONS mid-2020); RAG "
+           f"needs {fs.framework.min_denominator} or more cases. "
            + ("Publication mode: small numbers suppressed." if publish else "Unrounded figures for the QA subgroup."))
 if not rows or not any(r.figure.has_data for r in rows):
     ui.no_data(f"No figures for {who} in {f.period.label}.")
@@ -36,62 +36,45 @@ if not rows or not any(r.figure.has_data for r in rows):
 
 listed = [r for r in rows if r.figure.has_data or r.figure.not_collected]  # not collected: shown as [x], never 0
 frame = scorecard_frame(listed, publish, qa_commentary(ui.engine(), f.period.label,
-                        f.partner.id if f.partner else None), with_trend=True)
-rated = frame[frame["RAG"].isin(["Red", "Amber", "Green"])]
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("Red", int((rated["RAG"] == "Red").sum()))
-c2.metric("Amber", int((rated["RAG"] == "Amber").sum()))
-c3.metric("Green", int((rated["RAG"] == "Green").sum()))
-c4.metric("Not rated", int(len(frame) - len(rated)), help="Information-only measures, small numbers and figures not collected")
-shown_rows = listed
-not_collected = sum(r.figure.not_collected for r in shown_rows)
-for_information = sum(r.measure.polarity == "information" and not r.figure.not_collected for r in shown_rows)
-on_small = sum(r.figure.small and r.measure.polarity != "information" for r in shown_rows)
-c4.caption(f"{for_information} for information only, {on_small} on small numbers"
-           + (f", {not_collected} not collected" if not_collected else ""))
+                        f.partner.id if f.partner else None), with_trend=True, window_in_name=True)
+st.markdown(scorecard_counts(frame, listed), help="Not rated: information-only measures, small numbers and figures "
+            "not collected. Click a row to see that measure in detail below the tables.")
 
 RAG_FILL = {"Red": "background-color: #F4B6B6", "Amber": "background-color: #FFE08A", "Green": "background-color: #B7E1B0"}
-# Sized for a 1366x768 laptop and a projector: the columns the Board reads first in view; the rest a click away in
-# the table's "Show/hide columns" menu and in full under "A measure in detail".
-SCORECARD_COLUMNS = {
-    "Measure": st.column_config.TextColumn(width=292, pinned=True),
-    "Value": st.column_config.TextColumn(width=66, alignment="right"),
-    "Target": st.column_config.TextColumn(width=52, alignment="right"),
-    "RAG": st.column_config.TextColumn(width=66),
-    "Variation icon": st.column_config.ImageColumn(
-        "Var.", width=40, help="Variation (Making Data Count): grey common cause; blue special cause improving, "
-        "orange concerning, purple a change in a measure with no better direction; H or L for higher or lower."),
-    "Assurance icon": st.column_config.ImageColumn(
-        "Ass.", width=40, help="Assurance (Making Data Count): P consistently passing the target, F consistently "
-        "failing, ? hit and miss."),
-    "On quarter": st.column_config.TextColumn(width=70, alignment="right"),
-    "Last 8 quarters": st.column_config.LineChartColumn("Last 8 quarters", width=96),
-    "QA commentary": st.column_config.TextColumn(width=146),
-    **{name: {"hidden": True} for name in ("Counts", "On year", "England", "Variation", "Assurance")},
-}
-for strand in STRANDS:
-    part = red_first(frame[frame["Strand"] == STRAND_NAMES[strand]])
-    if part.empty:
-        continue
-    st.subheader(f"{STRAND_NAMES[strand]} strand")
-    drawn = part.drop(columns=["Strand", "id"])
-    words = drawn.pop("Variation"), drawn.pop("Assurance")
-    # Making Data Count's icons beside the RAG; the same in words in the hidden columns and in the detail below
-    for name, labels in zip(("Variation", "Assurance"), words):
-        drawn.insert(drawn.columns.get_loc("RAG") + (1 if name == "Variation" else 2), f"{name} icon",
-                     labels.map(lambda v: label_svg(v) or ""))
-        drawn[name] = labels
-    drawn = drawn[[c for c in SCORECARD_COLUMNS if c in drawn.columns]]
-    drawn["Last 8 quarters"] = [[x for x in points if x is not None] for points in drawn["Last 8 quarters"]]
-    shown = drawn.style.map(lambda v: RAG_FILL.get(v, ""), subset=["RAG"])
-    picked = ui.grid(drawn, styled=shown, on_select="rerun", selection_mode="single-row", key=f"ov-table-{strand}",
-                     column_config=SCORECARD_COLUMNS)
-    rows_picked = picked.selection.rows if picked else []
+HELP = {"Variation icon": "Variation (Making Data Count): grey common cause; blue special cause improving, orange "
+        "concerning, purple a change in a measure with no better direction; H or L for higher or lower.",
+        "Assurance icon": "Assurance (Making Data Count): P consistently passing the target, F consistently failing, "
+        "? hit and miss."}
+for table in scorecard_tables(frame):
+    st.markdown(f"#### {table.title}")
+    w = table.widths
+    # Sized for a 1366x768 laptop and a projector: each column the Board reads first as wide as its text; the rest a
+    # click away in the table's "Show/hide columns" menu and in full under "A measure in detail".
+    columns = {
+        "Measure": st.column_config.TextColumn(width=w["Measure"]),
+        "Value": st.column_config.TextColumn(width=w["Value"], alignment="right"),
+        "Target": st.column_config.TextColumn(width=w["Target"], alignment="right"),
+        "RAG": st.column_config.TextColumn(width=w["RAG"]),
+        **{c: st.column_config.ImageColumn(SCORECARD_LABELS[c], width=w[c], help=HELP[c]) for c in HELP},
+        "Last 8 quarters": st.column_config.LineChartColumn("Last 8 quarters", width=w["Last 8 quarters"]),
+        **{c: {"hidden": True} for c in table.frame.columns if c not in SCORECARD_ON_SCREEN},
+    }
+    shown = table.frame.style.map(lambda v: RAG_FILL.get(v, ""), subset=["RAG"])
+    strand = table.ids and fs.framework.get(table.ids[0]).strand
+    picked = ui.grid(table.frame, styled=shown, on_select="rerun", selection_mode="single-cell",
+                     key=f"ov-table-{strand}", column_config=columns)
+    cells = picked.selection.cells if picked else []
+    rows_picked = [cell[0] for cell in cells]
     if rows_picked and st.session_state.get(f"_ov-picked-{strand}") != rows_picked:
         st.session_state[f"_ov-picked-{strand}"] = rows_picked
-        st.session_state["ov-measure"] = part["id"].iloc[rows_picked[0]]  # one click: the measure in detail below
-exported = frame if publish else scorecard_frame(listed, True, qa_commentary(
-    ui.engine(), f.period.label, f.partner.id if f.partner else None))
+        st.session_state["ov-measure"] = table.ids[rows_picked[0]]  # one click: the measure in detail below
+    if table.commentary:
+        with st.expander(f"QA commentary on {len(table.commentary)} measure"
+                         + ("s" if len(table.commentary) > 1 else "") + f" of the {table.title}"):
+            for measure, note in table.commentary:
+                st.markdown(f"**{ui.plain(measure)}**: {ui.plain(note)}")
+exported = scorecard_frame(listed, True, qa_commentary(ui.engine(), f.period.label,
+                                                     f.partner.id if f.partner else None))
 ui.download_csv(exported.drop(columns=["Last 8 quarters", "id"], errors="ignore"), f"scorecard {f.period.label}")
 ui.disclosure_key()
 st.caption("Variation and Assurance are Making Data Count's: variation from the latest quarter against the limits "
@@ -99,7 +82,6 @@ st.caption("Variation and Assurance are Making Data Count's: variation from the 
            "the limits (consistently passing, consistently failing, or hit and miss). Worked out on each quarter's "
            "own figure.")
 
-st.caption("Click a row to see that measure in detail below.")
 st.divider()
 st.subheader("A measure in detail")
 ids = frame["id"].tolist()

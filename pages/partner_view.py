@@ -7,11 +7,12 @@ import ui
 from assurance.board import challenges as ch
 from assurance.board.challenges import Evidence, challenge_log
 from assurance.board.commentary import partner_commentary
-from assurance.board.partner import opening_partner, rag_cell_style
+from assurance.board.partner import (FIGURE_LABELS, comparison_sentence, opening_partner, partner_challenges,
+                                     partner_figures, rag_cell_style)
 from assurance.charts import bar_chart
 from assurance.config import RETURN_TYPES
-from assurance.disclosure import figure_counts, figure_text, figure_value
-from assurance.measures.compute import RAG_LABELS, applies, rank
+from assurance.disclosure import figure_value
+from assurance.measures.compute import applies
 from assurance.returns.tracker import published_rows, tracker_frame
 from ui.challenge import raise_challenge_form
 
@@ -24,9 +25,10 @@ if p is None:
     ui.no_data("Choose a partner in the sidebar to see their whole picture.")
     st.stop()
 st.subheader(ui.plain(p.name))
-if f.partner is None:
-    st.caption(f"Showing the partner with the most red measures in {f.period.label}; choose another in the sidebar.")
-st.markdown(f"**Type:** {ui.plain(p.type)} · **Code:** {ui.plain(p.code)} · **Returns made:** {', '.join(RETURN_TYPES[r] for r in p.returns) or 'none'}")
+st.caption(f"{ui.plain(p.type)} · code {ui.plain(p.code)} · returns made: "
+           f"{', '.join(RETURN_TYPES[r] for r in p.returns) or 'none'}"
+           + (f". Shown as the partner with the most red measures in {f.period.label}; choose another in the sidebar."
+              if f.partner is None and f.period is not None else ""))
 if f.period is None:
     ui.no_data("No returns have been loaded yet.")
     st.stop()
@@ -39,28 +41,21 @@ others = [q for q in ui.all_partners() if q.code != p.code and q.type != "Board"
 notes = partner_commentary(engine, f.period.id, p.id)
 said = dict(zip(notes["Measure"], notes["Commentary"]))
 
-st.markdown(f"#### Their figures for {f.period.label}")
-rows, exported = [], []
-for m in fs.framework.measures:
-    x = fs.get(m.id, f.period.label)
-    if x is None:
-        continue
-    peers = [y for q in others if applies(m, q) and (y := ui.figures(q.code).get(m.id, f.period.label)) is not None
-             and y.value is not None and not y.small]
-    position = rank(x, peers, publish)
-    rows.append({"Measure": m.name, "Value": figure_text(x, publish), "Counts": figure_counts(x, publish),
-                 "Target": "" if x.target is None else f"{x.target:g}",  # in force for the quarter
-                 "RAG": "small number" if x.small else ("not collected" if x.not_collected else "no return"
-                                                        if not x.has_data else RAG_LABELS[x.rag]),
-                 "Rank among partners": f"{position[0]} of {position[1]}" if position else "",
-                 "Their commentary": said.get(m.id, ""), "id": m.id})
-    exported.append({**rows[-1], "Value": figure_text(x, True), "Counts": figure_counts(x, True)})
-mine = pd.DataFrame(rows)
+st.markdown(f"#### Their figures for {f.period.label}, red first")
+figures = partner_figures(fs, f.period.label, lambda m: [ui.figures(q.code).get(m.id, f.period.label) for q in others
+                                                         if applies(m, q)], said, publish)
+mine = figures.frame
+rows = mine.to_dict("records")
 if mine.empty:
     ui.no_data("No framework measures apply to this partner.")
 else:
-    st.dataframe(mine.drop(columns=["id"]).style.map(rag_cell_style, subset=["RAG"]), hide_index=True, width="stretch")
-    ui.download_csv(pd.DataFrame(exported).drop(columns=["id"]), f"{p.code} figures {f.period.label}")
+    w = figures.widths
+    ui.grid(mine, styled=mine.style.map(rag_cell_style, subset=["RAG"]), column_config={
+        **{c: st.column_config.TextColumn(FIGURE_LABELS.get(c, c), width=w[c]) for c in figures.on_screen},
+        "Rank among partners": st.column_config.TextColumn(
+            "Rank", width=w.get("Rank among partners"), help="Among the partners with a rated figure, best first"),
+        **{c: {"hidden": True} for c in mine.columns if c not in figures.on_screen}})
+    ui.download_csv(figures.export, f"{p.code} figures {f.period.label}")
 
     compare = [r for r in rows if r["RAG"] not in ("no return", "not collected") and fs.framework.get(r["id"]).applies_to in ("assurance", "audit")]
     if compare and see_others:
@@ -77,8 +72,7 @@ else:
         data = pd.DataFrame(values, columns=["Partner", m.name])
         pos = [c for c, _ in values].index(p.code) + 1 if p.code in dict(values) else None
         ui.chart(bar_chart([c for c, _ in values], [v for _, v in values], f"{m.name}: all partners", m.unit), data, f"{pick} by partner",
-                 f"{ui.plain(p.code)} is {pos} of {len(values)} partners; target {m.target:g}." if pos and m.target else
-                 f"{len(values)} partners compared.", key="pv-chart")
+                 ui.plain(comparison_sentence(p.name, pos, len(values), m.target, m.unit)), key="pv-chart")
 
 st.markdown("#### Their returns")
 idx = [x.label for x in f.periods].index(f.period.label)
@@ -100,9 +94,12 @@ st.markdown("#### Challenges")
 log = challenge_log(engine, date.today(), partner_id=p.id, publish=publish)
 st.markdown(ch.counts_line(ch.log_counts(log), ui.plain(p.name)))
 if not log.empty:
-    st.dataframe(ui.blank_empty(ch.log_table(log).drop(columns=["Partner"])), hide_index=True, width="stretch",
-                 column_config={"No.": st.column_config.NumberColumn(format="%d", width=48),
-                                "Status": st.column_config.TextColumn(width=210)})
+    challenges = partner_challenges(ch.log_table(log))
+    ui.grid(challenges.frame, column_config={c: st.column_config.TextColumn(width=w) if c != "No." else
+                                             st.column_config.NumberColumn(format="%d", width=w)
+                                             for c, w in challenges.widths.items()})
+    for number, question in challenges.questions:
+        st.markdown(f"**No. {number}:** {ui.plain(question)}")
     exported = ch.log_export(challenge_log(engine, date.today(), partner_id=p.id, publish=True))
     ui.download_csv(exported, f"{p.code} challenges", key="dl-pv-challenges")
 if not mine.empty and ch.may_raise(ui.current_user()):

@@ -285,8 +285,10 @@ def _with_window(shown: str, f: Figure) -> str:
 
 
 def scorecard_frame(rows: list[ScorecardRow], publish: bool, commentary: dict[str, list] | None = None,
-                    with_trend: bool = False) -> pd.DataFrame:
-    """The scorecard as a table, grouped by strand (pages and the board pack show the same thing)."""
+                    with_trend: bool = False, window_in_name: bool = False) -> pd.DataFrame:
+    """The scorecard as a table, grouped by strand (pages and the board pack show the same thing). window_in_name:
+    a figure short of its window says so after the measure's name ('... (1 of 4 quarters)'), not in its value, so
+    the value column stays narrow on screen."""
     from assurance import disclosure
     from assurance.board.commentary import commentary_text
     from assurance.measures.framework import STRAND_NAMES, STRANDS
@@ -297,8 +299,11 @@ def scorecard_frame(rows: list[ScorecardRow], publish: bool, commentary: dict[st
         f, m = r.figure, r.measure
         note = (commentary or {}).get(m.id, [])
         row = {
-            "Strand": STRAND_NAMES[m.strand], "Measure": m.name,
-            "Value": _with_window(disclosure.figure_text(f, publish), f),
+            "Strand": STRAND_NAMES[m.strand],
+            "Measure": _with_window(m.name, f) if window_in_name and not disclosure.figure_text(
+                f, publish).startswith("[") else m.name,
+            "Value": disclosure.figure_text(f, publish) if window_in_name else _with_window(
+                disclosure.figure_text(f, publish), f),
             "Counts": disclosure.figure_counts(f, publish), "Target": "" if f.target is None else f"{f.target:g}",
             "RAG": "small number" if f.small else "not collected" if f.not_collected else RAG_LABELS[f.rag],
             "On quarter": change_text(f, r.previous, r.change_quarter, publish),
@@ -312,6 +317,66 @@ def scorecard_frame(rows: list[ScorecardRow], publish: bool, commentary: dict[st
             row["Last 8 quarters"] = [disclosure.figure_point(x, publish) for x in r.trend]
         out.append(row)
     return pd.DataFrame(out)
+
+
+# The scorecard's columns on screen at 1366x768, each wide enough for its text; the rest ("On quarter", "On year",
+# "Counts", "England", the MDC labels in words) in the table's column menu, the measure in detail and the download.
+SCORECARD_ON_SCREEN = ("Measure", "Value", "Target", "RAG", "Variation icon", "Assurance icon", "Last 8 quarters")
+SCORECARD_LABELS = {"Variation icon": "Variation", "Assurance icon": "Assurance"}
+_ICON_WIDTH = 24
+
+
+@dataclass(frozen=True)
+class StrandTable:
+    """One strand of the scorecard as the Overview draws it: red first, the Making Data Count icons beside the RAG,
+    each column as wide as its longest text, and the QA commentary (long text) for a detail area under the table."""
+
+    title: str
+    frame: pd.DataFrame  # every column; those not in SCORECARD_ON_SCREEN are for the column menu
+    ids: list[str]  # the measure of each row, in order
+    widths: dict[str, int]
+    commentary: list[tuple[str, str]]  # (measure, commentary), in the table's order
+
+
+def scorecard_tables(frame: pd.DataFrame) -> list[StrandTable]:
+    """The Overview's tables, one a strand, from scorecard_frame(..., with_trend=True, window_in_name=True)."""
+    from assurance.analysis.spc import label_svg
+    from assurance.layout import column_widths
+    from assurance.measures.framework import STRAND_NAMES, STRANDS
+    from assurance.views import red_first
+
+    out = []
+    for strand in STRANDS:
+        part = red_first(frame[frame["Strand"] == STRAND_NAMES[strand]])
+        if part.empty:
+            continue
+        drawn = part.drop(columns=["Strand", "id"])
+        at = drawn.columns.get_loc("RAG")
+        for i, name in enumerate(("Variation", "Assurance")):
+            drawn.insert(at + 1 + i, f"{name} icon", drawn[name].map(lambda v: label_svg(v) or ""))
+        drawn["Last 8 quarters"] = [[x for x in points if x is not None] for points in drawn["Last 8 quarters"]]
+        first = [c for c in SCORECARD_ON_SCREEN if c in drawn.columns]
+        drawn = drawn[first + [c for c in drawn.columns if c not in first]]
+        widths = column_widths(drawn, ["Measure", "Value", "Target", "RAG"], SCORECARD_LABELS)
+        widths.update(column_widths(drawn.iloc[:0], ["Variation icon", "Assurance icon", "Last 8 quarters"],
+                                    SCORECARD_LABELS))
+        notes = [(m, c) for m, c in zip(drawn["Measure"], drawn["QA commentary"]) if str(c).strip()]
+        out.append(StrandTable(f"{STRAND_NAMES[strand]} strand", drawn.reset_index(drop=True), part["id"].tolist(),
+                               widths, notes))
+    return out
+
+
+def scorecard_counts(frame: pd.DataFrame, rows: list[ScorecardRow]) -> str:
+    """The scorecard's headline in one line: how many red, amber, green and not rated, and why not rated."""
+    count = {r: int((frame["RAG"] == r).sum()) for r in ("Red", "Amber", "Green")}
+    not_rated = len(frame) - sum(count.values())
+    information = sum(r.measure.polarity == "information" and not r.figure.not_collected for r in rows)
+    small = sum(r.figure.small and r.measure.polarity != "information" for r in rows)
+    missing = sum(r.figure.not_collected for r in rows)
+    why = [f"{information} for information only", f"{small} on small numbers"] + (
+        [f"{missing} not collected"] if missing else [])
+    return (f"**{count['Red']} red** · **{count['Amber']} amber** · **{count['Green']} green** · "
+            f"**{not_rated} not rated** ({', '.join(why)})")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ def test_a_click_on_a_scorecard_row_opens_that_measure(demo_url):
     at = open_page("pages/overview.py", period="2026-27 Q2")
     quality = at.dataframe[1].value  # the Quality strand
     row = 2
-    at.session_state["ov-table-quality"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.session_state["ov-table-quality"] = {"selection": {"rows": [], "columns": [], "cells": [[row, "RAG"]]}}
     at.run()
     assert not at.exception
     assert at.selectbox(key="ov-measure").format_func(at.selectbox(key="ov-measure").value) == quality["Measure"].iloc[row]
@@ -55,6 +55,7 @@ def test_not_rated_says_how_many_are_for_information_and_how_many_are_small(demo
     shown = [f for m in fs.framework.measures if (f := fs.get(m.id, label)) is not None and f.has_data]
     info = sum(f.polarity == "information" for f in shown)
     small = sum(f.small and f.polarity != "information" for f in shown)
-    not_rated = next(m for m in at.metric if m.label == "Not rated")
-    assert int(not_rated.value) == len(shown) - sum(f.rag is not None for f in shown) == info + small
-    assert f"{info} for information only, {small} on small numbers" in [c.value for c in at.caption]
+    not_rated = len(shown) - sum(f.rag is not None for f in shown)
+    assert not_rated == info + small
+    assert f"**{not_rated} not rated** ({info} for information only, {small} on small numbers)" in " ".join(
+        m.value for m in at.markdown)

@@ -26,7 +26,7 @@ def test_overview_scorecard_matches_database(demo_url, demo_engine):
     data = at.dataframe[0].value.set_index("Measure")
     assert data.loc["Safeguarding concerns received", "Value"] == f"{n:,}"
     assert "2025-26 Q3" in texts(at)
-    strands = [h.value for h in at.subheader]
+    strands = [h.value.removeprefix("#### ") for h in at.markdown if h.value.endswith(" strand")]
     assert strands[:3] == ["Data strand", "Quality strand", "Lived experience strand"]
 
 

@@ -17,6 +17,11 @@ def _svg(uri: str) -> str:
     return base64.b64decode(uri.split(",", 1)[1]).decode()
 
 
+def _window(fs, m) -> str:
+    x = fs.get(m.id, PERIOD)
+    return x.window_note if x is not None else ""
+
+
 def test_scorecard_shows_variation_and_assurance_for_every_measure(demo_url):
     at = open_page("pages/overview.py", period=PERIOD, role="qa")
     fs = compute_figures(get_engine(demo_url))
@@ -27,7 +32,8 @@ def test_scorecard_shows_variation_and_assurance_for_every_measure(demo_url):
         assert columns[columns.index("RAG"):][:3] == ["RAG", "Variation icon", "Assurance icon"]  # at a glance
         assert {"Variation", "Assurance"} <= set(columns)  # and in words
         for _, row in table.iterrows():
-            m = next(x for x in fs.framework.measures if x.name == row["Measure"])
+            # a figure short of its window says so after the name: "... (1 of 4 quarters)"
+            m = next(x for x in fs.framework.measures if row["Measure"] in (x.name, f"{x.name} ({_window(fs, x)})"))
             assert row["Variation"] in VARIATIONS
             # Assurance only where there is a target to pass or fail
             if m.target is None or m.polarity == "information":
