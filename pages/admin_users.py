@@ -4,6 +4,8 @@ import streamlit as st
 import ui
 from assurance.access.accounts import MIN_PASSWORD_LENGTH, AccountError, create_user, list_users, update_user
 from assurance.access.roles import AccessDenied, ROLES
+from assurance.admin_tables import users_table
+from assurance.directory import list_partners
 
 f = ui.page("Users", "Who may sign in, their role and, for analysts and partner leads, their partner.")
 engine = ui.engine()
@@ -12,14 +14,13 @@ address = ui.auth.client_address()
 NO_PARTNER = "(none: sees every partner)"
 codes = [NO_PARTNER] + [p.code for p in f.partners]
 
-users = pd.DataFrame(list_users(engine))
+listed = list_users(engine)
+users = pd.DataFrame(listed)
 if users.empty:
     ui.no_data("No users yet.")
 else:
-    shown = users.drop(columns=["role"]).rename(columns={"role_label": "role"})
-    ui.grid(ui.blank_empty(shown), column_config={"email": {"hidden": True},  # in the table's column menu
-                                                  "last sign-in": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
-                                                  "locked until": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")})
+    shown = users_table(listed, {p.code: p.name for p in list_partners(engine, include_inactive=True)})
+    ui.grid(shown, column_config={"E-mail": {"hidden": True}})  # the e-mail is in the table's column menu
     ui.download_csv(shown, "users")
     locked = users[users["locked until"].notna()]
     if not locked.empty:
