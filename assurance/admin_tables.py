@@ -248,6 +248,16 @@ def _source(source, address) -> str:
     return f"App ({where})" if where else "App"
 
 
+# Sized for a 1366x768 laptop (a table about 900 pixels wide beside the sidebar): rows tall enough for three lines,
+# so text wraps rather than being cut; in the trail, when, who, what and to what show whole, and an event's details
+# beyond three lines are shown in full under the table for the row picked.
+WRAP_ROW_HEIGHT = 66
+AUDIT_WIDTHS = {"When": 100, "Who": 150, "Action": 130, "Target": 220, "Details": 270}
+USER_WIDTHS = {"Username": 120, "Name": 150, "Role": 105, "Partner": 165, "Active": 60, "Local password": 110,
+               "Locked until": 95, "Last sign-in": 95}
+TARGET_WIDTHS = {"Measure": 440, "Polarity": 125, "Latest target": 95, "Amber tolerance": 115, "Since": 95}
+
+
 def audit_events(events: pd.DataFrame, names: Names = Names()) -> pd.DataFrame:
     """The audit trail as the page shows it: when as dd/mm/yyyy hh:mm:ss, the action, target and details in words,
     and where it came from (the app and the address, or the command line); never "None"."""

@@ -4,7 +4,8 @@ import streamlit as st
 
 import ui
 from assurance.access import audit
-from assurance.admin_tables import action_words, audit_event_detail, audit_events, audit_names
+from assurance.admin_tables import (AUDIT_WIDTHS, WRAP_ROW_HEIGHT, action_words, audit_event_detail, audit_events,
+                                    audit_names)
 from ui.navigation import declared
 
 ui.page("Audit trail", "Every sign-in, export, upload, challenge change, admin change and command, as recorded. "
@@ -30,11 +31,10 @@ if events.empty:
 else:
     titles = {script: title for pages in declared().values() for script, title, *_ in pages}
     shown = audit_events(events, audit_names(engine, titles))
-    picked = ui.grid(shown, height=min(36 * (len(events) + 1) + 3, 470), on_select="rerun",
-                     selection_mode="single-row", key="audit-events", column_config={
-                         "When": st.column_config.TextColumn(width=150), "Who": st.column_config.TextColumn(width=130),
-                         "Action": st.column_config.TextColumn(width=165),
-                         "Target": st.column_config.TextColumn(width=230), "From": {"hidden": True}})
+    picked = ui.grid(shown, height=min(WRAP_ROW_HEIGHT * len(events) + 38, 470), row_height=WRAP_ROW_HEIGHT,
+                     on_select="rerun", selection_mode="single-row", key="audit-events",
+                     column_config={c: st.column_config.TextColumn(width=w) for c, w in AUDIT_WIDTHS.items()} |
+                     {"From": {"hidden": True}})
     rows = picked.selection.rows if picked else []
     if rows:
         st.markdown("  \n".join(f"**{label}:** {ui.plain(text)}" for label, text in audit_event_detail(shown.iloc[rows[0]])))

@@ -4,7 +4,7 @@ import streamlit as st
 import ui
 from assurance.access.accounts import MIN_PASSWORD_LENGTH, AccountError, create_user, list_users, update_user
 from assurance.access.roles import AccessDenied, ROLES
-from assurance.admin_tables import users_table
+from assurance.admin_tables import USER_WIDTHS, WRAP_ROW_HEIGHT, users_table
 from assurance.directory import list_partners
 
 f = ui.page("Users", "Who may sign in, their role and, for analysts and partner leads, their partner.")
@@ -20,7 +20,8 @@ if users.empty:
     ui.no_data("No users yet.")
 else:
     shown = users_table(listed, {p.code: p.name for p in list_partners(engine, include_inactive=True)})
-    ui.grid(shown, column_config={"E-mail": {"hidden": True}})  # the e-mail is in the table's column menu
+    ui.grid(shown, row_height=WRAP_ROW_HEIGHT, column_config={  # the e-mail is in the table's column menu
+        **{c: {"width": w} for c, w in USER_WIDTHS.items() if c in shown}, "E-mail": {"hidden": True}})
     ui.download_csv(shown, "users")
     locked = users[users["locked until"].notna()]
     if not locked.empty:
