@@ -160,3 +160,13 @@ def test_targets_table_reads_in_words(demo_url, config_copy):
     assert all(_sentence_case(c) for c in _shown_columns(grid)), _shown_columns(grid)
     assert not any(str(v) in NOT_SHOWN for v in shown.to_numpy().ravel())
     assert set(shown["Polarity"]) <= {"Higher is better", "Lower is better", "Not rated"}
+
+
+def test_every_admin_table_has_sentence_case_headers_and_no_none(demo_url, config_copy):
+    for script in ("admin_partners", "admin_periods", "admin_targets", "admin_baseline", "admin_users", "admin_audit"):
+        at = open_page(f"pages/{script}.py", role="admin")
+        assert at.dataframe, script
+        for grid in at.dataframe:
+            headers = [h for h in _shown_columns(grid) if not h[:1].isdigit()]  # age bands: 18-64, 85+
+            assert all(_sentence_case(h) for h in headers), (script, headers)
+            assert not any(str(v) in NOT_SHOWN for v in grid.value.to_numpy().ravel()), script
