@@ -295,3 +295,25 @@ def users_table(users: list[dict], partner_names: dict[str, str]) -> pd.DataFram
     if not frame["Locked until"].astype(bool).any():
         frame = frame.drop(columns="Locked until")
     return frame
+
+
+# --- the population baseline --------------------------------------------------------------------------------------
+
+def _count(n) -> str:
+    return "" if n is None else f"{n:,}"
+
+
+def baseline_by_age(ages: dict) -> pd.DataFrame:
+    """Adults by age band, counts written 128,482."""
+    return pd.DataFrame({"Age band": list(ages), "Adults": [_count(n) for n in ages.values()]})
+
+
+def baseline_by_ethnicity(groups: dict) -> pd.DataFrame:
+    """Residents by broad ethnic group, counts written 101,798."""
+    return pd.DataFrame({"Ethnic group (broad)": list(groups), "Residents": [_count(n) for n in groups.values()]})
+
+
+def baseline_ethnicity_by_age(adults: dict) -> pd.DataFrame:
+    """Adults by broad ethnic group (rows) and age band (columns)."""
+    return pd.DataFrame([{"Ethnic group (broad)": g, **{b: _count(n) for b, n in bands.items()}}
+                         for g, bands in adults.items()])

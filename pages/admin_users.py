@@ -13,6 +13,7 @@ me = ui.current_user()
 address = ui.auth.client_address()
 NO_PARTNER = "(none: sees every partner)"
 codes = [NO_PARTNER] + [p.code for p in f.partners]
+partner_names = {p.code: f"{p.name} ({p.code})" for p in f.partners}
 
 listed = list_users(engine)
 users = pd.DataFrame(listed)
@@ -37,7 +38,8 @@ with st.form("add-user", clear_on_submit=True):
     username = c1.text_input("Username", placeholder="e.g. jo.smith")
     name = c2.text_input("Name")
     role_key = c1.selectbox("Role", list(ROLES), format_func=lambda k: ROLES[k].label)
-    partner = c2.selectbox("Partner (analysts and partner leads)", codes)
+    partner = c2.selectbox("Partner (analysts and partner leads)", codes,
+                           format_func=lambda c: partner_names.get(c, c))
     email = c1.text_input("E-mail (how OpenID Connect sign-ins are matched)")
     password = c2.text_input(f"Password for a local account (at least {MIN_PASSWORD_LENGTH} characters, e.g. "
                              "three or more random words; "
@@ -59,7 +61,8 @@ if not users.empty:
         new_role = c1.selectbox("Role", list(ROLES), index=list(ROLES).index(row["role"]),
                                 format_func=lambda k: ROLES[k].label)
         current = row["partner"] if row["partner"] in codes else NO_PARTNER
-        new_partner = c2.selectbox("Partner", codes, index=codes.index(current))
+        new_partner = c2.selectbox("Partner", codes, index=codes.index(current),
+                                   format_func=lambda c: partner_names.get(c, c))
         new_name = c1.text_input("Name", value=row["name"])
         new_email = c2.text_input("E-mail", value=row["email"] or "")
         active = c1.toggle("Account active", value=bool(row["active"]))

@@ -170,3 +170,21 @@ def test_every_admin_table_has_sentence_case_headers_and_no_none(demo_url, confi
             headers = [h for h in _shown_columns(grid) if not h[:1].isdigit()]  # age bands: 18-64, 85+
             assert all(_sentence_case(h) for h in headers), (script, headers)
             assert not any(str(v) in NOT_SHOWN for v in grid.value.to_numpy().ravel()), script
+
+
+def test_population_baseline_counts_read_with_thousands_separators(demo_url, config_copy):
+    from assurance.reference import population
+
+    at = open_page("pages/admin_baseline.py", role="admin")
+    area = config.board().population_area
+    ages = population.adults_by_age_band(area)
+    shown = at.dataframe[0].value
+    assert list(shown["Adults"]) == [f"{n:,}" for n in ages.values()]
+    residents = at.dataframe[1].value
+    assert list(residents["Residents"]) == [f"{n:,}" for n in population.population_by_broad_ethnicity(area).values()]
+
+
+def test_users_forms_offer_partners_by_name(demo_url):
+    at = open_page("pages/admin_users.py", role="admin")
+    partner = next(s for s in at.selectbox if s.label.startswith("Partner ("))
+    assert partner.format_func("POL") == f"{config.board().partner('POL').name} (POL)"
