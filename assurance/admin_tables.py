@@ -252,19 +252,18 @@ def _source(source, address) -> str:
 # so text wraps rather than being cut; in the trail, when, who, what and to what show whole, and an event's details
 # beyond three lines are shown in full under the table for the row picked.
 WRAP_ROW_HEIGHT = 66
-AUDIT_WIDTHS = {"When": 100, "Who": 150, "Action": 130, "Target": 220, "Details": 270}
+AUDIT_WIDTHS = {"When": 150, "Who": 150, "Action": 130, "Target": 220, "Details": 220}
 USER_WIDTHS = {"Username": 120, "Name": 150, "Role": 105, "Partner": 165, "Active": 60, "Local password": 110,
                "Locked until": 95, "Last sign-in": 95}
 TARGET_WIDTHS = {"Measure": 440, "Polarity": 125, "Latest target": 95, "Amber tolerance": 115, "Since": 95}
 
 
 def audit_events(events: pd.DataFrame, names: Names = Names()) -> pd.DataFrame:
-    """The audit trail as the page shows it: when as dd/mm/yyyy hh:mm:ss, the action, target and details in words,
+    """The audit trail as the page shows it: when (a time, so the table sorts by it), the action, target and details in words,
     and where it came from (the app and the address, or the command line); never "None"."""
     rows = []
     for e in events.itertuples(index=False):
-        when = pd.Timestamp(e.When)
-        rows.append({"When": "" if pd.isna(when) else f"{when:%d/%m/%Y %H:%M:%S}", "Who": e.Who or "",
+        rows.append({"When": pd.Timestamp(e.When), "Who": e.Who or "",
                      "Action": action_words(e.Action), "Target": readable_target(e.Action, e.Target, names),
                      "Details": readable_details(e.Details, e.Action, e.Target, names),
                      "From": _source(e.Source, e.From)})
@@ -273,7 +272,10 @@ def audit_events(events: pd.DataFrame, names: Names = Names()) -> pd.DataFrame:
 
 def audit_event_detail(shown_row: pd.Series) -> list[tuple[str, str]]:
     """One event, every field whole, for the area under the table: (label, words) pairs."""
-    return [(c, str(shown_row[c]) or "none") for c in shown_row.index]
+    def words(v) -> str:
+        return f"{v:%d/%m/%Y %H:%M:%S}" if isinstance(v, pd.Timestamp) else str(v) or "none"
+
+    return [(c, words(shown_row[c])) for c in shown_row.index]
 
 
 # --- the users --------------------------------------------------------------------------------------------------

@@ -34,7 +34,8 @@ else:
     picked = ui.grid(shown, height=min(WRAP_ROW_HEIGHT * len(events) + 38, 470), row_height=WRAP_ROW_HEIGHT,
                      on_select="rerun", selection_mode="single-row", key="audit-events",
                      column_config={c: st.column_config.TextColumn(width=w) for c, w in AUDIT_WIDTHS.items()} |
-                     {"From": {"hidden": True}})
+                     {"When": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm:ss", width=AUDIT_WIDTHS["When"]),
+                      "From": {"hidden": True}})
     rows = picked.selection.rows if picked else []
     if rows:
         st.markdown("  \n".join(f"**{label}:** {ui.plain(text)}" for label, text in audit_event_detail(shown.iloc[rows[0]])))
