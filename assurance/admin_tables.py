@@ -118,6 +118,8 @@ def _value(x, key: str | None = None, names: Names = Names()) -> str:
     from assurance.access.roles import role_label
     from assurance.config import RETURN_TYPES
 
+    if key in ("partner", "partner_id") and x is None:
+        return "all partners"  # the Board as a whole, or a role that sees every partner
     if x is None or x == "":
         return "none"
     if isinstance(x, bool):
