@@ -261,8 +261,8 @@ TARGET_WIDTHS = {"Measure": 440, "Polarity": 125, "Latest target": 95, "Amber to
 
 
 def audit_events(events: pd.DataFrame, names: Names = Names()) -> pd.DataFrame:
-    """The audit trail as the page shows it: when (a time, so the table sorts by it), the action, target and details in words,
-    and where it came from (the app and the address, or the command line); never "None"."""
+    """The audit trail as the page shows it: when (a time, so the table sorts by it), the action, target and
+    details in words, and where it came from (the app and the address, or the command line); never "None"."""
     rows = []
     for e in events.itertuples(index=False):
         rows.append({"When": pd.Timestamp(e.When), "Who": e.Who or "",

@@ -19,7 +19,8 @@ actors, actions = audit.actors_and_actions(engine)
 ALL = "All"
 c1, c2, c3, c4 = st.columns([1, 1, 1.3, 1.5])
 actor = c1.selectbox("User", [ALL, *actors], key="audit-user")
-action = c2.selectbox("Action", [ALL, *actions], key="audit-action", format_func=lambda a: a if a == ALL else action_words(a))
+action = c2.selectbox("Action", [ALL, *actions], key="audit-action",
+                      format_func=lambda a: a if a == ALL else action_words(a))
 span = c3.date_input("Dates", value=(date.today() - timedelta(days=30), date.today()), format="DD/MM/YYYY",
                      key="audit-dates")
 text = c4.text_input("Text in target or details", key="audit-text")
@@ -38,7 +39,8 @@ else:
                       "From": {"hidden": True}})
     rows = picked.selection.rows if picked else []
     if rows:
-        st.markdown("  \n".join(f"**{label}:** {ui.plain(text)}" for label, text in audit_event_detail(shown.iloc[rows[0]])))
+        event = audit_event_detail(shown.iloc[rows[0]])
+        st.markdown("  \n".join(f"**{label}:** {ui.plain(text)}" for label, text in event))
     else:
         st.caption("Pick a row for the whole event: its details in full and where it came from.")
     ui.download_csv(events, "audit trail")

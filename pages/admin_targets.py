@@ -17,7 +17,8 @@ ui.grid(frame, column_config={  # sized for a laptop: strand, unit and period ar
     "Strand": {"hidden": True}, "Unit": {"hidden": True}, "Measured over": {"hidden": True}})
 ui.download_csv(frame, "framework targets")
 st.caption(f"Read from `{framework_path().name}`. Green: on or better than target. Amber: short of target by no more "
-           f"than the tolerance. Red: further short. Not rated: shown for information. A percentage on fewer than {fw.min_denominator} cases is not rated.")
+           f"than the tolerance. Red: further short. Not rated: shown for information. A percentage on fewer than "
+           f"{fw.min_denominator} cases is not rated.")
 
 st.markdown("#### Change a target")
 rated = [m for m in fw.measures if m.polarity != "information"]

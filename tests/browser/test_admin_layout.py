@@ -21,8 +21,11 @@ CUT_CELLS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]'
     const d = canvas.getContext("2d").getImageData(0, 0, w, h).data;
     const px = (x, y) => { const i = (y * w + x) * 4; return `${d[i]},${d[i + 1]},${d[i + 2]}`; };
     const share = (n, f) => { let k = 0; for (let i = 0; i < n; i++) k += f(i) ? 1 : 0; return k / n; };
-    const lines = (n, f) => { const a = []; for (let i = 0; i < n; i++) if (share(f.n, j => f.at(i, j) === BORDER) > 0.8) a.push(i);
-                              return a.filter((v, i) => i === 0 || v !== a[i - 1] + 1); };
+    const lines = (n, f) => {  // the first pixel of each border line
+        const a = [];
+        for (let i = 0; i < n; i++) if (share(f.n, j => f.at(i, j) === BORDER) > 0.8) a.push(i);
+        return a.filter((v, i) => i === 0 || v !== a[i - 1] + 1);
+    };
     const starts = a => a.filter((v, i) => i === 0 || v - a[i - 1] > 4);
     const cols = starts([0, ...lines(w, {n: h, at: (x, y) => px(x, y)})]);
     const rows = starts([0, ...lines(h, {n: w, at: (y, x) => px(x, y)}), h]);

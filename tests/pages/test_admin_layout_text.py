@@ -70,7 +70,8 @@ def test_audit_trail_reads_in_words(demo_copy_url):
     assert commentary["Action"] == "Commentary confirmed"
     assert commentary["Details"] == f"Partner: {config.board().partner('POL').name}"
     assert f"Framework target: {fw.get('msp_asked').name}" in rows.index
-    assert rows.loc[f"Framework target: {fw.get('msp_asked').name}", "Details"] == "In force from: 2026-27 Q1; Target: 80 → 90"
+    target = rows.loc[f"Framework target: {fw.get('msp_asked').name}"]
+    assert target["Details"] == "In force from: 2026-27 Q1; Target: 80 → 90"
     command = shown[shown["Action"] == "Command run"].iloc[0]
     assert command["Details"] == "python -m assurance demo --concerns-per-quarter 600 --quarters 12 (exit code 0)"
     for column in ("Action", "Target", "Details"):
@@ -87,7 +88,8 @@ def test_audit_trail_reads_in_words(demo_copy_url):
 
 def _product_files():
     for folder in ("assurance", "ui", "pages"):
-        yield from sorted(p for p in (ROOT / folder).rglob("*.py") if p.name != "__main__.py" and "migrations" not in p.parts)
+        yield from sorted(p for p in (ROOT / folder).rglob("*.py")
+                          if p.name != "__main__.py" and "migrations" not in p.parts)  # neither runs on import
 
 
 def _actions_written() -> set[str]:
@@ -150,7 +152,8 @@ def test_every_action_the_product_writes_has_words():
             "board pack issued", "action updated", "spc recalculation recorded"} <= written  # the scan finds them
     missing = sorted(written - set(admin_tables.ACTION_WORDS))
     assert not missing, f"actions with no words on the Audit trail page: {missing}"
-    assert all(_sentence_case(words.split(" (")[0]) or words.startswith("SPC") for words in admin_tables.ACTION_WORDS.values())
+    words = admin_tables.ACTION_WORDS.values()
+    assert all(_sentence_case(w.split(" (")[0]) or w.startswith("SPC") for w in words), list(words)
 
 
 def test_targets_table_reads_in_words(demo_url, config_copy):
