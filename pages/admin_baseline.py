@@ -1,9 +1,9 @@
-import pandas as pd
 import streamlit as st
 
 import ui
 from assurance import administration as adm
 from assurance import config
+from assurance.admin_tables import baseline_by_age, baseline_by_ethnicity, baseline_ethnicity_by_age
 from assurance.access.roles import AccessDenied
 from assurance.reference import ethnicity_by_age, population
 
@@ -14,10 +14,10 @@ area = board.population_area
 st.markdown(f"**In use:** {ui.plain(area)}  \n{ui.plain(board.population_note)}")
 ages = population.adults_by_age_band(area)
 st.markdown(f"Adults (18+): **{population.adults(area):,}** · {population.AGE_SOURCE}")
-ui.grid(pd.DataFrame({"Age band": list(ages), "Adults": list(ages.values())}), width="content")
+ui.grid(baseline_by_age(ages), width="content")
 eth = population.population_by_broad_ethnicity(area)
 st.markdown(f"{population.ETHNICITY_SOURCE}. {population.ETHNICITY_CAVEAT}")
-ui.grid(pd.DataFrame({"Ethnic group (broad)": list(eth), "Residents": list(eth.values())}), width="content")
+ui.grid(baseline_by_ethnicity(eth), width="content")
 
 st.markdown("#### Change the baseline")
 areas = population.areas()
@@ -46,7 +46,7 @@ if by_age is None:
 else:
     (st.warning if by_age.synthetic else st.markdown)(f"**In use:** {ui.plain(by_age.source)}")
     adults = by_age.adults(detailed=False)
-    ui.grid(pd.DataFrame([{"Ethnic group (broad)": g, **bands} for g, bands in adults.items()]), width="content")
+    ui.grid(baseline_ethnicity_by_age(adults), width="content")
 upload = st.file_uploader("Census 2021 RM032 for the area (CSV)", type=["csv"], key="eba-file")
 if st.button(f"Load for {area}", disabled=upload is None, key="eba-load"):
     try:

@@ -2,7 +2,7 @@ import streamlit as st
 
 import ui
 from assurance import administration as adm
-from assurance.admin_tables import POLARITY, framework_targets, target_history
+from assurance.admin_tables import POLARITY, TARGET_WIDTHS, framework_targets, target_history
 from assurance.access.roles import AccessDenied
 from assurance.directory import list_periods
 from assurance.measures.framework import framework, framework_path
@@ -12,14 +12,13 @@ ui.page("Framework targets", "Each measure's target and the tolerance within whi
         "against. Changes are written to the framework file and recorded in the audit trail.")
 fw = framework()
 frame = framework_targets(fw)
-ui.grid(frame, column_config={  # sized for a laptop: unit and period are in the table's column menu
-    "id": None, "Measure": st.column_config.TextColumn(width=320), "Strand": st.column_config.TextColumn(width=110),
-    "Polarity": st.column_config.TextColumn(width=170), "Latest target": st.column_config.TextColumn(width=90),
-    "Amber tolerance": st.column_config.TextColumn(width=110), "Since": st.column_config.TextColumn(width=100),
-    "Unit": {"hidden": True}, "Measured over": {"hidden": True}})
+ui.grid(frame, column_config={  # sized for a laptop: strand, unit and period are in the table's column menu
+    **{c: st.column_config.TextColumn(width=w) for c, w in TARGET_WIDTHS.items()}, "id": None,
+    "Strand": {"hidden": True}, "Unit": {"hidden": True}, "Measured over": {"hidden": True}})
 ui.download_csv(frame, "framework targets")
 st.caption(f"Read from `{framework_path().name}`. Green: on or better than target. Amber: short of target by no more "
-           f"than the tolerance. Red: further short. A percentage on fewer than {fw.min_denominator} cases is not rated.")
+           f"than the tolerance. Red: further short. Not rated: shown for information. A percentage on fewer than "
+           f"{fw.min_denominator} cases is not rated.")
 
 st.markdown("#### Change a target")
 rated = [m for m in fw.measures if m.polarity != "information"]

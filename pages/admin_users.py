@@ -4,6 +4,8 @@ import streamlit as st
 import ui
 from assurance.access.accounts import MIN_PASSWORD_LENGTH, AccountError, create_user, list_users, update_user
 from assurance.access.roles import AccessDenied, ROLES
+from assurance.admin_tables import USER_WIDTHS, WRAP_ROW_HEIGHT, users_table
+from assurance.directory import list_partners
 
 f = ui.page("Users", "Who may sign in, their role and, for analysts and partner leads, their partner.")
 engine = ui.engine()
@@ -11,15 +13,16 @@ me = ui.current_user()
 address = ui.auth.client_address()
 NO_PARTNER = "(none: sees every partner)"
 codes = [NO_PARTNER] + [p.code for p in f.partners]
+partner_names = {p.code: f"{p.name} ({p.code})" for p in f.partners}
 
-users = pd.DataFrame(list_users(engine))
+listed = list_users(engine)
+users = pd.DataFrame(listed)
 if users.empty:
     ui.no_data("No users yet.")
 else:
-    shown = users.drop(columns=["role"]).rename(columns={"role_label": "role"})
-    ui.grid(ui.blank_empty(shown), column_config={"email": {"hidden": True},  # in the table's column menu
-                                                  "last sign-in": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm"),
-                                                  "locked until": st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")})
+    shown = users_table(listed, {p.code: p.name for p in list_partners(engine, include_inactive=True)})
+    ui.grid(shown, row_height=WRAP_ROW_HEIGHT, column_config={  # the e-mail is in the table's column menu
+        **{c: {"width": w} for c, w in USER_WIDTHS.items() if c in shown}, "E-mail": {"hidden": True}})
     ui.download_csv(shown, "users")
     locked = users[users["locked until"].notna()]
     if not locked.empty:
@@ -35,7 +38,8 @@ with st.form("add-user", clear_on_submit=True):
     username = c1.text_input("Username", placeholder="e.g. jo.smith")
     name = c2.text_input("Name")
     role_key = c1.selectbox("Role", list(ROLES), format_func=lambda k: ROLES[k].label)
-    partner = c2.selectbox("Partner (analysts and partner leads)", codes)
+    partner = c2.selectbox("Partner (analysts and partner leads)", codes,
+                           format_func=lambda c: partner_names.get(c, c))
     email = c1.text_input("E-mail (how OpenID Connect sign-ins are matched)")
     password = c2.text_input(f"Password for a local account (at least {MIN_PASSWORD_LENGTH} characters, e.g. "
                              "three or more random words; "
@@ -57,7 +61,8 @@ if not users.empty:
         new_role = c1.selectbox("Role", list(ROLES), index=list(ROLES).index(row["role"]),
                                 format_func=lambda k: ROLES[k].label)
         current = row["partner"] if row["partner"] in codes else NO_PARTNER
-        new_partner = c2.selectbox("Partner", codes, index=codes.index(current))
+        new_partner = c2.selectbox("Partner", codes, index=codes.index(current),
+                                   format_func=lambda c: partner_names.get(c, c))
         new_name = c1.text_input("Name", value=row["name"])
         new_email = c2.text_input("E-mail", value=row["email"] or "")
         active = c1.toggle("Account active", value=bool(row["active"]))

@@ -124,6 +124,6 @@ def test_users_page_shows_a_locked_account(engine):
     at = open_page("pages/admin_users.py", role="admin")
     warning = next(w.value for w in at.warning if w.value.startswith("Locked"))
     assert warning.startswith("Locked after too many failed sign-ins: qa (until ")
-    until = at.dataframe[0].value.set_index("username").loc["qa", "locked until"]
-    assert until > datetime.now()
+    until = at.dataframe[0].value.set_index("Username").loc["qa", "Locked until"]
+    assert datetime.strptime(until, "%d/%m/%Y %H:%M") > datetime.now().replace(second=0, microsecond=0)
     assert list(audit.search(engine, action=audit.LOCKED_OUT)["Target"]) == ["qa"]

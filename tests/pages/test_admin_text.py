@@ -39,6 +39,6 @@ def test_audit_trail_details_read_as_words_not_json(demo_copy_url):
     shown = at.dataframe[0].value
     details = list(shown["Details"])
     assert not any(d.lstrip().startswith(("{", "[")) or '"' in d for d in details)
-    assert "file: overview.csv; rows: 12" in details
-    assert f"due: {latest.due:%d/%m/%Y} → {new_due:%d/%m/%Y}" in details
+    assert "File: overview.csv; Rows: 12" in details
+    assert f"Due date: {latest.due:%d/%m/%Y} → {new_due:%d/%m/%Y}" in details
     assert not any(str(v) == "None" for v in shown.to_numpy().ravel())
