@@ -34,7 +34,7 @@ def test_tracker_puts_missing_and_late_returns_first(demo_url):
     at = open_page("pages/submissions.py", period="2026-27 Q2")
     df = at.dataframe[0].value
     order = {"Missing": 0, "Late": 1, "Not yet due": 2, "Submitted": 3}
-    ranks = [order[s] for s in df["State"]]
+    ranks = [order[s.split(" (")[0]] for s in df["State"]]
     assert ranks == sorted(ranks) and ranks[0] == 0
     assert len(df.columns) <= 7 and {"Partner", "Return", "State"} <= set(df.columns)
     assert df.loc[df["State"] == "Missing", "Errors"].tolist() == [""] * int((df["State"] == "Missing").sum())
@@ -42,6 +42,29 @@ def test_tracker_puts_missing_and_late_returns_first(demo_url):
 
 def test_tracker_names_the_choice_of_submission_plainly(demo_url):
     at = open_page("pages/submissions.py", period="2026-27 Q2")
-    at.selectbox(key="tracker_pair").set_value("LA · Safeguarding activity return").run()
+    at.selectbox(key="tracker_pair").set_value(
+        "Demo Borough Council (Adult Social Care) · Safeguarding activity return").run()
     assert at.selectbox(key="tracker_sub").label == "Show the problems found in"
     assert all(not (e.label or "").startswith("Issues of") for e in at.selectbox)
+
+
+def test_submissions_follow_the_sidebar_period_with_no_quarter_box_of_their_own(demo_url):
+    at = open_page("pages/submissions.py", period="2026-27 Q1")
+    assert [s.label for s in at.selectbox if s.label == "Quarter"] == []
+    assert any("Returns for 2026-27 Q1 were due by" in c.value for c in at.caption)
+    at.sidebar.selectbox(key="period").set_value("2025-26 Q4").run()
+    assert not at.exception
+    assert any("Returns for 2025-26 Q4 were due by" in c.value for c in at.caption)
+
+
+def test_tracker_and_history_name_each_partner(demo_url, demo_engine):
+    from assurance.directory import list_partners
+
+    names = {p.code: p.name for p in list_partners(demo_engine)}
+    at = open_page("pages/submissions.py", period="2026-27 Q2")
+    shown = at.dataframe[0].value["Partner"].tolist()
+    assert shown and set(shown) <= set(names.values()) and not set(shown) & set(names)
+    pairs = at.selectbox(key="tracker_pair").options
+    assert "Demo Shire Police · Partner assurance return" in pairs
+    at.selectbox(key="tracker_pair").set_value("Demo Shire Police · Partner assurance return").run()
+    assert not at.exception and len(at.dataframe[1].value) >= 1

@@ -107,11 +107,12 @@ def test_tracker_page_shows_states_and_history(demo_url, demo_engine):
     at = open_page("pages/submissions.py", period="2026-27 Q2")
     df = at.dataframe[0].value
     assert len(df) == 13 and "Returns for 2026-27 Q2 were due by" in texts(at)
-    hsg = df[df["Partner"] == "HSG"].iloc[0]
-    assert hsg["State"] == "Missing" and hsg["Status"] == "" and hsg["Submitted at"] == ""  # the demo leaves it out
+    hsg = df[df["Partner"] == "Demo Housing Association"].iloc[0]
+    assert hsg["State"] == "Missing" and hsg["Submitted at"] == ""  # the demo leaves it out
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Missing"] == str((df["State"] == "Missing").sum()) and int(metrics["Missing"]) >= 1
-    at.selectbox(key="tracker_pair").set_value("LA · Safeguarding activity return").run()
+    at.selectbox(key="tracker_pair").set_value(
+        "Demo Borough Council (Adult Social Care) · Safeguarding activity return").run()
     hist = at.dataframe[1].value
     with demo_engine.connect() as c:
         n = c.scalar(select(Submission.row_count).join(Submission.period).where(
