@@ -2,7 +2,7 @@ import streamlit as st
 
 import ui
 from assurance.config import RETURN_TYPES
-from assurance.returns.issues import SCREEN_WIDTHS, screen_frame
+from assurance.returns.issues import problems_listed
 from assurance.returns.tracker import (LATE, MISSING, NOT_DUE, SUBMITTED, history_frame, history_screen,
                                        overdue_and_unlisted, published_rows, state_counts, submission_issues,
                                        tracker_frame, tracker_screen)
@@ -52,8 +52,10 @@ else:
     if issues.empty:
         st.caption("No issues were recorded for this submission.")
     else:
-        st.dataframe(screen_frame(issues), hide_index=True, width="stretch",
-                     column_config={c: st.column_config.TextColumn(width=w) for c, w in SCREEN_WIDTHS.items()})
+        listed, left_off = problems_listed(issues)
+        st.table(listed.map(ui.plain), hide_index=True)  # wraps: where and how to fix it are read in full
+        if left_off:
+            st.caption(left_off)
         ui.download_csv(issues, f"issues submission {sub_id}", key="dl-sub-issues")
 
 if ui.allowed("manage_periods"):

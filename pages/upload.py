@@ -5,7 +5,7 @@ from assurance.access import audit
 from assurance.access.roles import AccessDenied
 from assurance.config import RETURN_TYPES
 from assurance.directory import list_periods
-from assurance.returns.issues import SCREEN_WIDTHS
+from assurance.returns.issues import problems_listed
 from assurance.returns.load import LoadFailed, load_prepared, record_rejection
 from assurance.returns.read import ReadError
 from assurance.returns.report import highlighted_workbook
@@ -135,12 +135,15 @@ else:
 
 if report.issues:
     st.markdown("#### Problems by rule")
-    st.dataframe(ui.blank_empty(report.summary()), hide_index=True, width="stretch")
+    st.dataframe(ui.blank_empty(report.summary()), hide_index=True, width="stretch",
+                 column_config={"Severity": st.column_config.TextColumn(width="small"),
+                                "Problem": st.column_config.TextColumn(width="large")})
     st.markdown("#### Every problem")
     issues = report.frame()
     a, b, c = st.columns(3)
     severities = a.multiselect("Severity", sorted(issues["Severity"].unique()), key="upload_f_severity")
-    rules = b.multiselect("Rule", sorted(issues["Rule"].unique()), key="upload_f_rule")
+    rules = b.multiselect("Rule", sorted(issues["Rule"].unique(), key=report.rule_title), key="upload_f_rule",
+                          format_func=report.rule_title)
     sheets = c.multiselect("Sheet", sorted(issues["Sheet"].dropna().unique()), key="upload_f_sheet")
     shown = issues
     if severities:
@@ -149,10 +152,10 @@ if report.issues:
         shown = shown[shown["Rule"].isin(rules)]
     if sheets:
         shown = shown[shown["Sheet"].isin(sheets)]
-    st.dataframe(report.screen(shown), hide_index=True, width="stretch",
-                 column_config={c: st.column_config.TextColumn(width=w) for c, w in SCREEN_WIDTHS.items()})
-    st.caption("Hover over a cell to read all of a long message, or download every problem (with its rule, field "
-               "and value) or the highlighted workbook.")
+    listed, left_off = problems_listed(shown)
+    st.table(listed.map(ui.plain), hide_index=True)  # wraps: where and how to fix it are read in full
+    if left_off:
+        st.caption(left_off)
     d1, d2 = st.columns(2)
     with d1:
         ui.download_csv(issues, f"issues {uploaded.name.rsplit('.', 1)[0]}", "Download every problem (CSV)", key="dl-issues")

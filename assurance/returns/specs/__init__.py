@@ -247,11 +247,9 @@ def spec_markdown(spec: ReturnSpec) -> str:
                 notes.append(c.help)
             lines.append(f"| {c.header} | {c.fill_in} | {TYPE_WORDS[c.type]} | {' · '.join(notes)} |")
         if sheet.rules:
-            lines += ["", "Checks on this sheet: " + "; ".join(
-                f"**{r['code']}** {RULES[r['code']].title}" for r in sheet.rules) + "."]
+            lines += ["", "Checks on this sheet: " + "; ".join(RULES[r["code"]].title for r in sheet.rules) + "."]
     if spec.rules:
-        lines += ["", "Checks on the whole return: " + "; ".join(
-            f"**{r['code']}** {RULES[r['code']].title}" for r in spec.rules) + "."]
+        lines += ["", "Checks on the whole return: " + "; ".join(RULES[r["code"]].title for r in spec.rules) + "."]
     if spec.measures:
         lines += ["", "#### Measures", "", "| Code | Measure | Kind | What to enter |", "|---|---|---|---|"]
         lines += [f"| `{m.code}` | {m.label} | {m.kind} | {m.help} |" for m in spec.measures]
