@@ -23,10 +23,11 @@ me = ui.current_user()
 user = me.actor
 address = ui.auth.client_address()
 
+own_type = f.partners[0].type if ui.partner_bound(me) and f.partners else None  # their own measures only
 with st.expander("Templates, and what goes in each return", icon=":material/download:"):
     cols = st.columns(len(RETURN_TYPES))
     for col, rtype in zip(cols, RETURN_TYPES):
-        col.download_button(f"{RETURN_TYPES[rtype]} template", lambda t=rtype: template_bytes(t),
+        col.download_button(f"{RETURN_TYPES[rtype]} template", lambda t=rtype: template_bytes(t, own_type),
                             file_name=template_file_name(rtype), mime=XLSX, key=f"template-{rtype}", on_click="ignore")
     for tab, rtype in zip(st.tabs(list(RETURN_TYPES.values())), RETURN_TYPES):
         tab.markdown(spec_markdown(get_spec(rtype)))
