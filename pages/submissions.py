@@ -2,21 +2,20 @@ import streamlit as st
 
 import ui
 from assurance.config import RETURN_TYPES
-from assurance.directory import list_periods
-from assurance.returns.issues import SCREEN_WIDTHS, screen_frame
+from assurance.returns.issues import problems_listed
 from assurance.returns.tracker import (LATE, MISSING, NOT_DUE, SUBMITTED, history_frame, history_screen,
-                                       published_rows, state_counts, submission_issues, tracker_frame, tracker_screen)
+                                       overdue_and_unlisted, published_rows, state_counts, submission_issues,
+                                       tracker_frame, tracker_screen)
 
 f = ui.page("Submissions", "Which returns are in, late or missing for a quarter, and every upload behind them.")
 engine = ui.engine()
-periods = list(reversed(list_periods(engine)))
-if not periods:
+if f.period is None:
     ui.no_data("No reporting periods yet.")
     st.stop()
-labels = [p.label for p in periods]
-default = labels.index(f.period.label) if f.period and f.period.label in labels else 0
-label = st.selectbox("Quarter", labels, index=default, key=f"tracker_period_{labels[default]}")
-period = periods[labels.index(label)]
+period, label = f.period, f.period.label  # the sidebar's period: the choice holds on every page
+for overdue in overdue_and_unlisted(engine, [p.label for p in f.periods]):
+    st.warning(f"Returns for {overdue.label} were due by {overdue.due:%d %B %Y} and none has been accepted yet, so "
+               "the period is not offered in the sidebar: every return for it is missing.", icon=":material/warning:")
 
 df = tracker_frame(engine, label, partner_code=f.partner.code if f.partner else None)  # a bound user: their own
 counts = state_counts(df)
@@ -27,21 +26,21 @@ cols = st.columns(4)
 for col, state in zip(cols, (MISSING, LATE, NOT_DUE, SUBMITTED)):
     col.metric(state, counts[state])
 st.dataframe(tracker_screen(df), hide_index=True, width="stretch", height="content",
-             column_config={"Errors": st.column_config.TextColumn(alignment="right"),
-                            "Last attempt": st.column_config.TextColumn(width="medium")})
+             column_config={"Errors": st.column_config.TextColumn(alignment="right", width="small")})
 ui.download_csv(published_rows(df, True), f"submissions tracker {label}", key="dl-tracker")
 
 st.markdown("#### History")
-pairs = [f"{r.Partner} · {r.Return}" for r in df.itertuples()]
+pairs = {f"{name} · {title}": (code, title)  # the partner's name and the return -> (code, title)
+         for code, name, title in zip(df["Partner"], df["Partner name"], df["Return"])}
 if not pairs:
     ui.no_data("No returns are expected from this partner.")
     st.stop()
-chosen = st.selectbox("Partner and return", pairs, key="tracker_pair")
-partner_code, return_title = chosen.split(" · ", 1)
+chosen = st.selectbox("Partner and return", list(pairs), key="tracker_pair")
+partner_code, return_title = pairs[chosen]
 rtype = next(k for k, v in RETURN_TYPES.items() if v == return_title)
 hist = history_frame(engine, label, partner_code, rtype)
 if hist.empty:
-    ui.no_data(f"No uploads from {ui.plain(partner_code)} for this return in {label}.")
+    ui.no_data(f"No uploads for {ui.plain(chosen)} in {label}.")
 else:
     st.dataframe(history_screen(hist, ui.publication_mode()), hide_index=True, width="stretch",
                  column_config={c: st.column_config.TextColumn(alignment="right")
@@ -53,8 +52,10 @@ else:
     if issues.empty:
         st.caption("No issues were recorded for this submission.")
     else:
-        st.dataframe(screen_frame(issues), hide_index=True, width="stretch",
-                     column_config={c: st.column_config.TextColumn(width=w) for c, w in SCREEN_WIDTHS.items()})
+        listed, left_off = problems_listed(issues)
+        st.table(listed.map(ui.plain), hide_index=True)  # wraps: where and how to fix it are read in full
+        if left_off:
+            st.caption(left_off)
         ui.download_csv(issues, f"issues submission {sub_id}", key="dl-sub-issues")
 
 if ui.allowed("manage_periods"):

@@ -5,7 +5,7 @@ from assurance.access import audit
 from assurance.access.roles import AccessDenied
 from assurance.config import RETURN_TYPES
 from assurance.directory import list_periods
-from assurance.returns.issues import SCREEN_WIDTHS
+from assurance.returns.issues import problems_listed
 from assurance.returns.load import LoadFailed, load_prepared, record_rejection
 from assurance.returns.read import ReadError
 from assurance.returns.report import highlighted_workbook
@@ -23,10 +23,11 @@ me = ui.current_user()
 user = me.actor
 address = ui.auth.client_address()
 
+own_type = f.partners[0].type if ui.partner_bound(me) and f.partners else None  # their own measures only
 with st.expander("Templates, and what goes in each return", icon=":material/download:"):
     cols = st.columns(len(RETURN_TYPES))
     for col, rtype in zip(cols, RETURN_TYPES):
-        col.download_button(f"{RETURN_TYPES[rtype]} template", lambda t=rtype: template_bytes(t),
+        col.download_button(f"{RETURN_TYPES[rtype]} template", lambda t=rtype: template_bytes(t, own_type),
                             file_name=template_file_name(rtype), mime=XLSX, key=f"template-{rtype}", on_click="ignore")
     for tab, rtype in zip(st.tabs(list(RETURN_TYPES.values())), RETURN_TYPES):
         tab.markdown(spec_markdown(get_spec(rtype)))
@@ -135,12 +136,15 @@ else:
 
 if report.issues:
     st.markdown("#### Problems by rule")
-    st.dataframe(ui.blank_empty(report.summary()), hide_index=True, width="stretch")
+    st.dataframe(ui.blank_empty(report.summary()), hide_index=True, width="stretch",
+                 column_config={"Severity": st.column_config.TextColumn(width="small"),
+                                "Problem": st.column_config.TextColumn(width="large")})
     st.markdown("#### Every problem")
     issues = report.frame()
     a, b, c = st.columns(3)
     severities = a.multiselect("Severity", sorted(issues["Severity"].unique()), key="upload_f_severity")
-    rules = b.multiselect("Rule", sorted(issues["Rule"].unique()), key="upload_f_rule")
+    rules = b.multiselect("Rule", sorted(issues["Rule"].unique(), key=report.rule_title), key="upload_f_rule",
+                          format_func=report.rule_title)
     sheets = c.multiselect("Sheet", sorted(issues["Sheet"].dropna().unique()), key="upload_f_sheet")
     shown = issues
     if severities:
@@ -149,10 +153,10 @@ if report.issues:
         shown = shown[shown["Rule"].isin(rules)]
     if sheets:
         shown = shown[shown["Sheet"].isin(sheets)]
-    st.dataframe(report.screen(shown), hide_index=True, width="stretch",
-                 column_config={c: st.column_config.TextColumn(width=w) for c, w in SCREEN_WIDTHS.items()})
-    st.caption("Hover over a cell to read all of a long message, or download every problem (with its rule, field "
-               "and value) or the highlighted workbook.")
+    listed, left_off = problems_listed(shown)
+    st.table(listed.map(ui.plain), hide_index=True)  # wraps: where and how to fix it are read in full
+    if left_off:
+        st.caption(left_off)
     d1, d2 = st.columns(2)
     with d1:
         ui.download_csv(issues, f"issues {uploaded.name.rsplit('.', 1)[0]}", "Download every problem (CSV)", key="dl-issues")

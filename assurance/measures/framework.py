@@ -45,6 +45,11 @@ class MeasureDef:
     comparator: float | None = None
     comparator_note: str | None = None
     history: tuple[TargetSpell, ...] = ()  # oldest first; empty: `target` and `tolerance` from the start
+    partner_types: tuple[str, ...] = ()  # the partner types that make the measure; empty: every type
+
+    def made_by(self, partner_type: str | None) -> bool:
+        """Whether a partner of this type makes the measure (None: any partner)."""
+        return not self.partner_types or partner_type is None or partner_type in self.partner_types
 
     @property
     def spells(self) -> tuple[TargetSpell, ...]:
@@ -128,14 +133,27 @@ def load_framework(path: Path | None = None) -> Framework:
             raise ConfigError(f"{where}: a {m['polarity']}-is-better measure needs a target.")
         seen.add(m["id"])
         history = _target_history(m, where)
+        partner_types = _partner_types(m, where)
         measures.append(MeasureDef(
             id=m["id"], name=m["name"], strand=m["strand"], numerator=m["numerator"], denominator=m.get("denominator"),
             polarity=m["polarity"], unit=m["unit"], applies_to=m["applies_to"], basis=m.get("basis", "quarter"),
             definition=definition, target=history[-1].target, tolerance=history[-1].tolerance,
             comparator=m.get("comparator"), comparator_note=m.get("comparator_note"), history=history,
+            partner_types=partner_types,
         ))
     settings = raw.get("settings", {})
     return Framework(tuple(measures), int(settings.get("min_denominator", 10)))
+
+
+def _partner_types(m: dict, where: str) -> tuple[str, ...]:
+    """The national partner type labels in `partner_types` (none given: every type)."""
+    from assurance.reference.codelists import codelist
+
+    given = m.get("partner_types", [])
+    types = codelist("partner_type")
+    if not isinstance(given, list) or any(types.match(t) is None for t in given):
+        raise ConfigError(f"{where}: partner_types must list partner types from: {', '.join(types.values)}.")
+    return tuple(types.match(t) for t in given)
 
 
 def _target_history(m: dict, where: str) -> tuple[TargetSpell, ...]:

@@ -461,7 +461,8 @@ def parse_whole(u: object, header: str = "Number") -> int | Problem:
         return Problem("BAD_NUMBER", f"{header} “{shown}” is not a whole number.",
                        f"Enter a whole number (a count of people), e.g. {round(v)}.")
     if v < 0:
-        return Problem("BAD_NUMBER", f"{header} “{shown}” is negative.", "Enter a count of 0 or more.")
+        return Problem("NEGATIVE_NUMBER", f"{header} “{shown}” is below zero, and a count cannot be negative.",
+                       "Enter the count as 0 or more.")
     if v > MAX_COUNT:
         return Problem("BAD_NUMBER", f"{header} “{shown}” is more than {MAX_COUNT:,}, far larger than any count in a "
                        "quarterly return.", "Check the figure and enter the count for the quarter.")

@@ -76,9 +76,9 @@ def where_text(sheet: str | None, row: int | None, column: str | None) -> str:
 
 
 SCREEN_COLUMNS = ["Severity", "Where", "Problem", "How to fix it"]
-# Pixel widths that keep all four columns inside the main area of a 1366x768 laptop beside the sidebar (about
-# 900 px); a long message is read by hovering, or in the CSV.
-SCREEN_WIDTHS = {"Severity": 64, "Where": 120, "Problem": 380, "How to fix it": 330}
+# Problems listed on screen, in a table that wraps its text (every word of where and how to fix it shows at any
+# width); the rest are in the CSV, and the filters narrow the list.
+PROBLEMS_LISTED = 100
 _TEXT_COLUMNS = [c for c in ISSUE_COLUMNS if c != "row"]
 
 
@@ -91,17 +91,29 @@ def issues_frame(issues: list[Issue], readable: bool = False) -> pd.DataFrame:
 
 
 def screen_frame(readable: pd.DataFrame) -> pd.DataFrame:
-    """The issues as the screen lists them on a laptop: severity, where, the problem and how to fix it (the rule,
+    """The issues as the screen lists them: severity, where, the problem and how to fix it, errors first (the rule,
     the field and the value are in the summary, the filters and the problem's own words)."""
     where = [where_text(s, r, c) for s, r, c in zip(readable["Sheet"], readable["Row"], readable["Column"])]
     out = readable.assign(Where=where)[SCREEN_COLUMNS]
-    return out.astype({c: object for c in SCREEN_COLUMNS}).fillna("")
+    out = out.astype({c: object for c in SCREEN_COLUMNS}).fillna("")
+    order = sorted(range(len(out)), key=lambda k: out["Severity"].iloc[k] != ERROR)  # stable: file order kept
+    return out.iloc[order].reset_index(drop=True)
+
+
+def problems_listed(readable: pd.DataFrame, limit: int = PROBLEMS_LISTED) -> tuple[pd.DataFrame, str | None]:
+    """The problems the screen lists (errors first, at most `limit`) and, when some are left off, a note saying
+    how many and where the rest are."""
+    out = screen_frame(readable)
+    if len(out) <= limit:
+        return out, None
+    return out.head(limit), (f"The first {limit:,} of {len(out):,} problems are listed: choose a severity, rule or "
+                             "sheet above to see others, or download every problem.")
 
 
 def summary_by_rule(issues: list[Issue], titles: Mapping[str, str], counts: Counter | None = None) -> pd.DataFrame:
-    """One line per rule: severity, how many cells or rows, and the rule's title (`titles`: rule code -> title)."""
+    """One line per rule: severity, the rule's title (`titles`: rule code -> title) and how many cells or rows."""
     tally = counts if counts is not None else Counter((i.rule, i.severity) for i in issues)
     rows = []
     for (code, severity), n in sorted(tally.items(), key=lambda kv: (kv[0][1] != ERROR, -kv[1], kv[0][0])):
-        rows.append({"Severity": severity, "Rule": code, "Problem": titles.get(code, code), "Count": n})
-    return pd.DataFrame(rows, columns=["Severity", "Rule", "Problem", "Count"])
+        rows.append({"Severity": severity, "Problem": titles.get(code, code), "Count": n})
+    return pd.DataFrame(rows, columns=["Severity", "Problem", "Count"])

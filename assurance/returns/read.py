@@ -143,7 +143,24 @@ def read_bytes(data: bytes, file_name: str) -> RawWorkbook:
     name = file_label(file_name)
     limits = Limits.current()
     _check_size(data, name, limits)
+    refuse_from_first_bytes(data, name)  # at once, before waiting for a reader or starting one
     return read_in_worker(data, name, limits)
+
+
+def refuse_from_first_bytes(data: bytes, name: str) -> None:
+    """Raise the ReadError a reader would give when the file's first bytes already show it is no workbook: another
+    format (PDF, image, archive), a damaged zip, or text under a workbook's name. Reads nothing but those bytes (and
+    the first 64 KB of text, to word the message); a workbook, or text named as CSV, is left for a guarded reader."""
+    head = data[:8]
+    if head.startswith(ZIP_MAGIC) or head == OLE_MAGIC:
+        return
+    for magic, what in _OTHER_FORMATS.items():
+        if data.startswith(magic):
+            raise ReadError(f"{name} is {what}, not a spreadsheet. Upload the return as an Excel workbook (.xlsx) or CSV.")
+    if head.startswith(b"PK"):
+        raise ReadError(f"{name} is a damaged or incomplete zip file, not a readable workbook. {_SAVE_AS}")
+    if _extension(name) in SPREADSHEET_EXTENSIONS:
+        _read_csv(data[:65536], name, Limits.current(), spreadsheet_name=True)  # raises: text is not a workbook
 
 
 def file_label(file_name: str) -> str:
@@ -208,11 +225,7 @@ def _open(data: bytes, name: str, limits: Limits, share: _Share = _Share()) -> R
         return RawWorkbook(name, "other", [], share=set())
     if head == OLE_MAGIC:
         return _read_ole(data, name)
-    for magic, what in _OTHER_FORMATS.items():
-        if data.startswith(magic):
-            raise ReadError(f"{name} is {what}, not a spreadsheet. Upload the return as an Excel workbook (.xlsx) or CSV.")
-    if head.startswith(b"PK"):
-        raise ReadError(f"{name} is a damaged or incomplete zip file, not a readable workbook. {_SAVE_AS}")
+    refuse_from_first_bytes(data, name)
     return _read_csv(data, name, limits, spreadsheet_name=_extension(name) in SPREADSHEET_EXTENSIONS)
 
 

@@ -27,10 +27,15 @@ FILL_IN_NOTE = {"Every row": "Fill in on every row.", "When it applies": "Fill i
                 "Optional": "Optional: fill in if you collect it."}
 
 
-def template_bytes(return_type: str) -> bytes:
+REFERENCE_HEADER = "What the measure is, for reference (not read)"  # matches no heading that is read
+
+
+def template_bytes(return_type: str, partner_type: str | None = None) -> bytes:
+    """The blank template; for a partner of `partner_type`, only the measures the framework says that type makes."""
     spec = get_spec(return_type)
+    measures = [m for m in spec.measures if m.made_by(partner_type)]
     wb = Workbook()
-    _instructions(wb.active, spec)
+    _instructions(wb.active, spec, measures)
     lists = wb.create_sheet(LISTS_SHEET)
     list_ranges = _fill_lists(lists, spec)
     for sheet in spec.sheets:
@@ -79,9 +84,16 @@ def template_bytes(return_type: str) -> bytes:
         ws.freeze_panes = "A2"
         ws.row_dimensions[1].height = 32
         ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}1"
-        if spec.measures and sheet.name == "Measures":
-            for r, m in enumerate(spec.measures, start=2):
+        if measures and sheet.name == "Measures":
+            # Each measure's code in its row, with its name beside it after the columns that are read.
+            ref = len(sheet.columns) + 1
+            head = ws.cell(row=1, column=ref, value=REFERENCE_HEADER)
+            head.fill, head.font = VOLUNTARY_FILL, DARK_BOLD
+            head.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.column_dimensions[get_column_letter(ref)].width = 48
+            for r, m in enumerate(measures, start=2):
                 ws.cell(row=r, column=1, value=m.code)
+                ws.cell(row=r, column=ref, value=m.label)
     lists.sheet_state = "hidden"
     info = wb.create_sheet(TEMPLATE_INFO_SHEET)
     for row in (("Return type", spec.type), ("Template version", spec.version), ("Generated", date.today().isoformat()),
@@ -128,7 +140,7 @@ def _fill_lists(ws, spec: ReturnSpec) -> dict[tuple[str, tuple[str, ...]], str]:
     return ranges
 
 
-def _instructions(ws, spec: ReturnSpec) -> None:
+def _instructions(ws, spec: ReturnSpec, measures: list) -> None:
     ws.title = "Instructions"
     ws.column_dimensions["A"].width = 26
     ws.column_dimensions["B"].width = 20
@@ -169,10 +181,10 @@ def _instructions(ws, spec: ReturnSpec) -> None:
                 (f" Example: {c.example}" if c.example else "")
             for j, v in enumerate((s.name, c.header, c.fill_in, what), start=1):
                 ws.cell(row=r, column=j, value=v).alignment = Alignment(wrap_text=True, vertical="top")
-    if spec.measures:
+    if measures:
         r += 2
         ws.cell(row=r, column=1, value="Measures").font = Font(bold=True)
-        for m in spec.measures:
+        for m in measures:
             r += 1
             for j, v in enumerate((m.code, m.kind, m.label, m.help), start=1):
                 ws.cell(row=r, column=j, value=v).alignment = Alignment(wrap_text=True, vertical="top")

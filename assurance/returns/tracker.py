@@ -4,6 +4,7 @@ last attempt when a later upload was rejected, and the history."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -12,14 +13,15 @@ from sqlalchemy import Engine, select, update
 
 from assurance.config import RETURN_TYPES
 from assurance.db.models import Partner, ReportingPeriod, Submission, ValidationIssue
-from assurance.directory import find_period, list_partners
+from assurance.directory import PeriodInfo, find_period, list_partners, list_periods
 
 SUBMITTED, LATE, MISSING, NOT_DUE = "Submitted", "Late", "Missing", "Not yet due"
 STATE_ORDER = (MISSING, LATE, NOT_DUE, SUBMITTED)  # what the Board must chase first
 TRACKER_COLUMNS = ["Partner", "Partner name", "Return", "Period", "State", "Due", "Latest file", "Status", "Rows",
-                   "Errors", "Queries", "Submitted by", "Submitted at", "Attempts", "Last attempt"]
-# The tracker on a 1366x768 laptop: who, which return, its state and what happened to the last upload.
-SCREEN_COLUMNS = ["Partner", "Return", "State", "Status", "Submitted at", "Errors", "Last attempt"]
+                   "Errors", "Queries", "Submitted by", "Submitted at", "Attempts", "Last attempt", "Replaced"]
+# The tracker on a 1366x768 laptop: the partner by name, which return, its state (with a replacement after the due
+# date, or a rejected upload, said in it) and what happened to the last upload.
+SCREEN_COLUMNS = ["Partner", "Return", "State", "Submitted at", "Errors", "Last attempt"]
 
 
 def tracker_frame(engine: Engine, period: str | int, today: date | None = None,
@@ -46,10 +48,14 @@ def tracker_frame(engine: Engine, period: str | int, today: date | None = None,
             history = by_key.get((partner.id, rtype), [])
             attempt = history[-1] if history else None
             in_use = next((s for s in reversed(history) if s.status == "accepted"), None)
+            replaced = None
             if in_use is not None:
-                # On time if the return was first accepted by the due date (a later correction does not make it late).
+                # On time if the return was first accepted by the due date (a later correction does not make it late,
+                # but a correction after the due date is shown: the figures in use came in then).
                 first = next(s for s in history if s.status in ("accepted", "superseded"))
                 state = SUBMITTED if first.submitted_at.date() <= p.due else LATE
+                if in_use is not first and in_use.submitted_at.date() > p.due:
+                    replaced = in_use.submitted_at
             else:
                 state = MISSING if today > p.due else NOT_DUE
             shown = in_use or attempt  # the submission in use; with none accepted, the last attempt
@@ -61,6 +67,7 @@ def tracker_frame(engine: Engine, period: str | int, today: date | None = None,
                 "Queries": shown.query_count if shown else None, "Submitted by": shown.submitted_by if shown else None,
                 "Submitted at": shown.submitted_at if shown else None, "Attempts": len(history),
                 "Last attempt": describe_attempt(attempt) if attempt is not None and attempt is not shown else None,
+                "Replaced": replaced,
             })
     rows.sort(key=lambda r: STATE_ORDER.index(r["State"]))  # stable: the partner order stays within a state
     df = pd.DataFrame(rows, columns=TRACKER_COLUMNS)
@@ -73,11 +80,24 @@ def tracker_screen(df: pd.DataFrame) -> pd.DataFrame:
     """The tracker's columns that fit a laptop screen beside the sidebar (the CSV keeps them all); the time of
     submission as dd/mm/yyyy hh:mm text, and the errors as text. A return not in has blank cells, not None."""
     out = df[SCREEN_COLUMNS].copy()
+    out["Partner"] = df["Partner name"]
+    out["State"] = [state_text(*r) for r in zip(df["State"], df["Status"], df["Replaced"])]
     out["Submitted at"] = [f"{v:%d/%m/%Y %H:%M}" if pd.notna(v) else "" for v in out["Submitted at"]]
-    for c in ("Status", "Last attempt"):  # blank, never None, for a return not in
+    for c in ("Last attempt",):  # blank, never None, for a return not in
         out[c] = [v if isinstance(v, str) else "" for v in out[c]]
     out["Errors"] = [f"{v:,}" if pd.notna(v) else "" for v in out["Errors"]]  # text, shown right-aligned
     return out
+
+
+def state_text(state: str, status: str | None, replaced) -> str:
+    """A return's state as the screen says it: 'Submitted (replaced 01/12/2026, after the due date)' when the
+    submission in use replaced an on-time one after the due date; 'Missing (upload rejected)' when the only uploads
+    were not accepted."""
+    if state == SUBMITTED and replaced is not None and pd.notna(replaced):
+        return f"{state} (replaced {replaced:%d/%m/%Y}, after the due date)"
+    if state in (MISSING, NOT_DUE) and isinstance(status, str) and status:
+        return f"{state} (upload {status})"
+    return state
 
 
 def published_rows(df: pd.DataFrame, publish: bool) -> pd.DataFrame:
@@ -165,6 +185,15 @@ def submission_issues(engine: Engine, submission_id: int) -> pd.DataFrame:
     df[text] = df[text].astype(object).where(df[text].notna(), "")  # blank, never None
     df["Row"] = df["Row"].astype("Int64")
     return df
+
+
+def overdue_and_unlisted(engine: Engine, listed: Iterable[str], today: date | None = None) -> list[PeriodInfo]:
+    """Quarters after the latest of `listed` (the sidebar offers the quarters with an accepted return) whose due
+    date has passed: every return for them is missing, which the Board must chase first. Oldest first."""
+    today, listed = today or date.today(), set(listed)
+    periods = list_periods(engine)
+    shown = [p.start for p in periods if p.label in listed]
+    return [p for p in periods if p.due < today and p.label not in listed and (not shown or p.start > max(shown))]
 
 
 def set_due_date(engine: Engine, period: str, due: date) -> None:

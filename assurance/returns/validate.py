@@ -102,6 +102,11 @@ class Report:
     def summary(self) -> pd.DataFrame:
         return summary_by_rule(self.issues, {code: r.title for code, r in RULES.items()}, self.counts)
 
+    @staticmethod
+    def rule_title(code: str) -> str:
+        """A rule as people read it: its title, not its code."""
+        return RULES[code].title if code in RULES else code
+
     def csv_bytes(self) -> bytes:
         return self.frame().to_csv(index=False).encode("utf-8-sig")
 

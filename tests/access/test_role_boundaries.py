@@ -118,7 +118,7 @@ def test_an_analyst_cannot_reach_another_partners_data(demo_url, demo_engine):
     at = open_page("pages/submissions.py", role="analyst")  # analyst.police, bound to POL
     partner = at.sidebar.selectbox(key="partner")
     assert partner.disabled and partner.options == ["Demo Shire Police (POL)"] and partner.value == "POL"
-    assert set(at.dataframe[0].value["Partner"]) == {"POL"}
+    assert set(at.dataframe[0].value["Partner"]) == {"Demo Shire Police"}
     # A partner chosen in the session beforehand (as a forged widget value would be) and a query parameter
     # change nothing.
     at = sign_in(AppTest.from_file(APP, default_timeout=60), user_for_role("analyst"))
@@ -128,7 +128,7 @@ def test_an_analyst_cannot_reach_another_partners_data(demo_url, demo_engine):
     at.switch_page("pages/submissions.py").run()
     assert not at.exception
     assert at.sidebar.selectbox(key="partner").value == "POL"
-    assert set(at.dataframe[0].value["Partner"]) == {"POL"}
+    assert set(at.dataframe[0].value["Partner"]) == {"Demo Shire Police"}
     # The figures are POL's (no activity return: no concerns), never the council's.
     label = at.sidebar.selectbox(key="period").value
     assert _concerns(demo_engine, label, "LA") > 0 and _concerns(demo_engine, label, "POL") == 0

@@ -45,7 +45,7 @@ def test_an_analyst_uploads_only_for_their_own_partner(engine):
     at.file_uploader[0].upload("LA 2025-26 Q2.xlsx", xlsx(measure_sheets()), XLSX).run()
     assert not at.exception
     # The partner is theirs whatever the file says: the council's file name is a mismatch, nothing loads.
-    assert list(at.dataframe[0].value["Rule"]) == ["PARTNER_MISMATCH"]
+    assert list(at.dataframe[0].value["Problem"]) == ["The partner chosen and the partner in the file name differ"]
     with engine.connect() as c:
         assert c.execute(select(Submission.partner_id, Submission.status)).all() == [(user_for_role("analyst").partner_id,
                                                                                         "rejected")]
@@ -66,12 +66,13 @@ def test_errors_are_listed_by_rule_and_nothing_is_loaded(engine):
     shown = texts(at)
     assert "This return cannot be loaded: it has 2 errors. Nothing has been changed" in shown
     summary = at.dataframe[0].value
-    assert sorted(summary["Rule"]) == ["AGE_UNDER_18", "UNKNOWN_CODE"] and summary["Count"].tolist() == [1, 1]
-    issues = at.dataframe[1].value
-    assert issues["Where"].tolist() == ["Concerns F3", "Enquiries G2"]
-    assert "Did you mean “Financial or Material Abuse”?" in issues["How to fix it"].tolist()
+    assert sorted(summary["Problem"]) == ["A value not in the list", "Age under 18 (the return covers adults only)"]
+    assert summary["Count"].tolist() == [1, 1]
+    issues = at.table[0].value
+    assert [read(v) for v in issues["Where"]] == ["Concerns F3", "Enquiries G2"]
+    assert "Did you mean “Financial or Material Abuse”?" in [read(v) for v in issues["How to fix it"]]
     at.multiselect(key="upload_f_rule").set_value(["UNKNOWN_CODE"]).run()
-    assert at.dataframe[1].value["Where"].tolist() == ["Enquiries G2"]
+    assert [read(v) for v in at.table[0].value["Where"]] == ["Enquiries G2"]
     assert len(at.get("download_button")) >= 5  # three templates, the CSV and the highlighted workbook
     with engine.connect() as c:
         assert c.scalar(select(func.count()).select_from(Concern)) == 0
@@ -107,11 +108,12 @@ def test_tracker_page_shows_states_and_history(demo_url, demo_engine):
     at = open_page("pages/submissions.py", period="2026-27 Q2")
     df = at.dataframe[0].value
     assert len(df) == 13 and "Returns for 2026-27 Q2 were due by" in texts(at)
-    hsg = df[df["Partner"] == "HSG"].iloc[0]
-    assert hsg["State"] == "Missing" and hsg["Status"] == "" and hsg["Submitted at"] == ""  # the demo leaves it out
+    hsg = df[df["Partner"] == "Demo Housing Association"].iloc[0]
+    assert hsg["State"] == "Missing" and hsg["Submitted at"] == ""  # the demo leaves it out
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Missing"] == str((df["State"] == "Missing").sum()) and int(metrics["Missing"]) >= 1
-    at.selectbox(key="tracker_pair").set_value("LA · Safeguarding activity return").run()
+    at.selectbox(key="tracker_pair").set_value(
+        "Demo Borough Council (Adult Social Care) · Safeguarding activity return").run()
     hist = at.dataframe[1].value
     with demo_engine.connect() as c:
         n = c.scalar(select(Submission.row_count).join(Submission.period).where(

@@ -33,7 +33,16 @@ def test_not_dates(value):
 
 def test_whole_numbers_with_commas_and_point_zero():
     assert [parse_whole(v) for v in ("1,234", "12.0", 12.0, " 1 400 ", 0)] == [1234, 12, 12, 1400, 0]
-    assert [parse_whole(v).code for v in ("12.5", "-3", "n/a")] == ["BAD_NUMBER"] * 3
+    assert [parse_whole(v).code for v in ("12.5", "n/a")] == ["BAD_NUMBER"] * 2
+
+
+def test_a_negative_count_has_its_own_rule_and_plain_words():
+    from assurance.returns.rules.registry import RULES
+
+    problem = parse_whole("-3", "Numerator")
+    assert problem.code == "NEGATIVE_NUMBER"
+    assert problem.message == "Numerator \u201c-3\u201d is below zero, and a count cannot be negative."
+    assert RULES["NEGATIVE_NUMBER"].title == "A count below zero"
 
 
 def test_age_in_years_or_band():

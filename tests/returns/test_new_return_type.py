@@ -102,7 +102,7 @@ def test_a_return_type_written_as_a_spec_is_detected_cleaned_and_checked(engine,
     sheet = prepared.sheets["Visits"]
     assert sheet.values["setting"].tolist() == ["Care home", "Care home", "Day service", None]
     assert sheet.values["staff_spoken_to"].tolist() == [3, 0, 2, 1]
-    assert "**VISIT_WITHOUT_STAFF** A visit with no staff spoken to" in spec_markdown(visits)
+    assert "A visit with no staff spoken to" in spec_markdown(visits)
 
 
 def test_the_new_type_can_be_chosen_and_the_others_still_refuse_it(engine, visits):

@@ -174,3 +174,37 @@ def test_utf32_text_is_read_and_nul_characters_are_binary_data():
     late_nul = ("Measure code,Numerator\n" + "staff_trained,3\n" * 10_000 + "x\x00y,1\n").encode()
     with pytest.raises(ReadError, match="holds binary data"):
         read_bytes(late_nul, "POL 2025-26 Q2.csv")
+
+
+@pytest.mark.parametrize("data, file_name, says", [
+    (b"just some text pretending to be a workbook.\n", "POL 2026-27 Q2.xlsx", "is plain text, not an Excel workbook"),
+    (b"%PDF-1.5 not a spreadsheet", "POL 2026-27 Q2.xlsx", "is a PDF document"),
+    (b"PK\x05\x06" + bytes(18), "POL 2026-27 Q2.xlsx", "is a damaged or incomplete zip file"),
+    (b"\x89PNG\r\n\x1a\n", "POL 2026-27 Q2.csv", "is a PNG image"),
+])
+def test_a_file_that_is_plainly_not_a_workbook_is_refused_at_once_while_every_reader_is_busy(data, file_name, says):
+    """On a busy machine every reader slot may be taken by other loads: a file whose first bytes already show it
+    is not a workbook is refused at once, without waiting for a reader (or starting one)."""
+    import threading
+
+    from assurance.returns import guard
+
+    held = [guard._slots.take(), guard._slots.take()]  # both readers busy, as under other loads
+    outcome = []
+    try:
+        reading = threading.Thread(target=lambda: outcome.append(_refusal(data, file_name)), daemon=True)
+        reading.start()
+        reading.join(timeout=5)
+        assert outcome, "the file waited for a reader"
+    finally:
+        for slot in held:
+            guard._slots.give_back(slot)
+    assert says in outcome[0]
+
+
+def _refusal(data: bytes, file_name: str) -> str:
+    try:
+        read_bytes(data, file_name)
+    except ReadError as exc:
+        return str(exc)
+    return "read"

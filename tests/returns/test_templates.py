@@ -77,7 +77,8 @@ def test_documentation_page_from_the_spec():
     text = spec_markdown(get_spec("activity"))
     assert "#### Sheet `Enquiries`" in text
     assert "| Felt safer | Optional | one value from the list |" in text
-    assert "**RISK_OUTCOME_MISMATCH** Risk outcome given or missing against the risk assessment outcome" in text
+    assert "Risk outcome given or missing against the risk assessment outcome" in text
+    assert "RISK_OUTCOME_MISMATCH" not in text  # checks by their plain titles, not their codes
 
 
 def test_every_rule_a_spec_names_exists():
@@ -87,3 +88,53 @@ def test_every_rule_a_spec_names_exists():
     named = {r["code"] for s in all_specs() for sheet in s.sheets for r in sheet.rules}
     assert named <= set(RULES)
     assert all(RULES[c].check is not None for c in named)
+
+
+def _measures_sheet(data: bytes) -> list[tuple]:
+    ws = openpyxl.load_workbook(io.BytesIO(data))["Measures"]
+    return [tuple(c.value for c in row) for row in ws.iter_rows(min_row=1, max_col=5)]
+
+
+def test_a_partner_gets_the_measures_its_type_makes_named_beside_their_codes():
+    from assurance.measures.framework import load_framework
+
+    fw = load_framework()
+    for_police = [m for m in fw.measures if m.applies_to == "assurance" and m.made_by("Police")]
+    assert "dols_applications" not in [m.id for m in for_police]  # the framework says who makes DoLS applications
+    rows = _measures_sheet(template_bytes("assurance", partner_type="Police"))
+    assert rows[0][4] == "What the measure is, for reference (not read)"
+    assert [(r[0], r[4]) for r in rows[1:] if r[0]] == [(m.id, m.name) for m in for_police]
+    council = _measures_sheet(template_bytes("assurance", partner_type="Local authority"))
+    assert "dols_applications" in [r[0] for r in council[1:]]
+
+
+def test_the_filled_template_with_its_reference_column_loads_cleanly(check):
+    wb = openpyxl.load_workbook(io.BytesIO(template_bytes("assurance", partner_type="Police")))
+    ws = wb["Measures"]
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(row=r, column=1).value:
+            ws.cell(row=r, column=2, value=5)
+            ws.cell(row=r, column=3, value=10)
+    ws.cell(row=[c.value for c in ws["A"]].index("concerns_raised") + 1, column=3, value=None)
+    buf = io.BytesIO()
+    wb.save(buf)
+    report = check(buf.getvalue(), "POL 2025-26 Q2.xlsx")
+    assert report.issues == []  # the police make no DoLS applications: no query for leaving them out
+
+
+def test_the_completeness_query_follows_the_partner_type(check):
+    from tests.returns.builders import measure_sheets
+
+    sheets = measure_sheets()
+    sheets["Measures"] = [r for r in sheets["Measures"] if r[0] != "dols_applications"]
+    assert [i.rule for i in check(sheets, "POL 2025-26 Q2.xlsx").issues] == []
+    assert [i.message for i in check(sheets, "ACU 2025-26 Q2.xlsx").issues] == [
+        "There is no row for “dols_applications” (Deprivation of Liberty Safeguards applications made)."]
+
+
+def test_the_demo_collects_each_measure_from_the_partner_types_the_framework_names():
+    from assurance import demo
+    from assurance.measures.framework import load_framework
+
+    dols = load_framework().get("dols_applications")
+    assert set(dols.partner_types) == demo.COLLECTED_BY["dols_applications"]

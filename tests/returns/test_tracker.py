@@ -92,10 +92,40 @@ def test_missing_and_late_returns_come_first_and_the_screen_has_no_none(engine, 
     assert states == ["Missing"] * 11 + ["Late", "Submitted"]
     assert df["Partner"].tolist()[-2:] == ["ACU", "POL"]
     screen = tracker_screen(df)
-    assert list(screen.columns) == ["Partner", "Return", "State", "Status", "Submitted at", "Errors", "Last attempt"]
+    assert list(screen.columns) == ["Partner", "Return", "State", "Submitted at", "Errors", "Last attempt"]
     assert screen.map(lambda v: v is None or v != v).sum().sum() == 0
     assert (screen.iloc[-1]["Submitted at"], screen.iloc[-1]["Errors"]) == ("20/10/2025 09:00", "0")
-    assert (screen.iloc[0]["Status"], screen.iloc[0]["Errors"]) == ("", "")
+    assert (screen.iloc[0]["State"], screen.iloc[0]["Errors"]) == ("Missing", "")
+    # Partners by name on screen (the CSV keeps the code too)
+    assert screen["Partner"].tolist()[-2:] == ["Demo University Hospitals NHS Trust", "Demo Shire Police"]
+
+
+def test_a_replacement_after_the_due_date_keeps_the_return_on_time_and_says_so(engine, load):
+    first = load(measure_sheets(), "POL 2025-26 Q2.xlsx")
+    second = load(measure_sheets(), "POL 2025-26 Q2 v2.xlsx")
+    _stamp(engine, first.submission_id, datetime(2025, 10, 20, 9, 0))  # on time: due 30 October 2025
+    _stamp(engine, second.submission_id, datetime(2025, 12, 1, 10, 30))
+    df = tracker_frame(engine, "2025-26 Q2", today=date(2025, 12, 2))
+    row = df.set_index("Partner").loc["POL"]
+    assert (row["State"], row["Replaced"]) == ("Submitted", datetime(2025, 12, 1, 10, 30))
+    screen = tracker_screen(df).set_index("Partner").loc["Demo Shire Police"]
+    assert screen["State"] == "Submitted (replaced 01/12/2025, after the due date)"
+    assert screen["Submitted at"] == "01/12/2025 10:30"  # the submission in use
+    # A replacement by the due date is simply submitted.
+    _stamp(engine, second.submission_id, datetime(2025, 10, 29, 16, 0))
+    df = tracker_frame(engine, "2025-26 Q2", today=date(2025, 12, 2))
+    assert df.set_index("Partner").loc["POL", "Replaced"] is None
+    assert tracker_screen(df).set_index("Partner").loc["Demo Shire Police", "State"] == "Submitted"
+
+
+def test_a_return_with_only_a_rejected_upload_says_so_in_its_state(engine, load):
+    bad = measure_sheets()
+    bad["Measures"][1][1] = 5000
+    rejected = load(bad, "POL 2025-26 Q2.xlsx")
+    _stamp(engine, rejected.submission_id, datetime(2025, 10, 20, 9, 0))
+    screen = tracker_screen(tracker_frame(engine, "2025-26 Q2", today=date(2025, 11, 20))).set_index("Partner")
+    assert screen.loc["Demo Shire Police", "State"] == "Missing (upload rejected)"
+    assert screen.loc["Demo Shire Police", "Errors"] == "1"
 
 
 def test_history_on_screen_is_text_with_blanks_and_published_counts(engine, load):
@@ -112,3 +142,11 @@ def test_history_on_screen_is_text_with_blanks_and_published_counts(engine, load
     assert history_screen(hist, publish=True)["Rows"].tolist() == ["5", "5"]  # 5 rounds to 5
     small = hist.assign(Rows=[3, 3])
     assert history_screen(small, publish=True)["Rows"].tolist() == ["[c]", "[c]"]
+
+
+def test_a_quarter_past_its_due_date_with_nothing_accepted_is_named(engine, load):
+    from assurance.returns.tracker import overdue_and_unlisted
+
+    listed = ["2025-26 Q2"]  # the quarters the sidebar offers: those with an accepted return
+    assert [p.label for p in overdue_and_unlisted(engine, listed, today=date(2026, 1, 31))] == ["2025-26 Q3"]
+    assert [p.label for p in overdue_and_unlisted(engine, listed, today=date(2026, 1, 30))] == []

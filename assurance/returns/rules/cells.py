@@ -9,6 +9,7 @@ from assurance.returns.rules.registry import declare, rule
 declare("MANDATORY_BLANK", ERROR, "A mandatory cell is blank", "Fill in the cell.")
 declare("BAD_DATE", ERROR, "Not a date", "Write the date as dd/mm/yyyy, for example 03/07/2025.")
 declare("BAD_NUMBER", ERROR, "Not a whole number", "Enter a whole number of 0 or more, without text or decimals.")
+declare("NEGATIVE_NUMBER", ERROR, "A count below zero", "Enter the count as 0 or more.")
 declare("BAD_AGE", ERROR, "Not an age", "Enter the age in whole years (18 or over) or an age band such as 65-74.")
 declare("UNKNOWN_CODE", ERROR, "A value not in the list", "Choose a value from the drop-down list in the template.")
 declare("TOO_LONG", ERROR, "Text too long for the column", "Shorten the text.")

@@ -193,7 +193,7 @@ def _framework_measures(applies_to: str) -> tuple[MeasureSpec, ...]:
         rate = m.unit == "%" and bool(m.denominator)
         help_text = f"Numerator: {m.numerator}." + (f" Denominator: {m.denominator}." if rate else
                                                      " Leave the denominator blank.")
-        out.append(MeasureSpec(m.id, m.name, "rate" if rate else "count", help_text))
+        out.append(MeasureSpec(m.id, m.name, "rate" if rate else "count", help_text, m.partner_types))
     return tuple(out)
 
 
@@ -203,7 +203,8 @@ def _with_framework(return_type: str, from_framework: tuple[MeasureSpec, ...]) -
     own = {m.code: m for m in base.measures}
     codes = {m.code for m in from_framework}
     measures = tuple(
-        MeasureSpec(m.code, m.label, m.kind, own[m.code].help if m.code in own and own[m.code].help else m.help)
+        MeasureSpec(m.code, m.label, m.kind, own[m.code].help if m.code in own and own[m.code].help else m.help,
+                    m.partner_types)
         for m in from_framework
     ) + tuple(m for m in base.measures if m.code not in codes)
     local = dict(base.local_codelists)
@@ -247,11 +248,9 @@ def spec_markdown(spec: ReturnSpec) -> str:
                 notes.append(c.help)
             lines.append(f"| {c.header} | {c.fill_in} | {TYPE_WORDS[c.type]} | {' · '.join(notes)} |")
         if sheet.rules:
-            lines += ["", "Checks on this sheet: " + "; ".join(
-                f"**{r['code']}** {RULES[r['code']].title}" for r in sheet.rules) + "."]
+            lines += ["", "Checks on this sheet: " + "; ".join(RULES[r["code"]].title for r in sheet.rules) + "."]
     if spec.rules:
-        lines += ["", "Checks on the whole return: " + "; ".join(
-            f"**{r['code']}** {RULES[r['code']].title}" for r in spec.rules) + "."]
+        lines += ["", "Checks on the whole return: " + "; ".join(RULES[r["code"]].title for r in spec.rules) + "."]
     if spec.measures:
         lines += ["", "#### Measures", "", "| Code | Measure | Kind | What to enter |", "|---|---|---|---|"]
         lines += [f"| `{m.code}` | {m.label} | {m.kind} | {m.help} |" for m in spec.measures]

@@ -67,6 +67,10 @@ class MeasureSpec:
     label: str
     kind: str  # rate / count
     help: str = ""
+    partner_types: tuple[str, ...] = ()  # the partner types that make it (the framework's); empty: every type
+
+    def made_by(self, partner_type: str | None) -> bool:
+        return not self.partner_types or partner_type is None or partner_type in self.partner_types
 
 
 @dataclass(frozen=True)

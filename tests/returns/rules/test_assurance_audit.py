@@ -25,8 +25,8 @@ def test_rates_need_a_denominator(check):
 def test_measure_by_label_and_missing_measure_query(check):
     sheets = measure_sheets()
     sheets["Measures"][1][0] = "Staff trained to their safeguarding level"
-    del sheets["Measures"][5]  # dols_applications
-    report = check(sheets, "POL 2025-26 Q2.xlsx")
+    del sheets["Measures"][5]  # dols_applications, which an acute trust makes (the police do not)
+    report = check(sheets, "ACU 2025-26 Q2.xlsx")
     assert where(report) == [("MEASURE_NOT_REPORTED", "Measures", None, "A")]
     assert report.issues[0].severity == "query"
 
