@@ -94,7 +94,7 @@ def applies(m: MeasureDef, partner: PartnerInfo | None) -> bool:
         return True
     if m.applies_to in ("audit", "sar"):
         return partner.type != codelists.BOARD
-    return m.applies_to in partner.returns
+    return m.applies_to in partner.returns and m.made_by(partner.type)
 
 
 def window(period: Period, basis: str) -> list[Period]:

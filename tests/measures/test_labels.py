@@ -28,3 +28,19 @@ def test_a_label_the_codelist_does_not_hold_is_refused():
     assert codelists.label("risk_outcome", "Risk reduced") == "Risk reduced"
     with pytest.raises(ValueError, match=r"\[risk_outcome\] has no label 'Risk lowered'"):
         codelists.label("risk_outcome", "Risk lowered")
+
+
+def test_a_measure_only_some_partner_types_make_is_not_among_the_others_figures():
+    """The framework's partner_types decide the figures as they decide the template and the queries: the police make
+    no DoLS applications, so their figures leave the measure out rather than show it as not collected."""
+    from assurance.directory import PartnerInfo
+    from assurance.measures.compute import applies
+    from assurance.measures.framework import load_framework
+    from assurance.paths import DEFAULTS_DIR
+
+    dols = load_framework(DEFAULTS_DIR / "framework.toml").get("dols_applications")
+    police = PartnerInfo(1, "POL", "Demo Shire Police", "Police", ("assurance",))
+    council = PartnerInfo(2, "LA", "Demo Borough Council", "Local authority", ("activity", "assurance"))
+    assert "Police" not in dols.partner_types
+    assert not applies(dols, police)
+    assert applies(dols, council)
