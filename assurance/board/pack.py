@@ -144,7 +144,7 @@ def gather(engine: Engine, period: str, today, publish: bool, report: Progress) 
     from assurance.board.actions import sync_audit_actions, tracker_frame
     from assurance.board.challenges import challenge_log
     from assurance.directory import list_partners
-    from assurance.measures.compute import compute_figures, scorecard
+    from assurance.measures.compute import compute_figures, partner_figure_sets, scorecard
     from assurance.periods import Period
     from assurance.returns.tracker import tracker_frame as returns_tracker
 
@@ -155,7 +155,9 @@ def gather(engine: Engine, period: str, today, publish: bool, report: Progress) 
         raise config.ConfigError(f"There is no reporting period {label} in the database.")
     report(0.10, "Working out each partner's figures")
     returned = replace(fs.framework, measures=tuple(m for m in fs.framework.measures if m.applies_to in PARTNER_RETURNS))
-    partners = [(p, compute_figures(engine, p.code, fw=returned)) for p in list_partners(engine) if p.type != "Board"]
+    listed = [p for p in list_partners(engine) if p.type != "Board"]
+    sets = partner_figure_sets(engine, [p.code for p in listed], fw=returned)
+    partners = [(p, sets[p.code]) for p in listed]
     sync_audit_actions(engine)
     return Inputs(engine, label, today, publish, config.board(), fs, scorecard(fs, label), partners,
                   tracker_frame(engine, today),

@@ -153,7 +153,30 @@ def compute_figures(engine: Engine, partner_code: str | None = None, fw: Framewo
         quarter = all_quarter_figures(conn, partner.id if partner else None)
     from assurance.analysis.recalculations import recalculations
 
-    recalculated = recalculations(engine, partner.id if partner else None)
+    return _figure_set(fw, partner, partner_code, periods, quarter, recalculations(engine, partner.id if partner else None))
+
+
+def partner_figure_sets(engine: Engine, partner_codes: list[str], fw: Framework | None = None) -> dict[str, FigureSet]:
+    """compute_figures for each of several partners, reading the quarter figures once (what the board pack needs)."""
+    from assurance.analysis.recalculations import recalculations
+
+    fw = fw or framework()
+    periods = list_periods(engine)
+    partners = {p.code: p for p in list_partners(engine, include_inactive=True)}
+    unknown = [c for c in partner_codes if c not in partners]
+    if unknown:
+        raise config.ConfigError(f"There is no partner with code {unknown[0]!r}.")
+    ensure_current(engine)
+    with engine.connect() as conn:
+        every = all_quarter_figures(conn)
+    by_partner = defaultdict(list)
+    for q in every:
+        by_partner[q.partner_id].append(q)
+    return {code: _figure_set(fw, partners[code], code, periods, by_partner[partners[code].id],
+                              recalculations(engine, partners[code].id)) for code in partner_codes}
+
+
+def _figure_set(fw: Framework, partner, partner_code, periods, quarter, recalculated) -> FigureSet:
     fs = _assemble(fw, partner, partner_code, periods, quarter, recalculated)
     spanning = tuple(replace(m, basis="quarter") for m in fw.measures if m.basis != "quarter")
     if spanning:  # each quarter's own figure, for SPC: from the same quarter figures

@@ -223,3 +223,19 @@ def test_a_value_that_rounds_onto_its_target_shows_enough_places_to_tell_them_ap
     assert figure_text(f, False) == "89.98%"
     assert figure_text(replace(figure(9, 10), target=90.0), False) == "90.0%"  # exactly on target
     assert figure_text(replace(figure(2307, 2564), target=85.0), False) == "90.0%"  # nowhere near: one place
+
+
+def test_partner_figure_sets_read_once_equal_each_partner_computed_alone(demo_engine):
+    """The board pack reads every partner's quarter figures in one go: each set equals that partner's own."""
+    from assurance.directory import list_partners
+    from assurance.measures.compute import partner_figure_sets
+
+    codes = [p.code for p in list_partners(demo_engine)]
+    together = partner_figure_sets(demo_engine, codes)
+    for code in codes:
+        alone = compute_figures(demo_engine, code)
+        assert together[code].figures == alone.figures, code
+        assert together[code].quarterly.figures == alone.quarterly.figures, code
+        assert together[code].recalculations == alone.recalculations, code
+    with pytest.raises(Exception, match="no partner with code 'NOPE'"):
+        partner_figure_sets(demo_engine, ["NOPE"])
