@@ -46,7 +46,7 @@ def _keeps_its_sign_in(value: str | None, address: str) -> bool:
     return found.state == "live"
 
 
-_REVALIDATION = {b"cache-control", b"etag", b"last-modified"}  # a page carrying a token is never cached
+_REVALIDATION = {b"cache-control", b"etag", b"last-modified"}  # the page is never cached
 
 
 class SessionCookie:
@@ -66,12 +66,14 @@ class SessionCookie:
         async def send_with_cookie(message):
             if message["type"] == "http.response.start":
                 headers = dict(message.get("headers", []))
-                if headers.get(b"content-type", b"").startswith(b"text/html") and not await to_thread.run_sync(
-                        _keeps_its_sign_in, current, address):
-                    value = sessions.sign(sessions.new_token())
+                if headers.get(b"content-type", b"").startswith(b"text/html"):
+                    # never cached, so every page load comes here (a 304 would keep whatever token the browser has)
                     kept = [(k, v) for k, v in message.get("headers", []) if k not in _REVALIDATION]
-                    message = {**message, "headers": [*kept, (b"cache-control", b"no-store"),
-                                                      (b"set-cookie", sessions.set_cookie_header(value, https).encode())]}
+                    kept.append((b"cache-control", b"no-store"))
+                    if not await to_thread.run_sync(_keeps_its_sign_in, current, address):
+                        value = sessions.sign(sessions.new_token())
+                        kept.append((b"set-cookie", sessions.set_cookie_header(value, https).encode()))
+                    message = {**message, "headers": kept}
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)

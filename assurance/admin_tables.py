@@ -73,7 +73,7 @@ KEY_WORDS = {
     "by": "Superseded by submission", "size": "Size (bytes)", "added": "Added", "code": "Code", "type": "Type",
     "returns": "Returns", "from": "In force from", "target": "Target", "tolerance": "Amber tolerance",
     "due": "Due date", "groups": "Ethnic groups", "adults": "Adults", "residents": "Residents",
-    "exit code": "Exit code", "reset": "Reset",
+    "exit code": "Exit code", "reset": "Reset", "signed_out": "Browsers signed out",
 }
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$")
 

@@ -60,7 +60,7 @@ if not frame.empty:
                                             evidence=evidence, completed_date=completed,
                                             address=ui.auth.client_address())
                 st.session_state["act-flash"] = (f"Action {number} saved: {'; '.join(changed)}." if changed
-                                                 else f"Action {number} saved; nothing had changed.")
+                                                 else f"Action {number}: nothing had changed, so nothing was saved.")
                 st.rerun()
             except (act.TrackerError, PermissionError) as exc:
                 st.error(ui.message(exc))

@@ -146,10 +146,9 @@ def run_app(table: dict[str, list[tuple]]) -> None:
 
 
 def _through_the_app() -> None:
-    """A page script run without app.py. Streamlit does that when the project has a pages/ folder until
-    st.navigation is first called in the process (a new server's first request; every AppTest run), with no menu
-    drawn (client.showSidebarNavigation is off). Do here what app.py does, with app.py's table (read as data): the
-    page the user asked for runs inside it, if they may open it, or else the default page; then stop."""
+    """A page script run without app.py: AppTest runs a page file on its own (the server always runs app.py
+    first). Do here what app.py does, with app.py's table (read as data): the page asked for runs inside it, if
+    the user may open it, or else the default page; then stop. No page can be reached around its permission."""
     run_app(navigation.declared())
     st.stop()
 

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from assurance import config
 from assurance.access import audit
 from assurance.access.roles import ROLES, require, role, role_label
+from assurance.access.sessions import end_for_user
 from assurance.access.settings import AuthSettings, auth_settings
 from assurance.db.engine import session_scope, short_write
 from assurance.db.models import Partner, User
@@ -287,6 +288,8 @@ def update_user(engine: Engine, by: UserInfo, username: str, *, role_key: str | 
                 raise AccountError("You cannot remove your own administrator role or disable your own account.")
             if changes:
                 s.flush()
+                if changes.keys() & {"role", "partner", "active", "password"}:  # signed in again under the new terms
+                    changes["signed_out"] = end_for_user(s, user.id)
                 audit.record(engine, by.actor, audit.USER_CHANGED, username, changes, source, address,
                              conn=s.connection())
             return _info(user, partner)

@@ -14,15 +14,17 @@ import hashlib
 import hmac
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.exc import OperationalError
 
 from assurance.access import audit
 from assurance.db.engine import session_scope, short_write
 from assurance.db.models import User, WebSession
+from assurance.errors import AssuranceError
 from assurance.paths import instance_dir
 
 COOKIE = "assurance_session"
@@ -35,7 +37,7 @@ _PURPOSE = b"assurance web session\x00"
 
 def secret() -> bytes:
     """The server's signing secret: ASSURANCE_SESSION_SECRET, else a random key kept in the instance folder
-    (made on first use, readable by the server's account only)."""
+    (made on first use, readable by the server's account only; written whole before any process can read it)."""
     configured = os.environ.get(SECRET_ENV)
     if configured:
         if len(configured) < 32:
@@ -44,14 +46,36 @@ def secret() -> bytes:
     path = instance_dir() / "session-secret"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # fails if another process made it first
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_hex(32))
-    return path.read_text().strip().encode()
+        fd, tmp = tempfile.mkstemp(prefix=".session-secret.", dir=path.parent)  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+            os.link(tmp, path)  # never replaces a key another process made meanwhile
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise SessionSecretError(f"The file session-secret in the instance folder ({path.parent}) holds no usable key "
+                                 "(it is empty or cut short). Delete it and restart the app: a new key is made, and "
+                                 "everyone signs in again.")
+    return key.encode()
 
 
 def cookie_name(https: bool) -> str:
     return SECURE_COOKIE if https else COOKIE
+
+
+class SessionSecretError(AssuranceError):
+    """The instance folder's signing key cannot be used."""
+
+
+def end_for_user(session, user_id: int, now: datetime | None = None) -> int:
+    """End every live sign-in of a user (in the caller's transaction): what they may do has changed."""
+    result = session.execute(update(WebSession).where(WebSession.user_id == user_id, WebSession.ended_at.is_(None))
+                             .values(ended_at=now or datetime.now()))
+    return result.rowcount
 
 
 def new_token() -> str:
@@ -82,8 +106,9 @@ def session_id(token: str) -> str:
 
 
 def set_cookie_header(value: str, https: bool) -> str:
-    """The Set-Cookie header for a browser's token: HttpOnly (no script can read it), SameSite=Strict, expiring."""
-    parts = [f"{cookie_name(https)}={value}", "Path=/", "HttpOnly", "SameSite=Strict", f"Max-Age={MAX_HOURS * 3600}"]
+    """The Set-Cookie header for a browser's token: HttpOnly (no script can read it), SameSite=Lax (a link from
+    e-mail or the intranet keeps the sign-in; other sites' requests carry no cookie), expiring."""
+    parts = [f"{cookie_name(https)}={value}", "Path=/", "HttpOnly", "SameSite=Lax", f"Max-Age={MAX_HOURS * 3600}"]
     if https:
         parts.append("Secure")
     return "; ".join(parts)
@@ -136,6 +161,8 @@ def bind(engine: Engine, token: str, user_id: int, username: str, address: str, 
     now = now or datetime.now()
     sid = session_id(token)
     with short_write(engine), session_scope(engine) as s:
+        s.execute(delete(WebSession).where(WebSession.created_at < now - timedelta(hours=MAX_HOURS),
+                                           WebSession.id != sid))  # past the working day: no use to anyone
         row = s.get(WebSession, sid)
         if row is None:
             s.add(WebSession(id=sid, user_id=user_id, username=username, created_at=now, last_seen_at=now,

@@ -146,6 +146,8 @@ def update_action(
             if getattr(row, attr) != new:
                 changed.append(f"{column} changed from {_shown(getattr(row, attr))} to {_shown(new)}")
                 setattr(row, attr, new)
+        if not changed:  # saved as it was: nothing to record
+            return changed
         row.updated_by, row.updated_at = by.actor, _now()
         audit.record(None, by.actor, ACTION_UPDATED, f"action {action_id}", {"status": new_status, "changes": changed},
                      via, address, conn=s.connection())

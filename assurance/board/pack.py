@@ -1,4 +1,5 @@
-"""The quarterly board pack: its content, assembled from the figures (rendering is in render.py)."""
+"""The quarterly board pack: its content, assembled from the figures (drawn by assurance/board/render/: PDF, slides,
+workbook)."""
 
 from __future__ import annotations
 

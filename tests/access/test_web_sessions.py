@@ -12,6 +12,7 @@ from sqlalchemy import select
 from assurance.access import audit, sessions
 from assurance.access.accounts import update_user
 from assurance.db.models import AuditEvent, WebSession
+from assurance.errors import AssuranceError
 from tests.access.conftest import ADMIN, NOW
 
 KEY = b"k" * 32
@@ -30,9 +31,12 @@ def test_a_signed_token_verifies_and_anything_else_does_not():
     assert len({sessions.new_token() for _ in range(100)}) == 100
 
 
-def test_the_cookie_is_http_only_strict_and_expiring():
+def test_the_cookie_is_http_only_lax_and_expiring():
+    """Lax, not Strict: a link from e-mail or the intranet carries the cookie, so following it keeps the sign-in
+    (Strict would send no cookie, and the page load would replace the signed-in token). Nothing the app serves
+    changes anything on a GET, and no cross-site request but a top-level link carries it."""
     header = sessions.set_cookie_header("v", https=False)
-    assert header == f"assurance_session=v; Path=/; HttpOnly; SameSite=Strict; Max-Age={12 * 3600}"
+    assert header == f"assurance_session=v; Path=/; HttpOnly; SameSite=Lax; Max-Age={12 * 3600}"
     secure = sessions.set_cookie_header("v", https=True)
     assert secure.startswith("__Host-assurance_session=v; Path=/;") and secure.endswith("; Secure")
 
@@ -49,6 +53,33 @@ def test_the_secret_is_made_once_outside_the_checkout_and_kept_private(tmp_path,
     monkeypatch.setenv(sessions.SECRET_ENV, "short")
     with pytest.raises(ValueError, match="at least 32 characters"):
         sessions.secret()
+
+
+def test_an_empty_or_half_written_secret_file_is_never_a_signing_key(tmp_path, monkeypatch):
+    monkeypatch.delenv(sessions.SECRET_ENV, raising=False)
+    monkeypatch.setenv("ASSURANCE_INSTANCE_DIR", str(tmp_path))
+    (tmp_path / "session-secret").write_text("")
+    with pytest.raises(AssuranceError, match="session-secret"):
+        sessions.secret()
+    (tmp_path / "session-secret").write_text("abc")
+    with pytest.raises(AssuranceError, match="session-secret"):
+        sessions.secret()
+
+
+def test_processes_starting_together_share_one_secret(tmp_path):
+    """Several server processes started at once on a new install: each gets the same whole key, none an error."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ASSURANCE_INSTANCE_DIR": str(tmp_path / "instance")}
+    env.pop(sessions.SECRET_ENV, None)
+    script = "from assurance.access import sessions; print(sessions.secret().decode())"
+    runs = [subprocess.Popen([sys.executable, "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True) for _ in range(6)]
+    results = [(p.communicate(timeout=120), p.returncode) for p in runs]
+    assert all(code == 0 for _, code in results), [err for (_, err), _ in results]
+    keys = {out.strip() for (out, _), _ in results}
+    assert len(keys) == 1 and len(keys.pop()) == 64
 
 
 def _signed_in(engine, make_user, username="ann", role="qa"):
@@ -100,5 +131,37 @@ def test_a_disabled_user_is_not_signed_in(engine, make_user):
     _user, token = _signed_in(engine, make_user)
     _other, kept = _signed_in(engine, make_user, "bob")
     update_user(engine, ADMIN, "ann", active=False)
-    assert sessions.look_up(engine, token, 30, now=NOW).state == "inactive"
+    assert sessions.look_up(engine, token, 30, now=NOW).state == "ended"  # ended when the account was disabled
     assert sessions.look_up(engine, kept, 30, now=NOW).state == "live"
+
+
+@pytest.mark.parametrize("change", [{"password": "A much longer new passphrase 42"}, {"role_key": "chair"},
+                                    {"active": False}, {"partner_code": "LA"}])
+def test_a_change_to_what_a_user_may_do_ends_their_sign_ins_at_once(engine, make_user, change):
+    """A password reset after a suspected compromise, a new role or partner, a disabled account: every browser
+    signed in as that user must sign in again; another user's sign-in is untouched."""
+    ann = make_user("ann", "analyst", "POL")
+    token = sessions.new_token()
+    sessions.bind(engine, token, ann.id, ann.username, "10.0.0.1", now=NOW)
+    _other, kept = _signed_in(engine, make_user, "bob")
+    update_user(engine, ADMIN, "ann", **({"partner_code": None} if "role_key" in change else {}), **change)
+    assert sessions.look_up(engine, token, 30, now=NOW).state in ("ended", "inactive")
+    with engine.connect() as c:
+        row = c.execute(select(WebSession).where(WebSession.id == sessions.session_id(token))).one()
+    assert row.ended_at is not None
+    assert sessions.look_up(engine, kept, 30, now=NOW).state == "live"
+
+
+def test_a_change_of_name_or_e_mail_keeps_the_sign_in(engine, make_user):
+    _user, token = _signed_in(engine, make_user)
+    update_user(engine, ADMIN, "ann", name="Ann Other", email="ann@example.org")
+    assert sessions.look_up(engine, token, 30, now=NOW).state == "live"
+
+
+def test_signing_in_clears_away_sign_ins_past_the_working_day(engine, make_user):
+    _user, old = _signed_in(engine, make_user)
+    later = NOW + timedelta(hours=13)
+    sessions.bind(engine, sessions.new_token(), _user.id, _user.username, "10.0.0.1", now=later)
+    with engine.connect() as c:
+        ids = set(c.scalars(select(WebSession.id)))
+    assert sessions.session_id(old) not in ids and len(ids) == 1

@@ -262,3 +262,18 @@ def test_the_screen_table_puts_rag_due_and_status_first_and_overdue_first(engine
     assert list(table["RAG"]) == ["Overdue", "Due within 30 days", "On track", "Completed"]
     assert list(table["Reference"]) == ["SAR-X"] * 4
     assert act.rag_cell_style("Overdue") == "background-color: #F4B6B6" and act.rag_cell_style("") == ""
+
+
+def test_saving_an_action_unchanged_writes_nothing(engine):
+    """Save pressed with nothing changed: no audit record and the action's last update stays as it was."""
+    act.add_review(engine, "SAR-X", "Adult X")
+    n = act.add_action(engine, review_reference="SAR-X", action="A", owner="LA", due_date=date(2027, 1, 1), actor="qa")
+    act.update_action(engine, n, QA, status="In progress", progress="Started")
+    with engine.connect() as c:
+        before = c.execute(select(BoardAction.updated_by, BoardAction.updated_at).where(BoardAction.id == n)).one()
+    events = _count(engine, AuditEvent)
+    other = UserInfo(None, "chair", "Chair", "chair")
+    assert act.update_action(engine, n, other, status="In progress", progress="Started") == []
+    assert _count(engine, AuditEvent) == events
+    with engine.connect() as c:
+        assert c.execute(select(BoardAction.updated_by, BoardAction.updated_at).where(BoardAction.id == n)).one() == before
