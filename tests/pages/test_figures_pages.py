@@ -54,32 +54,41 @@ def test_overview_detail_gives_a_rate_its_interval(demo_url):
     assert "Working days exclude weekends and England bank holidays" in texts(at)
 
 
-def test_partner_view_says_not_collected_rather_than_0(demo_url, demo_engine):
+DOLS = "Deprivation of Liberty Safeguards applications made"
+
+
+def _acute_trust_leaves_out_dols(url: str) -> None:
+    """In a copy of the demo: the acute trust's assurance return for PERIOD without its DoLS row (a measure its
+    type makes, so not collected, never 0)."""
     from sqlalchemy import text
 
-    with demo_engine.connect() as c:  # a police assurance return in the period, with no DoLS row
-        rows = c.execute(text(
-            "SELECT count(*) FROM assurance_measures a JOIN submissions s ON s.id = a.submission_id "
-            "JOIN partners p ON p.id = a.partner_id JOIN periods per ON per.id = a.period_id "
-            "WHERE s.status = 'accepted' AND p.code = 'POL' AND per.label = :p"), {"p": PERIOD}).scalar()
-        dols = c.execute(text(
-            "SELECT count(*) FROM assurance_measures a JOIN partners p ON p.id = a.partner_id "
-            "JOIN periods per ON per.id = a.period_id WHERE p.code = 'POL' AND per.label = :p "
-            "AND a.measure_code = 'dols_applications'"), {"p": PERIOD}).scalar()
-    assert rows > 0 and dols == 0
-    at = open_page("pages/partner_view.py", partner="POL", period=PERIOD)
-    mine = at.dataframe[0].value.set_index("Measure")
-    row = mine.loc["Deprivation of Liberty Safeguards applications made"]
+    from assurance.db.engine import get_engine
+
+    with get_engine(url).begin() as c:
+        gone = c.execute(text(
+            "DELETE FROM assurance_measures WHERE measure_code = 'dols_applications' "
+            "AND partner_id = (SELECT id FROM partners WHERE code = 'ACU') "
+            "AND period_id = (SELECT id FROM periods WHERE label = :p)"), {"p": PERIOD}).rowcount
+    assert gone == 1
+
+
+def test_partner_view_says_not_collected_rather_than_0(demo_copy_url):
+    _acute_trust_leaves_out_dols(demo_copy_url)
+    at = open_page("pages/partner_view.py", partner="ACU", period=PERIOD)
+    row = at.dataframe[0].value.set_index("Measure").loc[DOLS]
     assert (row["Value"], row["RAG"]) == ("[x]", "not collected")
+    police = open_page("pages/partner_view.py", partner="POL", period=PERIOD)  # not a measure the police make
+    assert DOLS not in set(police.dataframe[0].value["Measure"])
 
 
-def test_overview_for_a_partner_shows_a_measure_it_does_not_report_as_not_collected(demo_url):
-    at = open_page("pages/overview.py", period=PERIOD, partner="POL")
-    frames = [d.value for d in at.dataframe]
-    row = next(f for f in frames if "Measure" in f.columns and
-               "Deprivation of Liberty Safeguards applications made" in set(f["Measure"]))
-    dols = row.set_index("Measure").loc["Deprivation of Liberty Safeguards applications made"]
+def test_overview_for_a_partner_shows_a_measure_it_does_not_report_as_not_collected(demo_copy_url):
+    _acute_trust_leaves_out_dols(demo_copy_url)
+    at = open_page("pages/overview.py", period=PERIOD, partner="ACU")
+    frame = next(d.value for d in at.dataframe if "Measure" in d.value.columns and DOLS in set(d.value["Measure"]))
+    dols = frame.set_index("Measure").loc[DOLS]
     assert (dols["Value"], dols["RAG"]) == ("[x]", "not collected")
+    police = open_page("pages/overview.py", period=PERIOD, partner="POL")
+    assert not any("Measure" in d.value.columns and DOLS in set(d.value["Measure"]) for d in police.dataframe)
 
 
 def test_demographics_page_states_the_once_rule_and_rate_intervals(demo_url):
