@@ -197,9 +197,22 @@ def _work() -> None:
         answer = ("refused", str(exc))
     except BaseException as exc:  # noqa: BLE001 - the reader panicked or ran out: say which, then end
         answer = ("memory", None) if _out_of_memory(exc) else ("failed", type(exc).__name__)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = _own_peak_mb()
     sys.stdout.buffer.write(pickle.dumps((*answer, peak_mb), protocol=pickle.HIGHEST_PROTOCOL))
     sys.stdout.flush()
+
+
+def _own_peak_mb() -> float:
+    """This process's own peak memory. Not ru_maxrss: Linux carries that over from the parent through fork and
+    exec, so a worker started by a large server would report the server's size."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _out_of_memory(exc: BaseException | None) -> bool:

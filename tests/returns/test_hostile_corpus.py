@@ -156,3 +156,18 @@ def test_cells_written_unusually_are_refused_in_the_worker(spelling):
         guard.read_in_worker(out.getvalue(), "odd.xlsx", limits, memory_mb=BUDGET_MB, seconds=60)
     said = str(refused.value)
     assert "sheet Concerns has a cell at XFD200" in said or "sheet Concerns reaches further than it seemed" in said
+
+
+def test_a_workers_peak_memory_is_its_own_not_its_large_parents():
+    """The app's server can hold a gigabyte; a worker it starts for a tiny file must report its own peak, or a
+    harmless failure would read as running out of memory and the budget check would mean nothing."""
+    script = (
+        "import sys; held = b'x' * (900 * 1024 * 1024)\n"  # a large parent, its pages touched
+        "from assurance.returns import guard\n"
+        "from assurance.returns.read import Limits\n"
+        "wb = guard.read_in_worker(b'Concern ID,Date\\nC1,01/04/2026\\n', 'small.csv', Limits.current(),"
+        " memory_mb=2048, seconds=60)\n"
+        "print(wb.peak_memory_mb)\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert float(done.stdout.strip()) < 400, done.stdout
