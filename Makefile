@@ -39,6 +39,7 @@ benchmark: $(VENV)/.dev-installed
 	$(PY) benchmarks/measures.py
 	$(PY) benchmarks/busy_service.py
 	$(PY) benchmarks/pack.py
+	$(PY) benchmarks/upload_check.py
 
 clean-db:
 	rm -f data/assurance.db data/assurance.db-wal data/assurance.db-shm data/assurance.db.*.lock
